@@ -1,0 +1,110 @@
+// Package project finds a project's root and reads the parts of its
+// pyproject.toml that pkginstall uses ([project] and [tool.pkginstall]).
+//
+// Rules: the root is the nearest ancestor of the working directory (itself
+// included, at most MaxDepth levels up) that holds pyproject.toml or
+// __pypackages__, else the working directory (SPEC §2). A pyproject.toml that
+// does not parse is an error naming FILE:LINE:COL.
+package project
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	toml "github.com/pelletier/go-toml/v2"
+)
+
+// DefaultMaxDepth is how many levels up FindRoot looks by default.
+const DefaultMaxDepth = 8
+
+// FindRoot returns the project root for the working directory cwd.
+func FindRoot(cwd string, maxDepth int) string {
+	dir := cwd
+	for i := 0; i <= maxDepth; i++ {
+		for _, marker := range []string{"pyproject.toml", "__pypackages__"} {
+			if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
+				return dir
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return cwd
+}
+
+// Settings is [tool.pkginstall].
+type Settings struct {
+	Python string `toml:"python"`
+	Layout string `toml:"layout"`
+}
+
+// Pyproject is what pkginstall reads from pyproject.toml.
+type Pyproject struct {
+	Path    string
+	Exists  bool
+	Project struct {
+		Name                 string              `toml:"name"`
+		Version              string              `toml:"version"`
+		RequiresPython       string              `toml:"requires-python"`
+		Dependencies         []string            `toml:"dependencies"`
+		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
+	} `toml:"project"`
+	DependencyGroups map[string][]any `toml:"dependency-groups"`
+	Tool             struct {
+		Pkginstall Settings `toml:"pkginstall"`
+	} `toml:"tool"`
+}
+
+// ParseError is a pyproject.toml that does not parse or has a wrong type.
+type ParseError struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// Load reads root/pyproject.toml. A missing file is not an error: Exists is false.
+func Load(root string) (*Pyproject, error) {
+	p := &Pyproject{Path: filepath.Join(root, "pyproject.toml")}
+	data, err := os.ReadFile(p.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Exists = true
+	if err := Decode(p.Path, data, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Decode unmarshals TOML data into v, turning errors into *ParseError.
+func Decode(path string, data []byte, v any) error {
+	err := toml.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		return &ParseError{Path: path, Line: line, Col: col, Msg: de.Error()}
+	}
+	var se *toml.StrictMissingError
+	if errors.As(err, &se) {
+		return &ParseError{Path: path, Msg: se.Error()}
+	}
+	return &ParseError{Path: path, Msg: err.Error()}
+}
