@@ -1,0 +1,54 @@
+package tags
+
+// Matcher ranks tag sets against an interpreter's supported tags. It is
+// built once from Supported and is safe for concurrent use.
+type Matcher struct {
+	rank map[Tag]int
+}
+
+// NewMatcher indexes supported, best first; a tag listed twice keeps its
+// first (better) rank.
+func NewMatcher(supported []Tag) *Matcher {
+	m := &Matcher{rank: make(map[Tag]int, len(supported))}
+	for i, t := range supported {
+		if _, ok := m.rank[t]; !ok {
+			m.rank[t] = i
+		}
+	}
+	return m
+}
+
+// Rank returns the best rank among ts (lower is better); ok is false when
+// no tag in ts is supported.
+func (m *Matcher) Rank(ts []Tag) (rank int, ok bool) {
+	rank = -1
+	for _, t := range ts {
+		if r, found := m.rank[t]; found && (rank < 0 || r < rank) {
+			rank = r
+		}
+	}
+	return rank, rank >= 0
+}
+
+// BestWheel returns the index of the best compatible wheel among filenames:
+// the lowest rank, and among equal ranks the highest build tag, then the
+// earliest in the list. Invalid file names are ignored. ok is false when
+// none is compatible.
+func BestWheel(m *Matcher, filenames []string) (index int, ok bool) {
+	best, bestRank := -1, 0
+	var bestName WheelName
+	for i, f := range filenames {
+		w, err := ParseWheelFilename(f)
+		if err != nil {
+			continue
+		}
+		r, compatible := m.Rank(w.Tags)
+		if !compatible {
+			continue
+		}
+		if best < 0 || r < bestRank || r == bestRank && compareBuild(w, bestName) > 0 {
+			best, bestRank, bestName = i, r, w
+		}
+	}
+	return best, best >= 0
+}

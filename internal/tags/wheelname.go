@@ -1,0 +1,156 @@
+package tags
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// WheelName is a parsed wheel file name.
+type WheelName struct {
+	Name    string // distribution name as in the file name (escaped form)
+	Version string // as in the file name
+	Build   string // "" or the build tag ("1", "2abc")
+	Tags    []Tag
+}
+
+// WheelFilenameError reports an invalid wheel file name.
+type WheelFilenameError struct {
+	Filename string
+	Reason   string
+	Err      error // the tag set error, if that is the reason
+}
+
+func (e *WheelFilenameError) Error() string {
+	return fmt.Sprintf("invalid wheel file name %q: %s", e.Filename, e.Reason)
+}
+
+func (e *WheelFilenameError) Unwrap() error { return e.Err }
+
+// pep440RE is the PEP 440 version grammar (the permissive form that
+// packaging.version.Version accepts, without surrounding white space).
+var pep440RE = regexp.MustCompile(`(?i)^v?` +
+	`(?:[0-9]+!)?` + // epoch
+	`[0-9]+(?:\.[0-9]+)*` + // release
+	`(?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?` + // pre
+	`(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?` + // post
+	`(?:[-_.]?dev[-_.]?[0-9]*)?` + // dev
+	`(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$`) // local
+
+// ParseWheelFilename parses {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl
+// following the binary distribution format and packaging.utils.parse_wheel_filename:
+// four or five dashes; the name has no "__" and only letters, digits, "."
+// and "_"; the version is PEP 440; the build tag starts with a digit; the
+// tags may be compressed tag sets.
+func ParseWheelFilename(filename string) (WheelName, error) {
+	bad := func(reason string, err error) (WheelName, error) {
+		return WheelName{}, &WheelFilenameError{Filename: filename, Reason: reason, Err: err}
+	}
+	stem, ok := strings.CutSuffix(filename, ".whl")
+	if !ok {
+		return bad("extension must be .whl", nil)
+	}
+	parts := strings.Split(stem, "-")
+	if len(parts) != 5 && len(parts) != 6 {
+		return bad("want name-version[-build]-python-abi-platform.whl", nil)
+	}
+	var w WheelName
+	w.Name, w.Version = parts[0], parts[1]
+	if !validName(w.Name) {
+		return bad(fmt.Sprintf("invalid project name %q", w.Name), nil)
+	}
+	if !pep440RE.MatchString(w.Version) {
+		return bad(fmt.Sprintf("invalid version %q", w.Version), nil)
+	}
+	if len(parts) == 6 {
+		w.Build = parts[2]
+		if w.Build == "" || w.Build[0] < '0' || w.Build[0] > '9' {
+			return bad(fmt.Sprintf("invalid build tag %q: must start with a digit", w.Build), nil)
+		}
+	}
+	n := len(parts)
+	tags, err := ParseTagSet(strings.Join(parts[n-3:], "-"))
+	if err != nil {
+		reason := err.Error()
+		if te, ok := errors.AsType[*TagSetError](err); ok {
+			reason = te.Reason
+		}
+		return bad(reason, err)
+	}
+	w.Tags = tags
+	return w, nil
+}
+
+// validName reports whether s is an escaped distribution name as wheel
+// file names carry it.
+func validName(s string) bool {
+	if s == "" || strings.Contains(s, "__") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizedName returns the PEP 503 normalised project name: lower case,
+// runs of "-", "_" and "." replaced by one "-".
+func (w WheelName) NormalizedName() string {
+	var b strings.Builder
+	sep := false
+	for i := 0; i < len(w.Name); i++ {
+		c := w.Name[i]
+		if c == '-' || c == '_' || c == '.' {
+			sep = true
+			continue
+		}
+		if sep && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		sep = false
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// BuildNumber splits the build tag into its leading number (as a decimal
+// string without leading zeros, "" when there is no build tag) and the
+// rest, the two keys PEP 427 sorts build tags by.
+func (w WheelName) BuildNumber() (number, rest string) {
+	i := 0
+	for i < len(w.Build) && w.Build[i] >= '0' && w.Build[i] <= '9' {
+		i++
+	}
+	number = strings.TrimLeft(w.Build[:i], "0")
+	if number == "" && i > 0 {
+		number = "0"
+	}
+	return number, w.Build[i:]
+}
+
+// compareBuild orders build tags as PEP 427 does: no build tag first, then
+// by number, then by the rest of the tag as a string.
+func compareBuild(a, b WheelName) int {
+	if (a.Build == "") != (b.Build == "") {
+		if a.Build == "" {
+			return -1
+		}
+		return 1
+	}
+	an, ar := a.BuildNumber()
+	bn, br := b.BuildNumber()
+	if c := len(an) - len(bn); c != 0 {
+		return c
+	}
+	if c := strings.Compare(an, bn); c != 0 {
+		return c
+	}
+	return strings.Compare(ar, br)
+}
