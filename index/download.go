@@ -1,0 +1,234 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+var errNoRestart = errors.New("cannot restart")
+
+// validSHA256 reports whether s is 64 lower-case hex digits.
+func validSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// safeFilename reports whether name can be used as one path component.
+func safeFilename(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, "/\\\x00:") &&
+		!strings.HasPrefix(name, ".") && len(name) <= 255
+}
+
+func (c *Client) fileURLOf(f File) (*url.URL, error) {
+	u, err := parseLocation(f.URL)
+	if err != nil {
+		return nil, fmt.Errorf("invalid URL %s for %s: %v", Redact(f.URL), f.Filename, err)
+	}
+	return u, nil
+}
+
+// wheelPath is root/wheels-v1/<sha[:2]>/<sha>/<filename>.
+func wheelPath(root, sha, filename string) string {
+	return filepath.Join(root, WheelBucket, sha[:2], sha, filename)
+}
+
+func (c *Client) byURLPath(root string, u *url.URL) string {
+	h := hashKey(stripUser(u).String())
+	return filepath.Join(root, WheelBucket, "by-url", h[:2], h)
+}
+
+// cachedWheel returns the path of f in the wheel bucket under root, if there.
+func (c *Client) cachedWheel(root string, f File, u *url.URL) (string, bool) {
+	if root == "" || !safeFilename(f.Filename) {
+		return "", false
+	}
+	sha := strings.ToLower(f.SHA256)
+	if sha == "" {
+		b, err := os.ReadFile(c.byURLPath(root, u))
+		if err != nil {
+			return "", false
+		}
+		sha = strings.TrimSpace(string(b))
+	}
+	if !validSHA256(sha) {
+		return "", false
+	}
+	p := wheelPath(root, sha, f.Filename)
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		return p, true
+	}
+	return "", false
+}
+
+// Download streams f to w and returns the sha256 (hex) of what it wrote.
+// When f.SHA256 is known and differs, the error is a *HashMismatchError (w
+// has received the bytes by then: write to a temporary place). A file://
+// URL is read from disk; a wheel already in the cache is copied from there.
+func (c *Client) Download(ctx context.Context, f File, w io.Writer) (string, error) {
+	return c.download(ctx, f, w, nil)
+}
+
+// download is Download with an optional reset that rewinds w, allowing a
+// retry after a failure in the middle of the body.
+func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func() error) (string, error) {
+	u, err := c.fileURLOf(f)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	var written int64
+	copyFrom := func(r io.Reader) error {
+		n, err := io.Copy(io.MultiWriter(w, h), r)
+		written += n
+		return err
+	}
+	local := ""
+	if isFileURL(u) {
+		local = localPath(u)
+	} else if p, ok := c.cachedWheel(c.opts.CacheDir, f, u); ok {
+		local = p
+	}
+	if local != "" {
+		fh, err := os.Open(local)
+		if err != nil {
+			return "", fmt.Errorf("reading %s: %w", local, err)
+		}
+		defer fh.Close()
+		if err := copyFrom(fh); err != nil {
+			return "", fmt.Errorf("reading %s: %w", local, err)
+		}
+	} else {
+		err := c.get(ctx, getRequest{
+			url: u,
+			consume: func(resp *http.Response) error {
+				return copyFrom(resp.Body)
+			},
+			restart: func() error {
+				if written == 0 {
+					h.Reset()
+					return nil
+				}
+				if reset == nil {
+					return errNoRestart
+				}
+				h.Reset()
+				written = 0
+				return reset()
+			},
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if want := strings.ToLower(f.SHA256); want != "" && want != got {
+		return got, &HashMismatchError{File: f.Filename, Want: want, Got: got}
+	}
+	if f.SHA256 == "" && f.Size > 0 && written != f.Size {
+		return got, fmt.Errorf("size mismatch for %s: expected %d bytes, got %d", f.Filename, f.Size, written)
+	}
+	return got, nil
+}
+
+// Fetch makes f available as a local file and returns its path. A file://
+// URL is hashed (and checked against f.SHA256) and its own path returned.
+// Anything else is downloaded into dir/wheels-v1/<sha[:2]>/<sha>/<filename>
+// (dir "" means Options.CacheDir), verified, and moved there atomically; a
+// file already there is reused without a request. Concurrent calls for one
+// URL share a single download (using the first caller's context).
+func (c *Client) Fetch(ctx context.Context, f File, dir string) (string, error) {
+	if !safeFilename(f.Filename) {
+		return "", fmt.Errorf("refusing file name %q of %s", f.Filename, Redact(f.URL))
+	}
+	u, err := c.fileURLOf(f)
+	if err != nil {
+		return "", err
+	}
+	if isFileURL(u) {
+		p := localPath(u)
+		if _, err := c.download(ctx, f, io.Discard, nil); err != nil {
+			return "", err
+		}
+		return p, nil
+	}
+	root := dir
+	if root == "" {
+		root = c.opts.CacheDir
+	}
+	if root == "" {
+		return "", fmt.Errorf("fetching %s: no cache directory to download into", f.Filename)
+	}
+	key := root + "\x00" + stripUser(u).String()
+	v, err, _ := c.flight.Do(key, func() (any, error) { return c.fetch(ctx, f, u, root) })
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (string, error) {
+	if p, ok := c.cachedWheel(root, f, u); ok {
+		c.log.Debug("wheel from cache", "file", f.Filename)
+		return p, nil
+	}
+	if c.opts.Offline {
+		return "", &OfflineError{URL: redactURL(u)}
+	}
+	tmpDir := filepath.Join(root, WheelBucket, ".tmp")
+	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	tmp, err := os.CreateTemp(tmpDir, f.Filename+".*.partial")
+	if err != nil {
+		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // no-op after the rename
+	sha, err := c.download(ctx, f, tmp, func() error {
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return tmp.Truncate(0)
+	})
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("fetching %s: %w", f.Filename, cerr)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := os.Chmod(tmpName, 0o644); err != nil {
+		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	final := wheelPath(root, sha, f.Filename)
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	if err := os.Rename(tmpName, final); err != nil {
+		if _, serr := os.Stat(final); serr != nil { // another process may have won
+			return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
+		}
+	}
+	if f.SHA256 == "" {
+		if err := writeFileAtomic(c.byURLPath(root, u), []byte(sha+"\n")); err != nil {
+			c.log.Warn("cannot record the hash of a downloaded file", "file", f.Filename, "error", err)
+		}
+	}
+	return final, nil
+}

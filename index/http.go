@@ -1,0 +1,337 @@
+package index
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Timeouts of the shared transport. A whole request is bounded by its context.
+const (
+	ConnectTimeout        = 15 * time.Second
+	ResponseHeaderTimeout = 30 * time.Second
+)
+
+var (
+	transportsMu sync.Mutex
+	transports   = map[string]*http.Transport{} // by SSL_CERT_FILE
+)
+
+// sharedTransport returns the keep-alive transport every Client without its
+// own HTTPClient shares (one per value of SSL_CERT_FILE, so in practice one
+// per process): proxies from the environment, HTTP/2 where offered, the
+// system roots plus SSL_CERT_FILE.
+func sharedTransport() (*http.Transport, error) {
+	transportsMu.Lock()
+	defer transportsMu.Unlock()
+	key := os.Getenv("SSL_CERT_FILE")
+	if t, ok := transports[key]; ok {
+		return t, nil
+	}
+	t, err := newTransport(key)
+	if err != nil {
+		return nil, err
+	}
+	transports[key] = t
+	return t, nil
+}
+
+func newTransport(certFile string) (*http.Transport, error) {
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if f := certFile; f != "" {
+		// Go on Unix reads SSL_CERT_FILE instead of the default bundle (the
+		// certificate directories are still read); appending it again is
+		// harmless and makes the rule hold on every platform.
+		pem, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("reading SSL_CERT_FILE: %w", err)
+		}
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("SSL_CERT_FILE %s holds no PEM certificate", f)
+		}
+	}
+	d := &net.Dialer{Timeout: ConnectTimeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   ConnectTimeout,
+		ResponseHeaderTimeout: ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+	}, nil
+}
+
+// credentials holds the userinfo of configured URLs by host and the netrc
+// file; authTransport sends them only to their own host.
+type credentials struct {
+	mu     sync.Mutex
+	byHost map[string]*url.Userinfo // key: canonical host:port
+	netrc  *Netrc
+}
+
+func canonicalHost(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func (c *credentials) add(u *url.URL) {
+	if u.User == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byHost == nil {
+		c.byHost = map[string]*url.Userinfo{}
+	}
+	k := canonicalHost(u)
+	if _, ok := c.byHost[k]; !ok {
+		c.byHost[k] = u.User
+	}
+}
+
+func (c *credentials) lookup(u *url.URL) (user, pass string, ok bool) {
+	c.mu.Lock()
+	ui := c.byHost[canonicalHost(u)]
+	c.mu.Unlock()
+	if ui != nil {
+		p, _ := ui.Password()
+		return ui.Username(), p, true
+	}
+	if e, ok := c.netrc.Lookup(u.Hostname()); ok && (e.Login != "" || e.Password != "") {
+		return e.Login, e.Password, true
+	}
+	return "", "", false
+}
+
+// authTransport drops any Authorization header and sets the one belonging
+// to the request's host, so credentials never follow a redirect elsewhere.
+type authTransport struct {
+	base  http.RoundTripper
+	creds *credentials
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if r.URL.User != nil {
+		t.creds.add(r.URL)
+		r.URL = stripUser(r.URL)
+	}
+	r.Header.Del("Authorization")
+	if user, pass, ok := t.creds.lookup(r.URL); ok {
+		r.SetBasicAuth(user, pass)
+	}
+	return t.base.RoundTrip(r)
+}
+
+// bodyError marks a failure while reading a response body, which is worth a
+// retry when the consumer can start again.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyError{err}
+	}
+	return n, err
+}
+
+// getRequest describes one GET with retries.
+type getRequest struct {
+	url    *url.URL    // may carry userinfo
+	header http.Header // extra headers
+	// ok lists the statuses handed to consume; any other status is an
+	// *HTTPError (retried first when it is 5xx or 429).
+	ok func(status int) bool
+	// consume reads the response (body wrapped so read errors are
+	// *bodyError). It is not called again after it returns nil.
+	consume func(resp *http.Response) error
+	// restart, when non-nil, prepares consume for another attempt after a
+	// body read failure; nil means such a failure is final.
+	restart func() error
+}
+
+func statusOK(s int) bool { return s == http.StatusOK }
+
+// get performs r with bounded retries and exponential backoff with jitter.
+func (c *Client) get(ctx context.Context, r getRequest) error {
+	if c.opts.Offline {
+		return &OfflineError{URL: redactURL(r.url)}
+	}
+	c.creds.add(r.url)
+	u := stripUser(r.url)
+	red := redactURL(r.url)
+	maxAttempts := 1 + c.retries
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		retryAfter := time.Duration(0)
+		err := c.attempt(ctx, u, red, r, &retryAfter)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return &FetchError{URL: red, Attempts: attempt, Err: ctx.Err()}
+		}
+		var he *HTTPError
+		if errors.As(err, &he) {
+			he.Attempts = attempt
+		}
+		var fe *FetchError
+		if errors.As(err, &fe) {
+			fe.Attempts = attempt
+		}
+		lastErr = err
+		if attempt >= maxAttempts || !retryable(err) {
+			return lastErr
+		}
+		var be *bodyError
+		if errors.As(err, &be) {
+			if r.restart == nil || r.restart() != nil {
+				return lastErr
+			}
+		}
+		wait := c.backoff(attempt, retryAfter)
+		c.log.Info("retrying", "url", red, "attempt", attempt+1, "of", maxAttempts, "wait", wait, "error", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &FetchError{URL: red, Attempts: attempt, Err: ctx.Err()}
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Client) attempt(ctx context.Context, u *url.URL, red string, r getRequest, retryAfter *time.Duration) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return &FetchError{URL: red, Err: err}
+	}
+	for k, vs := range r.header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	c.log.Debug("GET", "url", red, "range", req.Header.Get("Range"))
+	resp, err := c.http.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL; ours is redacted
+		}
+		return &FetchError{URL: red, Err: err}
+	}
+	defer resp.Body.Close()
+	ok := r.ok
+	if ok == nil {
+		ok = statusOK
+	}
+	if !ok(resp.StatusCode) {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		*retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"))
+		return &HTTPError{URL: red, Status: resp.StatusCode}
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{bodyReader{resp.Body}, resp.Body}
+	if err := r.consume(resp); err != nil {
+		var be *bodyError
+		if errors.As(err, &be) {
+			return &FetchError{URL: red, Err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
+
+// backoff is base*2^(attempt-1), capped, with jitter in [d/2, d]; a server's
+// Retry-After wins when longer (still capped).
+func (c *Client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	d := c.retryWait << min(attempt-1, 20)
+	if d > MaxRetryWait || d <= 0 {
+		d = MaxRetryWait
+	}
+	d = d/2 + rand.N(d/2+1)
+	if retryAfter > d {
+		d = min(retryAfter, MaxRetryWait)
+	}
+	return d
+}
+
+// retryable: 5xx, 429, connection resets, refusals, EOFs and timeouts.
+func retryable(err error) bool {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return he.Status >= 500 || he.Status == http.StatusTooManyRequests
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var be *bodyError
+	if errors.As(err, &be) {
+		return true
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns.IsTemporary || dns.IsTimeout
+	}
+	return false
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

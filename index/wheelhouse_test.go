@@ -1,0 +1,121 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// findTool walks up from the working directory to shared/tools/<name>.
+func findTool(t *testing.T, name string) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Skip(err)
+	}
+	for {
+		p := filepath.Join(dir, "shared", "tools", name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skipf("shared/tools/%s not found above the test directory", name)
+		}
+		dir = parent
+	}
+}
+
+// TestRealWheelhouse reads a wheelhouse built by mkwheelhouse, served by
+// python3 -m http.server in its own process, and as a file:// index.
+func TestRealWheelhouse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a wheelhouse")
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	tool := findTool(t, "mkwheelhouse")
+	out := filepath.Join(t.TempDir(), "wh")
+	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if b, err := exec.CommandContext(cctx, py, tool, out, "--only", "six").CombinedOutput(); err != nil {
+		t.Skipf("mkwheelhouse failed (no six installed?): %v\n%s", err, b)
+	}
+
+	// Port 0: the server picks a free port and prints it.
+	srv := exec.CommandContext(cctx, py, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", out, "0")
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the server's banner: %v", err)
+	}
+	m := regexp.MustCompile(`port (\d+)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("no port in %q", line)
+	}
+	base := "http://127.0.0.1:" + m[1]
+
+	cache := t.TempDir()
+	for _, idx := range []string{base + "/simple/", "file://" + filepath.ToSlash(out) + "/simple/"} {
+		t.Run(strings.SplitN(idx, ":", 2)[0], func(t *testing.T) {
+			c := newClient(t, Options{IndexURL: idx, CacheDir: cache})
+			p, err := c.Project(cctx, "SIX")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var whl *File
+			for i := range p.Files {
+				if p.Files[i].IsWheel() {
+					whl = &p.Files[i]
+				}
+			}
+			if whl == nil {
+				t.Fatalf("no wheel in %+v", p)
+			}
+			if !validSHA256(whl.SHA256) || !validSHA256(whl.MetadataSHA256) || whl.RequiresPython == "" ||
+				strings.Contains(whl.RequiresPython, "&") {
+				t.Errorf("file %+v", whl)
+			}
+			want, err := os.ReadFile(filepath.Join(out, "files", whl.Filename+".metadata"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.Metadata(cctx, *whl)
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("Metadata (PEP 658) = %.40q, %v", got, err)
+			}
+			// Without the .metadata file: a range read, or a full download
+			// when the server ignores ranges (http.server does).
+			noMeta := *whl
+			noMeta.MetadataURL = ""
+			noMeta.SHA256 = ""
+			nc := newClient(t, Options{IndexURL: idx})
+			if got, err := nc.Metadata(cctx, noMeta); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("Metadata (from the wheel) = %.40q, %v", got, err)
+			}
+			path, err := c.Fetch(cctx, *whl, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil || sha256hex(b) != whl.SHA256 {
+				t.Errorf("fetched %s: %v", path, err)
+			}
+		})
+	}
+}
