@@ -1,0 +1,357 @@
+package scheme
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Dist is an installed distribution: a lib/*.dist-info directory.
+type Dist struct {
+	Name      string        // METADATA Name (the directory's name part when missing)
+	Version   string        // METADATA Version
+	DistInfo  string        // absolute path of the .dist-info directory
+	Installer string        // INSTALLER, trimmed ("" when missing)
+	Requested bool          // REQUESTED exists
+	Files     []RecordEntry // RECORD, paths as written (relative to lib/)
+	// RecordErr is why RECORD could not be read (nil when it was).
+	RecordErr error
+
+	target string // absolute target directory
+	libRel string // target-relative directory holding the .dist-info
+	dirRel string // target-relative .dist-info directory
+}
+
+// Problem is one way an installed file differs from its RECORD.
+type Problem struct {
+	Path   string // absolute path, or the RECORD path when it lies outside the target
+	Detail string // "missing", "sha256 is X, RECORD says Y", ...
+}
+
+// String formats the problem as "path: detail".
+func (p Problem) String() string { return p.Path + ": " + p.Detail }
+
+// ErrNotInstalled is wrapped by Uninstall when no distribution has the name.
+var ErrNotInstalled = errors.New("not installed")
+
+// List returns the distributions installed in the target, sorted by
+// normalised name, from lib/*.dist-info.
+func List(p Paths) ([]Dist, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(p.Target); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	root, err := os.OpenRoot(p.Target)
+	if err != nil {
+		return nil, fmt.Errorf("open target: %w", err)
+	}
+	defer root.Close()
+	return listRoot(root, p)
+}
+
+func listRoot(root *os.Root, p Paths) ([]Dist, error) {
+	libRel, err := p.rel(p.Lib)
+	if err != nil {
+		return nil, err
+	}
+	d, err := root.Open(libRel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", p.Lib, err)
+	}
+	ents, err := d.ReadDir(-1)
+	d.Close()
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", p.Lib, err)
+	}
+	var out []Dist
+	for _, e := range ents {
+		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
+			continue
+		}
+		out = append(out, readDist(root, p, libRel, e.Name()))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ni, nj := NormalizeName(out[i].Name), NormalizeName(out[j].Name)
+		if ni != nj {
+			return ni < nj
+		}
+		return out[i].DistInfo < out[j].DistInfo
+	})
+	return out, nil
+}
+
+func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
+	rel := libRel + "/" + dir
+	stem := strings.TrimSuffix(dir, ".dist-info")
+	d := Dist{
+		DistInfo: filepath.Join(p.Target, filepath.FromSlash(rel)),
+		target:   p.Target,
+		libRel:   libRel,
+		dirRel:   rel,
+	}
+	if i := strings.LastIndexByte(stem, '-'); i > 0 {
+		d.Name, d.Version = stem[:i], stem[i+1:]
+	} else {
+		d.Name = stem
+	}
+	if b, err := readLimited(root, rel+"/METADATA", MaxRecordSize); err == nil {
+		if n := metadataHeader(b, "Name"); n != "" {
+			d.Name = n
+		}
+		if v := metadataHeader(b, "Version"); v != "" {
+			d.Version = v
+		}
+	}
+	if b, err := readLimited(root, rel+"/INSTALLER", 4096); err == nil {
+		d.Installer = strings.TrimSpace(string(b))
+	}
+	if _, err := root.Lstat(rel + "/REQUESTED"); err == nil {
+		d.Requested = true
+	}
+	if d.Name == "" {
+		d.Name = dir
+	}
+	b, err := readLimited(root, rel+"/RECORD", MaxRecordSize)
+	if err == nil {
+		d.Files, err = parseRecord(b)
+	}
+	if err != nil {
+		d.RecordErr = fmt.Errorf("%s: %w", filepath.Join(d.DistInfo, "RECORD"), err)
+	}
+	return d
+}
+
+// targetFiles returns the target-relative paths of d's RECORD that lie in
+// the target, and the RECORD paths that do not.
+func (d *Dist) targetFiles() (in []string, outside []string) {
+	for _, e := range d.Files {
+		t, err := recordToTarget(d.libRel, e.Path)
+		if err != nil {
+			outside = append(outside, e.Path)
+			continue
+		}
+		in = append(in, t)
+	}
+	return in, outside
+}
+
+// Verify compares the installed files with RECORD: missing files, sizes and
+// hashes (sha256, sha384, sha512) that differ, paths outside the target and
+// an unreadable RECORD.
+func (d *Dist) Verify() []Problem {
+	var probs []Problem
+	if d.RecordErr != nil {
+		return []Problem{{Path: filepath.Join(d.DistInfo, "RECORD"), Detail: d.RecordErr.Error()}}
+	}
+	root, err := os.OpenRoot(d.target)
+	if err != nil {
+		return []Problem{{Path: d.target, Detail: err.Error()}}
+	}
+	defer root.Close()
+	for _, e := range d.Files {
+		t, err := recordToTarget(d.libRel, e.Path)
+		if err != nil {
+			probs = append(probs, Problem{Path: e.Path, Detail: "RECORD path lies outside the target"})
+			continue
+		}
+		abs := filepath.Join(d.target, filepath.FromSlash(t))
+		fi, err := root.Lstat(t)
+		if err != nil {
+			probs = append(probs, Problem{Path: abs, Detail: "missing"})
+			continue
+		}
+		if e.Hash == "" && e.Size < 0 {
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			probs = append(probs, Problem{Path: abs, Detail: "not a regular file"})
+			continue
+		}
+		if e.Size >= 0 && fi.Size() != e.Size {
+			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("size is %d, RECORD says %d", fi.Size(), e.Size)})
+			continue
+		}
+		if e.Hash == "" {
+			continue
+		}
+		algo, _, _ := strings.Cut(e.Hash, "=")
+		var h hash.Hash
+		switch algo {
+		case "sha256":
+			h = sha256.New()
+		case "sha384":
+			h = sha512.New384()
+		case "sha512":
+			h = sha512.New()
+		default:
+			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("RECORD uses unknown hash %q", algo)})
+			continue
+		}
+		f, err := root.Open(t)
+		if err != nil {
+			probs = append(probs, Problem{Path: abs, Detail: err.Error()})
+			continue
+		}
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			probs = append(probs, Problem{Path: abs, Detail: err.Error()})
+			continue
+		}
+		if got := algo + "=" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)); got != e.Hash {
+			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("hash is %s, RECORD says %s", got, e.Hash)})
+		}
+	}
+	return probs
+}
+
+// owners maps target-relative paths to the distribution ("name version")
+// whose RECORD claims them, skipping the dists in skip.
+func owners(dists []Dist, skip map[string]bool) map[string]string {
+	m := map[string]string{}
+	for i := range dists {
+		d := &dists[i]
+		if skip[d.dirRel] {
+			continue
+		}
+		in, _ := d.targetFiles()
+		for _, t := range in {
+			if _, ok := m[t]; !ok {
+				m[t] = d.Name + " " + d.Version
+			}
+		}
+	}
+	return m
+}
+
+// removalSet lists the target-relative files that removing the dists in
+// old deletes: their RECORD files inside the target, every file of their
+// .dist-info directories, and the __pycache__ byte code of their .py
+// files; minus files owned (per owned) by another distribution and minus
+// keep (files the same run installs).
+func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[string]bool) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if seen[t] || keep[t] || checkDest(t) != nil {
+			return
+		}
+		if _, ok := owned[t]; ok {
+			return
+		}
+		// Missing files need no removal; a path reached through a symlink
+		// that leaves the target is not ours to remove.
+		if _, err := root.Lstat(t); err != nil {
+			return
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	for _, d := range old {
+		in, _ := d.targetFiles()
+		// The .dist-info directory's own files first: once RECORD is gone the
+		// distribution no longer lists as installed.
+		_ = fs.WalkDir(root.FS(), d.dirRel, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() {
+				add(p)
+			}
+			return nil
+		})
+		pycache := map[string][]string{}
+		for _, t := range in {
+			add(t)
+			if strings.HasSuffix(t, ".py") {
+				dir, base := path.Split(t)
+				pycache[dir] = append(pycache[dir], strings.TrimSuffix(base, ".py")+".")
+			}
+		}
+		for dir, stems := range pycache {
+			cache := dir + "__pycache__"
+			ents, err := fs.ReadDir(root.FS(), cache)
+			if err != nil {
+				continue
+			}
+			for _, e := range ents {
+				if e.IsDir() || !strings.HasSuffix(e.Name(), ".pyc") {
+					continue
+				}
+				for _, s := range stems {
+					if strings.HasPrefix(e.Name(), s) {
+						add(cache + "/" + e.Name())
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Uninstall removes the distribution called name (any spelling that
+// normalises alike): the files its RECORD lists inside the target (scripts
+// included), its whole .dist-info directory and the byte code of its .py
+// files, never a file another distribution's RECORD claims; then it
+// removes directories left empty. Paths outside the target are left alone.
+// A crash part-way is finished by Recover. Callers hold Lock.
+func Uninstall(ctx context.Context, p Paths, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.check(); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(p.Target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("uninstall %s: %w", name, ErrNotInstalled)
+	}
+	if err != nil {
+		return fmt.Errorf("open target: %w", err)
+	}
+	defer root.Close()
+	if err := recoverRoot(root, p); err != nil {
+		return err
+	}
+	dists, err := listRoot(root, p)
+	if err != nil {
+		return err
+	}
+	norm := NormalizeName(name)
+	var old []*Dist
+	skip := map[string]bool{}
+	for i := range dists {
+		if NormalizeName(dists[i].Name) == norm {
+			old = append(old, &dists[i])
+			skip[dists[i].dirRel] = true
+		}
+	}
+	if len(old) == 0 {
+		return fmt.Errorf("uninstall %s: %w", name, ErrNotInstalled)
+	}
+	j := &journal{Version: 1, ID: newID(), Dists: []journalDist{{
+		Project: old[0].Name,
+		Version: old[0].Version,
+		Remove:  removalSet(root, old, owners(dists, skip), nil),
+	}}}
+	if err := writeJournal(root, j); err != nil {
+		return err
+	}
+	if err := j.apply(root, p.stopDirs(), nil); err != nil {
+		return fmt.Errorf("uninstall %s: %w", name, err)
+	}
+	return nil
+}

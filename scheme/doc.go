@@ -1,0 +1,55 @@
+// Package scheme is the destination side of installing a wheel: where every
+// file goes in a project's __pypackages__ directory, and every write.
+//
+// It never opens a zip: a wheel reaches it through the Source interface.
+//
+// Layout (SPEC §2). The project's __pypackages__ holds one target directory
+// per interpreter, named by TargetDirName ("3.11", "3.13t", "pypy3.10" or
+// "cp311-linux_x86_64"). A target holds lib/ (purelib and platlib), bin/
+// (Scripts/ on Windows), include/<distribution>/ and the wheel's .data/data
+// files relative to the target itself. Creating __pypackages__ also writes a
+// .gitignore holding "*".
+//
+// Rules an install enforces before the first byte is written (SPEC §5):
+//   - every member name is valid UTF-8 without control characters or
+//     backslashes, relative and clean (no "." or ".." elements);
+//   - .data/<key>/ only for purelib, platlib, scripts, headers and data;
+//   - no destination lies in another .dist-info directory, in a name
+//     reserved by pkginstall (".pkginstall*" at the top of the target),
+//     or is both a file and a directory of the plan;
+//   - no two files of one run map to one destination, and no destination is
+//     a file another installed distribution's RECORD claims: such a
+//     collision is refused with a *ConflictError (pip warns and
+//     overwrites) unless InstallOptions.Overwrite is set, which turns it
+//     into a warning;
+//   - entry points name a module and an attribute made of identifiers.
+//
+// Every write goes through an os.Root opened on the target directory, so
+// no name and no symlink planted in the target can make a write land
+// outside it.
+//
+// Transactions (SPEC §5 "all or nothing per run"). Files are written into
+// <target>/.pkginstall-staging/<id>/ while being hashed, by a bounded pool
+// of workers. Nothing visible changes until every file of every wheel of
+// the run is staged and verified. The commit then writes
+// <target>/.pkginstall-journal.json (atomically, by rename), removes the
+// files of the replaced distributions, renames staged files into place
+// with each RECORD last, cleans up and removes the journal. Recover, which
+// every Install and Uninstall runs first, rolls a journal forward (its
+// steps are idempotent) or, when there is no journal, deletes stale
+// staging directories: each distribution is either as it was or fully
+// installed. This holds against a crash or kill of the process; against
+// power loss only as far as the file system orders writes (staged files
+// are not fsynced one by one; the journal is).
+//
+// Callers serialise runs on one __pypackages__ with Lock; Install,
+// InstallAll, Uninstall and Recover do not lock themselves.
+//
+// Upgrades and uninstalls remove exactly the files listed in the old
+// RECORD that lie inside the target (plus the __pycache__ byte code of
+// removed .py files), never a file another distribution's RECORD claims,
+// never anything outside the target, and every .dist-info of the project;
+// then they remove directories left empty.
+//
+// Console and GUI scripts are self-locating launchers: see WriteLauncher.
+package scheme

@@ -1,0 +1,726 @@
+package scheme
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/internal/python"
+)
+
+// InstallOptions tunes Install and InstallAll.
+type InstallOptions struct {
+	// Requested writes .dist-info/REQUESTED (Install only; InstallAll
+	// takes it per Job).
+	Requested bool
+	// DirectURL, when not empty, is written as .dist-info/direct_url.json
+	// (PEP 610; Install only; InstallAll takes it per Job).
+	DirectURL string
+	// Overwrite lets a wheel replace files that another installed
+	// distribution's RECORD claims, with a warning. Without it such a
+	// collision is refused with a *ConflictError.
+	Overwrite bool
+	// Workers bounds the files written at once; 0 means 2*GOMAXPROCS.
+	Workers int
+
+	// testHookAfterRename, for tests, runs after each file renamed into
+	// place; an error stops the commit there, as a crash would.
+	testHookAfterRename func(n int) error
+}
+
+// Job is one wheel of an InstallAll transaction.
+type Job struct {
+	Source    Source
+	Requested bool   // write REQUESTED
+	DirectURL string // direct_url.json contents, or ""
+}
+
+// Result describes one installed distribution.
+type Result struct {
+	Project, Version string
+	DistInfo         string   // absolute path of the new .dist-info
+	Replaced         []string // absolute paths of the .dist-info directories it replaced
+	Files            []string // absolute paths of every file written, RECORD last
+	Scripts          []string // absolute paths of the scripts written to bin/
+	Warnings         []string // for the CLI to print as "warning: ..."
+}
+
+// ConflictError is a destination already owned by another installed
+// distribution.
+type ConflictError struct {
+	Project string // the distribution being installed ("name version")
+	Path    string // absolute destination
+	Owner   string // the distribution whose RECORD claims it ("name version")
+}
+
+// Error names both distributions and the file.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s would overwrite %s, which belongs to %s", e.Project, e.Path, e.Owner)
+}
+
+// PlanError lists every problem found while checking a run, before
+// anything was written. It unwraps to each problem (errors.As finds a
+// *ConflictError among them).
+type PlanError struct {
+	Errs []error
+}
+
+// Error lists the problems on one line (the first ten, then a count).
+func (e *PlanError) Error() string {
+	if len(e.Errs) == 1 {
+		return e.Errs[0].Error()
+	}
+	var msgs []string
+	for i, err := range e.Errs {
+		if i == maxListed {
+			msgs = append(msgs, fmt.Sprintf("and %d more", len(e.Errs)-maxListed))
+			break
+		}
+		msgs = append(msgs, err.Error())
+	}
+	return fmt.Sprintf("%d problems: %s", len(e.Errs), strings.Join(msgs, "; "))
+}
+
+// maxListed bounds the problems PlanError.Error spells out.
+const maxListed = 10
+
+// Unwrap returns the problems.
+func (e *PlanError) Unwrap() []error { return e.Errs }
+
+// Install installs one wheel into the target: InstallAll with one Job.
+// Callers hold Lock.
+func Install(ctx context.Context, p Paths, info *python.Info, src Source, opts InstallOptions) (*Result, error) {
+	rs, err := InstallAll(ctx, p, info, []Job{{Source: src, Requested: opts.Requested, DirectURL: opts.DirectURL}}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// planFile is one file to write.
+type planFile struct {
+	src     string // wheel member; "" for generated content
+	dest    string // target-relative
+	exec    bool
+	shebang bool   // a .data/scripts file: rewrite "#!python"
+	content []byte // generated content
+	head    []byte // the "#!python" replacement, for shebang files
+	headErr error  // why there is no head
+	size    int64  // declared size of src
+	hash    string // declared hash of src
+
+	outHash string // RECORD hash of what was written
+	outSize int64
+}
+
+// jobPlan is everything one wheel does to the target.
+type jobPlan struct {
+	job      Job
+	label    string // "name version"
+	norm     string
+	distInfo string // target-relative .dist-info
+	files    []*planFile
+	scripts  []string
+	replaced []*Dist
+	remove   []string
+	warnings []string
+	staged   string
+}
+
+// InstallAll installs the wheels of jobs as one transaction: every wheel
+// is planned and checked, then every file of every wheel is written to a
+// staging directory and verified, and only then is anything committed
+// (see the package doc). Each wheel replaces every installed version of
+// its project. A failure before the commit leaves the target as it was.
+// Callers hold Lock.
+func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opts InstallOptions) ([]*Result, error) {
+	if info == nil {
+		return nil, errors.New("no interpreter information")
+	}
+	if len(jobs) == 0 {
+		return nil, nil
+	}
+	if err := CreateTarget(p); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(p.Target)
+	if err != nil {
+		return nil, fmt.Errorf("open target: %w", err)
+	}
+	defer root.Close()
+	if err := recoverRoot(root, p); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dists, err := listRoot(root, p)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := planAll(root, p, info, jobs, dists, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	// Stage.
+	id := newID()
+	stagingRel := StagingDir + "/" + id
+	cleanup := true
+	defer func() {
+		if cleanup {
+			_ = root.RemoveAll(stagingRel)
+			_ = root.Remove(StagingDir)
+		}
+	}()
+	if err := stage(ctx, root, stagingRel, plans, opts.Workers); err != nil {
+		return nil, err
+	}
+
+	// Commit.
+	j := &journal{Version: 1, ID: id, Staging: stagingRel}
+	for _, pl := range plans {
+		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove}
+		for _, f := range pl.files {
+			jd.Add = append(jd.Add, f.dest)
+		}
+		j.Dists = append(j.Dists, jd)
+	}
+	if err := writeJournal(root, j); err != nil {
+		return nil, err
+	}
+	cleanup = false // from here on the journal owns the staging directory
+	if err := j.apply(root, p.stopDirs(), opts.testHookAfterRename); err != nil {
+		return nil, fmt.Errorf("commit: %w (the next run finishes it)", err)
+	}
+
+	abs := func(rel string) string { return filepath.Join(p.Target, filepath.FromSlash(rel)) }
+	out := make([]*Result, len(plans))
+	for i, pl := range plans {
+		r := &Result{
+			Project:  pl.job.Source.Project(),
+			Version:  pl.job.Source.Version(),
+			DistInfo: abs(pl.distInfo),
+			Warnings: pl.warnings,
+		}
+		for _, d := range pl.replaced {
+			r.Replaced = append(r.Replaced, d.DistInfo)
+		}
+		for _, f := range pl.files {
+			r.Files = append(r.Files, abs(f.dest))
+		}
+		for _, s := range pl.scripts {
+			r.Scripts = append(r.Scripts, abs(s))
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// planAll maps every wheel onto the target and checks the whole run.
+func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist, opts InstallOptions) ([]*jobPlan, error) {
+	var errs []error
+	rels := map[string]string{}
+	for k, d := range map[string]string{"lib": p.Lib, "bin": p.Bin, "include": p.Include, "pypackages": p.PyPackages} {
+		if k == "pypackages" {
+			r, err := filepath.Rel(p.Bin, d)
+			if err != nil {
+				return nil, err
+			}
+			rels[k] = filepath.ToSlash(r)
+			continue
+		}
+		r, err := p.rel(d)
+		if err != nil {
+			return nil, err
+		}
+		rels[k] = r
+	}
+	var plans []*jobPlan
+	byNorm := map[string]bool{}
+	for _, job := range jobs {
+		pl, perrs := planJob(p, rels, info, job)
+		errs = append(errs, perrs...)
+		if pl == nil {
+			continue
+		}
+		if byNorm[pl.norm] {
+			errs = append(errs, fmt.Errorf("%s is given twice in one install", pl.label))
+			continue
+		}
+		byNorm[pl.norm] = true
+		plans = append(plans, pl)
+	}
+	if len(errs) > 0 {
+		return nil, &PlanError{Errs: errs}
+	}
+
+	// Destinations of the whole run: unique, not both file and directory.
+	dest := map[string]string{}
+	for _, pl := range plans {
+		for _, f := range pl.files {
+			if other, ok := dest[f.dest]; ok {
+				errs = append(errs, fmt.Errorf("%s and %s both install %s", other, pl.label, filepath.Join(p.Target, filepath.FromSlash(f.dest))))
+				continue
+			}
+			dest[f.dest] = pl.label
+		}
+	}
+	if info.OS == "darwin" || info.OS == "windows" {
+		// Their usual file systems ignore case: "A.py" and "a.py" collide.
+		folded := map[string]string{}
+		for d := range dest {
+			k := strings.ToLower(d)
+			if other, ok := folded[k]; ok {
+				a, b := min(d, other), max(d, other)
+				errs = append(errs, fmt.Errorf("%s and %s differ only in case", filepath.Join(p.Target, filepath.FromSlash(a)), filepath.Join(p.Target, filepath.FromSlash(b))))
+				continue
+			}
+			folded[k] = d
+		}
+	}
+	for d, label := range dest {
+		for dir := path.Dir(d); dir != "."; dir = path.Dir(dir) {
+			if other, ok := dest[dir]; ok {
+				errs = append(errs, fmt.Errorf("%s installs file %s where %s installs a directory", other, dir, label))
+			}
+		}
+	}
+
+	// Replaced distributions, owners of everything else, conflicts.
+	skip := map[string]bool{}
+	for _, pl := range plans {
+		for i := range dists {
+			if NormalizeName(dists[i].Name) == pl.norm {
+				pl.replaced = append(pl.replaced, &dists[i])
+				skip[dists[i].dirRel] = true
+			}
+		}
+	}
+	owned := owners(dists, skip)
+	keep := map[string]bool{}
+	for d := range dest {
+		keep[d] = true
+	}
+	removing := map[string]bool{}
+	for _, pl := range plans {
+		for _, d := range pl.replaced {
+			if d.RecordErr != nil {
+				pl.warnings = append(pl.warnings, fmt.Sprintf("cannot read the RECORD of %s %s (%v): only its .dist-info is removed", d.Name, d.Version, d.RecordErr))
+			}
+		}
+		pl.remove = removalSet(root, pl.replaced, owned, keep)
+		for _, r := range pl.remove {
+			removing[r] = true
+		}
+		for _, f := range pl.files {
+			owner, ok := owned[f.dest]
+			if !ok {
+				continue
+			}
+			ce := &ConflictError{Project: pl.label, Path: filepath.Join(p.Target, filepath.FromSlash(f.dest)), Owner: owner}
+			if opts.Overwrite {
+				pl.warnings = append(pl.warnings, ce.Error()+": overwriting it")
+			} else {
+				errs = append(errs, ce)
+			}
+		}
+	}
+
+	// What is on disk must let every rename succeed.
+	for d := range dest {
+		if err := checkOnDisk(root, d, removing); err != nil {
+			errs = append(errs, fmt.Errorf("cannot install %s: %w", filepath.Join(p.Target, filepath.FromSlash(d)), err))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, &PlanError{Errs: errs}
+	}
+	return plans, nil
+}
+
+// checkOnDisk verifies that d can be renamed into place: it is not an
+// existing directory, and each existing ancestor is a directory inside the
+// target (or a file the run removes first).
+func checkOnDisk(root *os.Root, d string, removing map[string]bool) error {
+	if fi, err := root.Lstat(d); err == nil && fi.IsDir() {
+		return errors.New("a directory is in the way")
+	}
+	var dirs []string
+	for dir := path.Dir(d); dir != "."; dir = path.Dir(dir) {
+		dirs = append(dirs, dir)
+	}
+	for i := len(dirs) - 1; i >= 0; i-- {
+		fi, err := root.Stat(dirs[i])
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, lerr := root.Lstat(dirs[i]); lerr == nil {
+				return fmt.Errorf("%s is a dangling symlink", dirs[i])
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			if removing[dirs[i]] {
+				return nil
+			}
+			return fmt.Errorf("%s is a file", dirs[i])
+		}
+	}
+	return nil
+}
+
+// generated .dist-info files pkginstall writes itself; a wheel's own copies
+// are not installed.
+var generated = map[string]bool{"RECORD": true, "INSTALLER": true, "REQUESTED": true, "direct_url.json": true}
+
+// planJob maps one wheel's files and entry points to destinations.
+func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobPlan, []error) {
+	src := job.Source
+	if src == nil {
+		return nil, []error{errors.New("no wheel given")}
+	}
+	project, version := src.Project(), src.Version()
+	label := project + " " + version
+	var errs []error
+	fail := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{label}, a...)...))
+	}
+	if project == "" || version == "" || !validComponent(project) || !validComponent(version) {
+		return nil, []error{fmt.Errorf("wheel names no usable project and version (%q, %q)", project, version)}
+	}
+	distInfo, dataDir := src.DistInfo(), src.DataDir()
+	if !validComponent(distInfo) || !strings.HasSuffix(distInfo, ".dist-info") {
+		return nil, []error{fmt.Errorf("%s: bad .dist-info directory %q", label, distInfo)}
+	}
+	if !validComponent(dataDir) || !strings.HasSuffix(dataDir, ".data") {
+		return nil, []error{fmt.Errorf("%s: bad .data directory %q", label, dataDir)}
+	}
+	stem := strings.TrimSuffix(distInfo, ".dist-info")
+	if i := strings.LastIndexByte(stem, '-'); i <= 0 || NormalizeName(stem[:i]) != NormalizeName(project) {
+		return nil, []error{fmt.Errorf("%s: .dist-info directory %q does not name the project", label, distInfo)}
+	}
+	pl := &jobPlan{job: job, label: label, norm: NormalizeName(project), distInfo: rels["lib"] + "/" + distInfo}
+
+	for _, f := range src.Files() {
+		if err := validName(f.Name); err != nil {
+			fail("member %q: %v", f.Name, err)
+			continue
+		}
+		pf := &planFile{src: f.Name, size: f.Size, hash: f.Hash, exec: f.Mode&0o111 != 0}
+		switch {
+		case strings.HasPrefix(f.Name, dataDir+"/"):
+			key, sub, _ := strings.Cut(strings.TrimPrefix(f.Name, dataDir+"/"), "/")
+			if sub == "" {
+				fail("member %q is not inside a .data scheme directory", f.Name)
+				continue
+			}
+			switch key {
+			case "purelib", "platlib":
+				pf.dest = rels["lib"] + "/" + sub
+			case "scripts":
+				pf.dest = rels["bin"] + "/" + sub
+				pf.exec, pf.shebang = true, true
+				pf.head, pf.headErr = scriptHead(info)
+				pl.scripts = append(pl.scripts, pf.dest)
+			case "headers":
+				pf.dest = rels["include"] + "/" + project + "/" + sub
+			case "data":
+				pf.dest = sub
+			default:
+				fail("member %q: unknown .data directory %q", f.Name, key)
+				continue
+			}
+		case strings.HasPrefix(f.Name, distInfo+"/"):
+			if generated[strings.TrimPrefix(f.Name, distInfo+"/")] {
+				continue
+			}
+			pf.dest = rels["lib"] + "/" + f.Name
+		default:
+			pf.dest = rels["lib"] + "/" + f.Name
+		}
+		if err := checkDest(pf.dest); err != nil {
+			fail("member %q goes to %s: %v", f.Name, pf.dest, err)
+			continue
+		}
+		if first, _, _ := strings.Cut(strings.TrimPrefix(pf.dest, rels["lib"]+"/"), "/"); strings.HasPrefix(pf.dest, rels["lib"]+"/") && strings.HasSuffix(first, ".dist-info") && first != distInfo {
+			fail("member %q would write into another distribution's %s", f.Name, first)
+			continue
+		}
+		pl.files = append(pl.files, pf)
+	}
+
+	// Entry points.
+	for _, ep := range src.EntryPoints() {
+		if ep.Group != GroupConsole && ep.Group != GroupGUI {
+			continue
+		}
+		if !validComponent(ep.Name) {
+			fail("entry point name %q is not a file name", ep.Name)
+			continue
+		}
+		l := Launcher{
+			Interpreter:   info.Executable,
+			Dist:          label,
+			Name:          ep.Name,
+			Module:        ep.Module,
+			Attr:          ep.Attr,
+			LibRel:        relFrom(rels["bin"], rels["lib"]),
+			TargetRel:     relFrom(rels["bin"], "."),
+			PyPackagesRel: rels["pypackages"],
+			Windows:       info.OS == "windows",
+		}
+		body, err := WriteLauncher(l)
+		if err != nil {
+			fail("%v", err)
+			continue
+		}
+		if l.Windows {
+			// TODO(windows): an .exe launcher; a .cmd wrapper is untested.
+			py := rels["bin"] + "/" + ep.Name + "-script.py"
+			cmd := rels["bin"] + "/" + ep.Name + ".cmd"
+			pl.files = append(pl.files,
+				&planFile{dest: py, content: body},
+				&planFile{dest: cmd, content: windowsLauncher(info.Executable, ep.Name+"-script.py")})
+			pl.scripts = append(pl.scripts, cmd)
+			continue
+		}
+		dest := rels["bin"] + "/" + ep.Name
+		pl.files = append(pl.files, &planFile{dest: dest, content: body, exec: true})
+		pl.scripts = append(pl.scripts, dest)
+	}
+	for _, s := range pl.scripts {
+		if strings.HasSuffix(s, ".py") {
+			pl.warnings = append(pl.warnings, fmt.Sprintf("distribution %s installs script %s, which can shadow a module of that name", project, s))
+		}
+	}
+	if len(pl.scripts) > 0 {
+		if w := binWarning(p); w != "" {
+			pl.warnings = append(pl.warnings, w)
+		}
+	}
+
+	// Files pkginstall writes into .dist-info.
+	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/INSTALLER", content: []byte("pkginstall\n")})
+	if job.Requested {
+		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/REQUESTED", content: []byte{}})
+	}
+	if job.DirectURL != "" {
+		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/direct_url.json", content: []byte(job.DirectURL)})
+	}
+	// RECORD is written after staging, from what was written.
+	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/RECORD"})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return pl, nil
+}
+
+// scriptHead is the first line(s) replacing "#!python" in a script.
+func scriptHead(info *python.Info) ([]byte, error) {
+	if info.OS == "windows" {
+		return []byte("#!" + strings.NewReplacer("\n", " ", "\r", " ").Replace(info.Executable) + "\n"), nil
+	}
+	return Shebang(info.Executable)
+}
+
+// relFrom returns target-relative to as seen from target-relative from.
+func relFrom(from, to string) string {
+	r, err := filepath.Rel(filepath.FromSlash(from), filepath.FromSlash(to))
+	if err != nil {
+		return to
+	}
+	return filepath.ToSlash(r)
+}
+
+// binWarning warns when bin/'s nearest __pypackages__ ancestor is not the
+// one receiving the packages.
+func binWarning(p Paths) string {
+	for dir := filepath.Dir(p.Bin); ; dir = filepath.Dir(dir) {
+		if filepath.Base(dir) == PyPackagesDir {
+			if dir != p.PyPackages {
+				return fmt.Sprintf("scripts go to %s, whose nearest %s is %s, not %s", p.Bin, PyPackagesDir, dir, p.PyPackages)
+			}
+			return ""
+		}
+		if filepath.Dir(dir) == dir {
+			return fmt.Sprintf("scripts go to %s, which is not inside %s", p.Bin, p.PyPackages)
+		}
+	}
+}
+
+// stage writes every file of every plan under stagingRel, hashing as it
+// writes, with at most workers files at once; then each RECORD.
+func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPlan, workers int) error {
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	dirs := map[string]bool{}
+	for i, pl := range plans {
+		pl.staged = stagingRel + "/" + strconv.Itoa(i)
+		for _, f := range pl.files {
+			dirs[path.Dir(path.Join(pl.staged, f.dest))] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	for _, d := range sorted {
+		if err := root.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("create staging directory: %w", err)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, pl := range plans {
+		for _, f := range pl.files[:len(pl.files)-1] { // RECORD last, below
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				if err := stageFile(root, pl, f); err != nil {
+					return fmt.Errorf("%s: %w", pl.label, err)
+				}
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, pl := range plans {
+		rec := pl.files[len(pl.files)-1]
+		var entries []RecordEntry
+		libRel := path.Dir(pl.distInfo)
+		for _, f := range pl.files[:len(pl.files)-1] {
+			entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
+		}
+		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
+		rec.content = formatRecord(entries)
+		if err := stageFile(root, pl, rec); err != nil {
+			return fmt.Errorf("%s: %w", pl.label, err)
+		}
+	}
+	return ctx.Err()
+}
+
+// stageFile writes one file into the plan's staging directory.
+func stageFile(root *os.Root, pl *jobPlan, f *planFile) (err error) {
+	perm := os.FileMode(0o644)
+	if f.exec {
+		perm = 0o755
+	}
+	out, err := root.OpenFile(path.Join(pl.staged, f.dest), os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return fmt.Errorf("stage %s: %w", f.dest, err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("stage %s: %w", f.dest, cerr)
+		}
+	}()
+	h := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(out, h)}
+	if f.src == "" {
+		if _, err := cw.Write(f.content); err != nil {
+			return fmt.Errorf("stage %s: %w", f.dest, err)
+		}
+	} else if err := copyMember(cw, pl.job.Source, f); err != nil {
+		return err
+	}
+	f.outHash, f.outSize = hashString(h.Sum(nil)), cw.n
+	return nil
+}
+
+// copyMember copies wheel member f to w, rewriting a "#!python" first line
+// of a script, and checks the member's size and sha256 against the wheel's
+// RECORD (the Source checks them too).
+func copyMember(w io.Writer, src Source, f *planFile) error {
+	rc, err := src.Open(f.src)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", f.src, err)
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	limit := &io.LimitedReader{R: r, N: 1<<63 - 1}
+	if f.size >= 0 {
+		limit.N = f.size + 1
+	}
+	r = limit
+	var srcHash hash.Hash
+	if strings.HasPrefix(f.hash, "sha256=") {
+		srcHash = sha256.New()
+		r = io.TeeReader(r, srcHash)
+	}
+	cr := &countReader{r: r}
+	r = cr
+	if f.shebang {
+		br := bufio.NewReaderSize(r, 512)
+		line, err := br.ReadSlice('\n')
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return fmt.Errorf("read %s: %w", f.src, err)
+		}
+		if rewriteShebang(line) {
+			if f.headErr != nil {
+				return fmt.Errorf("script %s: %w", f.src, f.headErr)
+			}
+			line = f.head
+		}
+		if _, err := w.Write(line); err != nil {
+			return fmt.Errorf("stage %s: %w", f.dest, err)
+		}
+		r = br
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		return fmt.Errorf("copy %s: %w", f.src, err)
+	}
+	if f.size >= 0 && cr.n != f.size {
+		return fmt.Errorf("%s: size is not %d as RECORD says", f.src, f.size)
+	}
+	if srcHash != nil {
+		if got := hashString(srcHash.Sum(nil)); got != f.hash {
+			return fmt.Errorf("%s: hash is %s, RECORD says %s", f.src, got, f.hash)
+		}
+	}
+	return nil
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

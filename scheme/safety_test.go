@@ -1,0 +1,76 @@
+package scheme
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestCheckSafe(t *testing.T) {
+	p := newProject(t, testInfo())
+	if err := CheckSafe(p); err == nil {
+		t.Error("CheckSafe on a missing __pypackages__ succeeded")
+	}
+	if err := CreateTarget(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckSafe(p); err != nil {
+		t.Fatalf("fresh target: %v", err)
+	}
+	os.Chmod(p.Target, 0o775)
+	if err := CheckSafe(p); err != nil {
+		t.Errorf("group-writable target: %v", err)
+	}
+	for _, d := range []string{p.PyPackages, p.Target, p.Lib} {
+		os.Chmod(d, 0o777)
+		err := CheckSafe(p)
+		var ue *UnsafeError
+		if !errors.As(err, &ue) || ue.Path != d || !strings.Contains(err.Error(), "is writable by other users (mode 0777)") {
+			t.Errorf("world-writable %s: %v", d, err)
+		}
+		os.Chmod(d, 0o755)
+	}
+}
+
+func TestScriptInterpreter(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"#!/usr/bin/python3\nimport x", "/usr/bin/python3", true},
+		{"#!/usr/bin/env python3\n", "/usr/bin/env", true},
+		{"#!/bin/sh\n'''exec' '/a b/python' \"$0\" \"$@\"\n' '''\n", "/a b/python", true},
+		{"#!/bin/sh\necho hi\n", "/bin/sh", true},
+		{"#!python\r\n", "python", true},
+		{"\x7fELF", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := ScriptInterpreter([]byte(tt.in))
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ScriptInterpreter(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	// Every launcher this package writes names its interpreter.
+	for _, exe := range []string{"/usr/bin/python3", "/with space/python3", "/" + strings.Repeat("x", 200)} {
+		b, err := WriteLauncher(Launcher{Interpreter: exe, Name: "x", Module: "m", Attr: "f", LibRel: "../lib", TargetRel: "..", PyPackagesRel: "../.."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := ScriptInterpreter(b); !ok || got != exe {
+			t.Errorf("launcher for %q names %q", exe, got)
+		}
+	}
+}
+
+func FuzzScriptInterpreter(f *testing.F) {
+	f.Add([]byte("#!/bin/sh\n'''exec' '/a b/python' \"$0\" \"$@\"\n"))
+	f.Add([]byte("#!/usr/bin/python3 -u\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := ScriptInterpreter(b)
+		if !ok && got != "" {
+			t.Fatalf("not a script but interpreter %q", got)
+		}
+	})
+}

@@ -1,0 +1,212 @@
+package scheme
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/python"
+)
+
+// MaxShebang is the longest "#!interpreter\n" line written as is (the
+// kernel's limit, the rule of pypa/installer and distlib). A longer
+// interpreter path, or one with a space, gets a /bin/sh trampoline.
+const MaxShebang = 127
+
+// Shebang returns the first line(s) that make a Python file run with the
+// interpreter exe: "#!exe\n" when that fits MaxShebang and exe has no
+// whitespace, else a /bin/sh trampoline that is also a Python string
+// literal:
+//
+//	#!/bin/sh
+//	'''exec' '/path with space/python' "$0" "$@"
+//	' '''
+func Shebang(exe string) ([]byte, error) {
+	if exe == "" || !strings.HasPrefix(exe, "/") {
+		return nil, fmt.Errorf("interpreter path %q is not absolute", exe)
+	}
+	if strings.ContainsAny(exe, "'\n\r\x00") {
+		return nil, fmt.Errorf("interpreter path %q cannot be written into a script", exe)
+	}
+	if len(exe)+3 <= MaxShebang && !strings.ContainsAny(exe, " \t\v\f") {
+		return []byte("#!" + exe + "\n"), nil
+	}
+	return []byte("#!/bin/sh\n'''exec' '" + exe + "' \"$0\" \"$@\"\n' '''\n"), nil
+}
+
+// rewriteShebang reports whether line (the first line of a .data/scripts
+// file, with its line ending) is exactly "#!python" or "#!pythonw".
+func rewriteShebang(line []byte) bool {
+	l := bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+	return string(l) == "#!python" || string(l) == "#!pythonw"
+}
+
+// pyString quotes s as a Python string literal using only printable ASCII.
+func pyString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r >= 0x20 && r < 0x7f:
+			b.WriteRune(r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// pyPathParts quotes a slash-separated relative path as a Python tuple of
+// its elements, for os.path.join(here, *parts).
+func pyPathParts(rel string) string {
+	var parts []string
+	for _, e := range strings.Split(path.Clean(rel), "/") {
+		if e != "." {
+			parts = append(parts, pyString(e))
+		}
+	}
+	if len(parts) == 0 {
+		return "()"
+	}
+	return "(" + strings.Join(parts, ", ") + ",)"
+}
+
+// Launcher describes a console or GUI script to generate.
+type Launcher struct {
+	Interpreter string // absolute path of the target interpreter
+	Dist        string // "Foo 1.0", for the header comment
+	Name        string // script name
+	Module      string // dotted module to import
+	Attr        string // dotted attribute of Module to call
+	// Directories relative to the script's own directory (the real bin/),
+	// slash-separated, e.g. "../lib", "..", "../..".
+	LibRel, TargetRel, PyPackagesRel string
+	// Windows drops the shebang check: the file is run by a .cmd wrapper.
+	Windows bool
+}
+
+// WriteLauncher returns the text of a POSIX launcher: a Python file run by
+// the target interpreter (see Shebang) that
+//
+//  1. finds its own directory from os.path.realpath(__file__) (symlinks to
+//     it are resolved), and from it lib/, the target and __pypackages__, so
+//     it runs from any working directory, with no environment variable,
+//     and still works after the project folder is moved;
+//  2. refuses to run (message on stderr, exit status 1) when __pypackages__,
+//     the target or lib/ is not owned by the current user or root, or is
+//     writable by others (SPEC §6);
+//  3. drops its own bin/ directory from sys.path, inserts lib/ just before
+//     the first site-packages entry (after the standard library, so no
+//     wheel shadows it) and processes lib/'s .pth files as site does, their
+//     entries right after lib/;
+//  4. imports Module, resolves Attr and exits with its return value.
+func WriteLauncher(l Launcher) ([]byte, error) {
+	if !validDotted(l.Module) || !validDotted(l.Attr) {
+		return nil, fmt.Errorf("entry point %s = %s:%s is not module:attribute", l.Name, l.Module, l.Attr)
+	}
+	goos := ""
+	if l.Windows {
+		goos = "windows"
+	}
+	head, err := scriptHead(&python.Info{Executable: l.Interpreter, OS: goos})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Write(head)
+	r := strings.NewReplacer(
+		"@COMMENT@", strings.NewReplacer("\n", " ", "\r", " ").Replace(l.Name+" from "+l.Dist),
+		"@LIB@", pyPathParts(l.LibRel),
+		"@TARGET@", pyPathParts(l.TargetRel),
+		"@PYPACKAGES@", pyPathParts(l.PyPackagesRel),
+		"@MODULE@", pyString(l.Module),
+		"@ATTR@", pyString(l.Attr),
+	)
+	if _, err := r.WriteString(&b, launcherBody); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// launcherBody is the Python part of every launcher.
+const launcherBody = `# @COMMENT@: a launcher written by pkginstall.
+# It finds its packages in lib/ next to its own bin/ directory.
+import os
+import sys
+
+
+def _pkginstall_refuse(msg):
+    sys.stderr.write("error: %s: refusing to use its packages: %s\n"
+                     % (os.path.basename(sys.argv[0]), msg))
+    sys.exit(1)
+
+
+def _pkginstall_setup():
+    here = os.path.dirname(os.path.realpath(os.path.abspath(__file__)))
+    lib = os.path.normpath(os.path.join(here, *@LIB@))
+    target = os.path.normpath(os.path.join(here, *@TARGET@))
+    pypackages = os.path.normpath(os.path.join(here, *@PYPACKAGES@))
+    if hasattr(os, "getuid"):
+        uid = os.getuid()
+        for d in (pypackages, target, lib):
+            try:
+                st = os.stat(d)
+            except OSError as e:
+                _pkginstall_refuse("cannot inspect %s: %s" % (d, e.strerror))
+            if st.st_uid not in (uid, 0):
+                _pkginstall_refuse("%s is owned by uid %d, not by you or root"
+                                   % (d, st.st_uid))
+            if st.st_mode & 0o002:
+                _pkginstall_refuse("%s is writable by other users (mode %04o); "
+                                   "run chmod o-w on it" % (d, st.st_mode & 0o7777))
+    # The script's own directory must not shadow modules.
+    if sys.path and sys.path[0] and os.path.realpath(sys.path[0]) == here:
+        del sys.path[0]
+    import site
+    try:
+        sitedirs = set(site.getsitepackages())
+    except AttributeError:
+        sitedirs = set()
+    if getattr(site, "ENABLE_USER_SITE", False):
+        sitedirs.add(site.getusersitepackages())
+    pos = len(sys.path)
+    for i, p in enumerate(sys.path):
+        if p in sitedirs or os.path.basename(p) in ("site-packages", "dist-packages"):
+            pos = i
+            break
+    sys.path.insert(pos, lib)
+    before = list(sys.path)
+    known = set(os.path.normcase(os.path.abspath(p)) for p in sys.path if p)
+    site.addsitedir(lib, known)
+    if sys.path[:len(before)] == before:
+        added = sys.path[len(before):]
+        del sys.path[len(before):]
+        sys.path[pos + 1:pos + 1] = added
+
+
+def _pkginstall_main():
+    _pkginstall_setup()
+    import importlib
+    obj = importlib.import_module(@MODULE@)
+    for name in @ATTR@.split("."):
+        obj = getattr(obj, name)
+    sys.exit(obj())
+
+
+if __name__ == "__main__":
+    _pkginstall_main()
+`
+
+// windowsLauncher returns a .cmd file running name-script.py next to it
+// with the interpreter. Untested: Windows support is a TODO (an .exe
+// launcher like distlib's would be the real thing).
+func windowsLauncher(exe, script string) []byte {
+	return []byte("@echo off\r\n\"" + exe + "\" \"%~dp0" + script + "\" %*\r\n")
+}

@@ -1,0 +1,105 @@
+package scheme
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Source is a wheel as the destination sees it. wheel.Wheel is adapted to
+// it by the caller. Open must be safe for concurrent use on different
+// files, and its reader must fail at EOF when the content does not match
+// the file's Size or Hash.
+type Source interface {
+	Project() string     // METADATA Name, e.g. "Foo-Bar"
+	Version() string     // METADATA Version
+	DistInfo() string    // "foo_bar-1.0.dist-info"
+	DataDir() string     // "foo_bar-1.0.data"
+	RootIsPurelib() bool // WHEEL Root-Is-Purelib (lib/ either way here)
+	Files() []SourceFile // every member except directories
+	EntryPoints() []EntryPoint
+	Open(name string) (io.ReadCloser, error)
+}
+
+// SourceFile is one member of a wheel.
+type SourceFile struct {
+	Name string      // slash-separated member name
+	Size int64       // uncompressed size; negative when unknown
+	Hash string      // "sha256=<urlsafe base64, no padding>" from RECORD
+	Mode os.FileMode // any execute bit makes the installed file executable
+}
+
+// EntryPoint is one entry of entry_points.txt.
+type EntryPoint struct {
+	Name, Module, Attr string
+	Group              string // "console_scripts" or "gui_scripts"; others are ignored
+}
+
+// Entry-point groups that produce scripts.
+const (
+	GroupConsole = "console_scripts"
+	GroupGUI     = "gui_scripts"
+)
+
+// validName checks a slash-separated relative name: valid UTF-8, no control
+// characters or backslashes, no leading or trailing slash, no empty, "." or
+// ".." element.
+func validName(name string) error {
+	if !utf8.ValidString(name) {
+		return errors.New("not valid UTF-8")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return fmt.Errorf("control character %U", r)
+		}
+	}
+	if strings.Contains(name, `\`) {
+		return errors.New("backslash in name")
+	}
+	if !fs.ValidPath(name) || name == "." {
+		return errors.New("not a clean relative path")
+	}
+	return nil
+}
+
+// validDotted reports whether s is a dotted sequence of Python identifiers.
+func validDotted(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if part == "" {
+			return false
+		}
+		for i, r := range part {
+			ok := r == '_' || unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Pc, r)))
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// NormalizeName is the PEP 503 normal form of a distribution name.
+func NormalizeName(s string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range strings.ToLower(s) {
+		if r == '-' || r == '_' || r == '.' {
+			sep = true
+			continue
+		}
+		if sep && b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		sep = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
