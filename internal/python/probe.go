@@ -170,6 +170,13 @@ func Probe(ctx context.Context, exe string, cacheDir string) (*Info, error) {
 	if st.IsDir() {
 		return nil, &ProbeError{Path: exe, Err: errors.New("is a directory")}
 	}
+	if dispatchesThroughPyenv(abs) {
+		if real := resolvePyenvShim(abs, os.Getenv); real != "" {
+			if info, err := Probe(ctx, real, cacheDir); err == nil {
+				return info, nil
+			}
+		}
+	}
 	cacheFile := ""
 	if cacheDir != "" && !dispatchesThroughPyenv(abs) {
 		cacheFile = filepath.Join(cacheDir, cacheBucket, cacheKey(abs, st.Size(), st.ModTime().UnixNano())+".json")

@@ -143,6 +143,8 @@ func TestProbeCache(t *testing.T) {
 func TestProbePyenvShimNotCached(t *testing.T) {
 	needSh(t)
 	real := realPython(t)
+	// "system" cannot be resolved without pyenv: the shim itself runs.
+	t.Setenv("PYENV_VERSION", "system")
 	dir := t.TempDir()
 	counter := filepath.Join(dir, "count")
 	shim := filepath.Join(dir, "python3")
