@@ -1,0 +1,112 @@
+package resolver
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/pep440"
+)
+
+// fanOut is a synthetic index of nPkgs packages with nVers versions each.
+// Version j of package i depends on
+//
+//	q(i+1) >=j-20, q(i+2) <j+10, q(i+5 mod n) >=j-5,<j+5,
+//
+// and its three newest versions also depend on a package that does not
+// exist, so every package has to back off from its newest version while the
+// windowed cycle keeps the choices coupled. All packages at version
+// nVers-3 is a solution.
+type fanOut struct {
+	nPkgs, nVers int
+	versions     []pep440.Version // newest first
+	ranges       map[string]pep440.Range
+}
+
+func newFanOut(nPkgs, nVers int) *fanOut {
+	f := &fanOut{nPkgs: nPkgs, nVers: nVers, ranges: map[string]pep440.Range{}}
+	for j := nVers; j >= 1; j-- {
+		f.versions = append(f.versions, pep440.MustParse(fmt.Sprintf("%d.0", j)))
+	}
+	return f
+}
+
+func (f *fanOut) name(i int) string { return fmt.Sprintf("q%03d", i) }
+
+func (f *fanOut) rng(spec string) pep440.Range {
+	r, ok := f.ranges[spec]
+	if !ok {
+		ss, err := pep440.ParseSpecifierSet(spec)
+		if err != nil {
+			panic(err)
+		}
+		r = ss.Range()
+		f.ranges[spec] = r
+	}
+	return r
+}
+
+func (f *fanOut) Versions(_ context.Context, pkg string) ([]pep440.Version, error) {
+	if pkg == "missing" {
+		return nil, nil
+	}
+	return f.versions, nil
+}
+
+func (f *fanOut) Dependencies(_ context.Context, pkg string, v pep440.Version) (map[string]pep440.Range, error) {
+	var i, j int
+	if _, err := fmt.Sscanf(pkg, "q%d", &i); err != nil {
+		return nil, err
+	}
+	if _, err := fmt.Sscanf(v.String(), "%d.0", &j); err != nil {
+		return nil, err
+	}
+	deps := map[string]pep440.Range{}
+	if i+1 < f.nPkgs {
+		deps[f.name(i+1)] = f.rng(fmt.Sprintf(">=%d", max(0, j-20)))
+	}
+	if i+2 < f.nPkgs {
+		deps[f.name(i+2)] = f.rng(fmt.Sprintf("<%d", j+10))
+	}
+	deps[f.name((i+5)%f.nPkgs)] = f.rng(fmt.Sprintf(">=%d,<%d", max(0, j-5), j+5))
+	if j > f.nVers-3 {
+		deps["missing"] = pep440.Full()
+	}
+	return deps, nil
+}
+
+func solveFanOut(tb testing.TB, f *fanOut) map[string]pep440.Version {
+	sol, err := Solve(context.Background(), f, map[string]pep440.Range{f.name(0): pep440.Full()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sol
+}
+
+func TestFanOut(t *testing.T) {
+	f := newFanOut(40, 20)
+	sol := solveFanOut(t, f)
+	if len(sol) != f.nPkgs {
+		t.Fatalf("solution has %d packages, want %d", len(sol), f.nPkgs)
+	}
+	for i := range f.nPkgs {
+		v := sol[f.name(i)]
+		deps, err := f.Dependencies(context.Background(), f.name(i), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for dep, r := range deps {
+			if w, ok := sol[dep]; !ok || !r.Contains(w) {
+				t.Errorf("%s %s: %s%s not satisfied", f.name(i), v, dep, r)
+			}
+		}
+	}
+}
+
+// BenchmarkFanOut solves 200 packages × 50 versions.
+func BenchmarkFanOut(b *testing.B) {
+	f := newFanOut(200, 50)
+	for b.Loop() {
+		solveFanOut(b, f)
+	}
+}
