@@ -1,0 +1,423 @@
+// Package pylock reads and writes PEP 751 lock files (pylock.toml).
+//
+// Rules it enforces when reading: the file is TOML; lock-version is "1.x"
+// (a newer major version is refused); created-by and packages are present;
+// every package has a valid name; every wheel has a url or a path, and a
+// sha256 in hashes. Packages locked as an sdist, a VCS checkout, a
+// directory or an archive are read but Wheels-only installers refuse them
+// (Package.Source says which). Every error names FILE:LINE:COL (the
+// position of the package or key at fault when the TOML itself is fine).
+//
+// Writing: keys in the specification's order, packages sorted by name,
+// wheels sorted by file name, one inline table per wheel; the output parses
+// back to the same Lock.
+package pylock
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	toml "github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// FileName is the lock file's name in a project root.
+const FileName = "pylock.toml"
+
+// Version is the lock-version written.
+const Version = "1.0"
+
+// CreatedBy is the created-by written.
+const CreatedBy = "pkginstall"
+
+// Lock is a pylock.toml.
+type Lock struct {
+	LockVersion      string    `toml:"lock-version"`
+	Environments     []string  `toml:"environments,omitempty"`
+	RequiresPython   string    `toml:"requires-python,omitempty"`
+	Extras           []string  `toml:"extras,omitempty"`
+	DependencyGroups []string  `toml:"dependency-groups,omitempty"`
+	DefaultGroups    []string  `toml:"default-groups,omitempty"`
+	CreatedBy        string    `toml:"created-by"`
+	Packages         []Package `toml:"packages"`
+	// Requirements is [tool.pkginstall] requirements: the requirements
+	// the lock was resolved for, so `lock --check` can tell a changed
+	// pyproject.toml.
+	Requirements []string `toml:"-"`
+
+	Tool map[string]any `toml:"tool,omitempty"`
+}
+
+// Package is one [[packages]] entry.
+type Package struct {
+	Name           string       `toml:"name"`
+	Version        string       `toml:"version,omitempty"`
+	Marker         string       `toml:"marker,omitempty"`
+	RequiresPython string       `toml:"requires-python,omitempty"`
+	Dependencies   []Dependency `toml:"dependencies,omitempty"`
+	Index          string       `toml:"index,omitempty"`
+	Wheels         []Wheel      `toml:"wheels,omitempty"`
+
+	VCS       map[string]any `toml:"vcs,omitempty"`
+	Directory map[string]any `toml:"directory,omitempty"`
+	Archive   map[string]any `toml:"archive,omitempty"`
+	Sdist     map[string]any `toml:"sdist,omitempty"`
+
+	// Line and Col are where the package is in the file read (0 when written).
+	Line, Col int `toml:"-"`
+}
+
+// Dependency identifies another package of the lock.
+type Dependency struct {
+	Name    string `toml:"name"`
+	Version string `toml:"version,omitempty"`
+}
+
+// Wheel is one entry of a package's wheels.
+type Wheel struct {
+	Name   string            `toml:"name,omitempty"`
+	URL    string            `toml:"url,omitempty"`
+	Path   string            `toml:"path,omitempty"`
+	Size   int64             `toml:"size,omitempty"`
+	Hashes map[string]string `toml:"hashes"`
+}
+
+// SHA256 is the wheel's sha256 (lower-case hex), "" when absent.
+func (w Wheel) SHA256() string { return strings.ToLower(w.Hashes["sha256"]) }
+
+// FileName is the wheel's file name: name, else the last part of url or path.
+func (w Wheel) FileName() string {
+	if w.Name != "" {
+		return w.Name
+	}
+	if w.URL != "" {
+		u := w.URL
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		return path.Base(u)
+	}
+	return path.Base(filepath.ToSlash(w.Path))
+}
+
+// Source says how the package is locked when it is not by wheels only:
+// "sdist", "vcs", "directory" or "archive"; "" when it has wheels.
+func (p Package) Source() string {
+	switch {
+	case len(p.Wheels) > 0:
+		return ""
+	case p.VCS != nil:
+		return "vcs"
+	case p.Directory != nil:
+		return "directory"
+	case p.Archive != nil:
+		return "archive"
+	case p.Sdist != nil:
+		return "sdist"
+	}
+	return "nothing"
+}
+
+// Error is a problem at a place in a lock file.
+type Error struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// ReadFile reads and checks a lock file.
+func ReadFile(name string) (*Lock, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(name, data)
+}
+
+var validName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
+
+var hexSHA256 = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// Parse reads a lock file's data; name is used in errors.
+func Parse(name string, data []byte) (*Lock, error) {
+	var l Lock
+	dec := toml.NewDecoder(strings.NewReader(string(data)))
+	if err := dec.Decode(&l); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			line, col := de.Position()
+			return nil, &Error{Path: name, Line: line, Col: col, Msg: de.Error()}
+		}
+		return nil, &Error{Path: name, Msg: err.Error()}
+	}
+	pos := positions(data)
+	at := func(key string, msg string, args ...any) error {
+		p := pos.keys[key]
+		return &Error{Path: name, Line: p[0], Col: p[1], Msg: fmt.Sprintf(msg, args...)}
+	}
+	if l.LockVersion == "" {
+		return nil, &Error{Path: name, Line: 1, Col: 1, Msg: "lock-version is missing"}
+	}
+	major, _, _ := strings.Cut(l.LockVersion, ".")
+	if major != "1" {
+		return nil, at("lock-version", "lock-version %q is not supported (this pkginstall reads 1.x)", l.LockVersion)
+	}
+	if l.CreatedBy == "" {
+		return nil, &Error{Path: name, Line: 1, Col: 1, Msg: "created-by is missing"}
+	}
+	if tool, ok := l.Tool["pkginstall"].(map[string]any); ok {
+		if reqs, ok := tool["requirements"].([]any); ok {
+			for _, r := range reqs {
+				if s, ok := r.(string); ok {
+					l.Requirements = append(l.Requirements, s)
+				}
+			}
+		}
+	}
+	for i := range l.Packages {
+		p := &l.Packages[i]
+		if i < len(pos.packages) {
+			p.Line, p.Col = pos.packages[i][0], pos.packages[i][1]
+		} else {
+			p.Line, p.Col = pos.keys["packages"][0], pos.keys["packages"][1]
+		}
+		bad := func(msg string, args ...any) error {
+			return &Error{Path: name, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(msg, args...)}
+		}
+		if !validName.MatchString(p.Name) {
+			return nil, bad("package %d: invalid name %q", i+1, p.Name)
+		}
+		for j, w := range p.Wheels {
+			if w.URL == "" && w.Path == "" {
+				return nil, bad("package %s: wheel %d has neither url nor path", p.Name, j+1)
+			}
+			if len(w.Hashes) == 0 {
+				return nil, bad("package %s: wheel %s has no hashes", p.Name, w.FileName())
+			}
+			if !hexSHA256.MatchString(w.SHA256()) {
+				return nil, bad("package %s: wheel %s has no valid sha256 hash (pkginstall verifies wheels by sha256)", p.Name, w.FileName())
+			}
+			if !strings.HasSuffix(strings.ToLower(w.FileName()), ".whl") {
+				return nil, bad("package %s: wheel %s: the file name does not end in .whl", p.Name, w.FileName())
+			}
+		}
+	}
+	return &l, nil
+}
+
+// positions finds the line and column of top-level keys and of each
+// [[packages]] header.
+type posInfo struct {
+	keys     map[string][2]int
+	packages [][2]int
+}
+
+func positions(data []byte) posInfo {
+	info := posInfo{keys: map[string][2]int{}}
+	p := &unstable.Parser{}
+	p.Reset(data)
+	var table []string
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = nil
+			it := e.Key()
+			var first *unstable.Node
+			for it.Next() {
+				if first == nil {
+					first = it.Node()
+				}
+				table = append(table, string(it.Node().Data))
+			}
+			if e.Kind == unstable.ArrayTable && len(table) == 1 && table[0] == "packages" && first != nil {
+				sh := p.Shape(first.Raw)
+				info.packages = append(info.packages, [2]int{sh.Start.Line, sh.Start.Column})
+			}
+		case unstable.KeyValue:
+			if len(table) == 0 {
+				it := e.Key()
+				if it.Next() {
+					k := it.Node()
+					sh := p.Shape(k.Raw)
+					info.keys[string(k.Data)] = [2]int{sh.Start.Line, sh.Start.Column}
+				}
+			}
+		}
+	}
+	return info
+}
+
+// Marshal writes l as TOML.
+func Marshal(l *Lock) []byte {
+	var b strings.Builder
+	kv := func(k, v string) { fmt.Fprintf(&b, "%s = %s\n", k, v) }
+	kv("lock-version", quote(l.LockVersion))
+	if len(l.Environments) > 0 {
+		kv("environments", list(l.Environments))
+	}
+	if l.RequiresPython != "" {
+		kv("requires-python", quote(l.RequiresPython))
+	}
+	if len(l.Extras) > 0 {
+		kv("extras", list(l.Extras))
+	}
+	if len(l.DependencyGroups) > 0 {
+		kv("dependency-groups", list(l.DependencyGroups))
+	}
+	if len(l.DefaultGroups) > 0 {
+		kv("default-groups", list(l.DefaultGroups))
+	}
+	kv("created-by", quote(l.CreatedBy))
+	if len(l.Packages) == 0 {
+		kv("packages", "[]") // required, even when empty
+	}
+	pkgs := append([]Package(nil), l.Packages...)
+	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Name < pkgs[j].Name })
+	for _, p := range pkgs {
+		b.WriteString("\n[[packages]]\n")
+		kv("name", quote(p.Name))
+		if p.Version != "" {
+			kv("version", quote(p.Version))
+		}
+		if p.Marker != "" {
+			kv("marker", quote(p.Marker))
+		}
+		if p.RequiresPython != "" {
+			kv("requires-python", quote(p.RequiresPython))
+		}
+		if len(p.Dependencies) > 0 {
+			deps := append([]Dependency(nil), p.Dependencies...)
+			sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
+			var parts []string
+			for _, d := range deps {
+				s := "{name = " + quote(d.Name)
+				if d.Version != "" {
+					s += ", version = " + quote(d.Version)
+				}
+				parts = append(parts, s+"}")
+			}
+			kv("dependencies", "["+strings.Join(parts, ", ")+"]")
+		}
+		if p.Index != "" {
+			kv("index", quote(p.Index))
+		}
+		if len(p.Wheels) > 0 {
+			ws := append([]Wheel(nil), p.Wheels...)
+			sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
+			b.WriteString("wheels = [\n")
+			for _, w := range ws {
+				var parts []string
+				if w.Name != "" {
+					parts = append(parts, "name = "+quote(w.Name))
+				}
+				if w.URL != "" {
+					parts = append(parts, "url = "+quote(w.URL))
+				}
+				if w.Path != "" {
+					parts = append(parts, "path = "+quote(w.Path))
+				}
+				if w.Size > 0 {
+					parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
+				}
+				algs := make([]string, 0, len(w.Hashes))
+				for a := range w.Hashes {
+					algs = append(algs, a)
+				}
+				sort.Strings(algs)
+				var hs []string
+				for _, a := range algs {
+					hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
+				}
+				parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
+				b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
+			}
+			b.WriteString("]\n")
+		}
+	}
+	if len(l.Requirements) > 0 {
+		b.WriteString("\n[tool.pkginstall]\n")
+		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
+		b.WriteString("requirements = [\n")
+		for _, r := range l.Requirements {
+			b.WriteString("    " + quote(r) + ",\n")
+		}
+		b.WriteString("]\n")
+	}
+	return []byte(b.String())
+}
+
+// WriteFile writes l to name atomically (a temporary file renamed).
+func WriteFile(name string, l *Lock) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".pylock-*.toml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(Marshal(l)); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+func key(s string) string {
+	if bareKey.MatchString(s) {
+		return s
+	}
+	return quote(s)
+}
+
+func list(xs []string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = quote(x)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// quote writes s as a TOML basic string.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
