@@ -2,7 +2,9 @@ package resolver
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -108,5 +110,42 @@ func BenchmarkFanOut(b *testing.B) {
 	f := newFanOut(200, 50)
 	for b.Loop() {
 		solveFanOut(b, f)
+	}
+}
+
+// brokenTail is fanOut where every version of the last package depends on
+// the missing package, so there is no solution; proving that takes the
+// solver through many conflicts.
+type brokenTail struct{ *fanOut }
+
+func (b brokenTail) Dependencies(ctx context.Context, pkg string, v pep440.Version) (map[string]pep440.Range, error) {
+	deps, err := b.fanOut.Dependencies(ctx, pkg, v)
+	if err == nil && pkg == b.name(b.nPkgs-1) {
+		deps["missing"] = pep440.Full()
+	}
+	return deps, err
+}
+
+func TestFanOutUnsolvable(t *testing.T) {
+	f := newFanOut(30, 15)
+	_, err := Solve(context.Background(), brokenTail{f}, map[string]pep440.Range{f.name(0): pep440.Full()})
+	var nse *NoSolutionError
+	if !errors.As(err, &nse) {
+		t.Fatalf("Solve = %v, want *NoSolutionError", err)
+	}
+	if !strings.Contains(err.Error(), "missing is not available") {
+		t.Errorf("explanation does not name the missing package:\n%s", err)
+	}
+}
+
+// BenchmarkFanOutUnsolvable proves that 40 packages × 20 versions have no
+// solution.
+func BenchmarkFanOutUnsolvable(b *testing.B) {
+	f := newFanOut(40, 20)
+	for b.Loop() {
+		_, err := Solve(context.Background(), brokenTail{f}, map[string]pep440.Range{f.name(0): pep440.Full()})
+		if err == nil {
+			b.Fatal("solved an unsolvable index")
+		}
 	}
 }

@@ -21,7 +21,7 @@
 //   - A provider may also implement [Prefetcher]: Solve calls Prefetch(pkg) once,
 //     as soon as pkg first appears in a requirement, so the provider can fetch
 //     metadata in the background while the solver works on something else.
-//   - A provider may also implement [Hinter]: Hint(pkg) is added in brackets to
+//   - A provider may also implement [Hinter]: Hint(pkg) is added in parentheses to
 //     explanations that say pkg has no (matching) versions, e.g. "only yanked
 //     versions exist" or "not found on the index".
 //
@@ -70,9 +70,10 @@
 // failure comes with a derivation tree that [NoSolutionError] renders as a
 // plain-English explanation in the style of pub's error reporter: one sentence
 // per derivation, with numbered lines for facts that are used more than once.
-// Version ranges of depending packages are written in terms of the versions
-// that exist: if a 1.0, 1.1 and 1.2 are the only candidates and all of them
-// depend on b >=2, the explanation says "a depends on b>=2".
+// The request appears as "you require ...". Version ranges of depending
+// packages are written in terms of the versions that exist: if a 1.0, 1.1
+// and 1.2 are the only candidates and all of them depend on b >=2, the
+// explanation says "a depends on b>=2".
 //
 // The result is deterministic: the same provider answers give the same
 // solution or the same explanation.

@@ -343,10 +343,8 @@ func (r *reporter) derived(ic *incompat) string {
 		for i, t := range ts {
 			s[i] = r.term(newTerm(t.pkg, true, t.rng), simplify)
 		}
-		if len(s) == 1 {
-			return s[0]
-		}
-		return strings.Join(s[:len(s)-1], ", ") + sep + s[len(s)-1]
+		// Ranges contain commas, so the separator is a word throughout.
+		return strings.Join(s, sep)
 	}
 	switch {
 	case len(pos) == 0 && len(neg) == 0:
@@ -355,10 +353,8 @@ func (r *reporter) derived(ic *incompat) string {
 		return list(pos, true, "") + " cannot be used"
 	case len(neg) == 0:
 		return list(pos, true, " and ") + " are incompatible"
-	case len(pos) == 0 && len(neg) == 1:
-		return list(neg, false, "") + " is required"
 	case len(pos) == 0:
-		return "one of " + list(neg, false, " or ") + " is required"
+		return list(neg, false, " or ") + " is required"
 	case len(pos) == 1:
 		return list(pos, true, "") + " requires " + list(neg, false, " or ")
 	default:

@@ -15,8 +15,9 @@ import (
 // (extras included, see the package documentation) to its version.
 //
 // If the request cannot be satisfied the error is a *NoSolutionError whose
-// message explains why. Errors from the provider and cancellation of ctx are
-// returned as they are, wrapped with the package concerned.
+// message explains why. An error from the provider aborts Solve and is
+// returned wrapped with the package concerned (errors.Is and errors.As see
+// through the wrapping); if ctx is done, Solve returns ctx.Err().
 func Solve(ctx context.Context, p Provider, root map[string]pep440.Range) (map[string]pep440.Version, error) {
 	for name := range root {
 		if err := checkName(name); err != nil {
@@ -51,7 +52,8 @@ var errInternal = errors.New("resolver: internal error: inconsistent partial sol
 // assignment is one entry of the partial solution.
 type assignment struct {
 	t        term
-	acc      term // intersection of the package's assignments up to this one
+	acc      term      // intersection of the package's assignments up to this one
+	gen      int       // pkgState.gen of that intersection
 	level    int       // decision level
 	cause    *incompat // nil for a decision
 	decision bool
@@ -67,7 +69,8 @@ type pkgState struct {
 	acc     term  // intersection of those assignments (anyTerm if none)
 	decided bool
 	version pep440.Version
-	gen     int // bumped whenever acc changes; never reused
+	gen     int // identifies the value of acc: solver-wide unique per state, restored on backtracking
+	gen0    int // gen of the state with no assignments
 	epoch   int // bumped whenever acc grows (on backtracking); starts at 1
 
 	incompats []*incompat // every incompatibility with a term for this package
@@ -94,12 +97,14 @@ type solver struct {
 
 	depIndex map[string]*incompat   // "pkg\x00dep" -> newest dependency incompatibility, for merging
 	depsDone map[string][]*incompat // "pkg\x00version" -> incompatibilities of its dependencies
+	nextGen  int                    // last pkgState.gen handed out
 }
 
 func (s *solver) state(pkg string) *pkgState {
 	st := s.pkgs[pkg]
 	if st == nil {
-		st = &pkgState{name: pkg, order: len(s.order), acc: anyTerm(pkg), gen: 1, epoch: 1}
+		s.nextGen++
+		st = &pkgState{name: pkg, order: len(s.order), acc: anyTerm(pkg), gen: s.nextGen, gen0: s.nextGen, epoch: 1}
 		s.pkgs[pkg] = st
 		s.order = append(s.order, st)
 	}
@@ -189,9 +194,10 @@ func (s *solver) relation(ic *incompat) (rel relation, almost int) {
 func (s *solver) assign(t term, cause *incompat, decision bool, v pep440.Version) {
 	st := s.state(t.pkg)
 	st.acc = st.acc.intersect(t)
-	st.gen++
+	s.nextGen++
+	st.gen = s.nextGen
 	st.assigns = append(st.assigns, len(s.assigns))
-	s.assigns = append(s.assigns, assignment{t: t, acc: st.acc, level: s.level, cause: cause, decision: decision})
+	s.assigns = append(s.assigns, assignment{t: t, acc: st.acc, gen: st.gen, level: s.level, cause: cause, decision: decision})
 	if decision {
 		st.decided = true
 		st.version = v
@@ -348,9 +354,10 @@ func (s *solver) backtrack(lvl int) {
 		}
 		st.assigns = st.assigns[:n]
 		st.epoch++
-		st.acc = anyTerm(st.name)
+		st.acc, st.gen = anyTerm(st.name), st.gen0
 		if n > 0 {
-			st.acc = s.assigns[st.assigns[n-1]].acc
+			a := s.assigns[st.assigns[n-1]]
+			st.acc, st.gen = a.acc, a.gen
 		}
 		st.decided = false
 		for _, ai := range st.assigns {
@@ -358,7 +365,6 @@ func (s *solver) backtrack(lvl int) {
 				st.decided = true
 			}
 		}
-		st.gen++
 	}
 }
 
