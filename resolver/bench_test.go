@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -146,6 +147,33 @@ func BenchmarkFanOutUnsolvable(b *testing.B) {
 		_, err := Solve(context.Background(), brokenTail{f}, map[string]pep440.Range{f.name(0): pep440.Full()})
 		if err == nil {
 			b.Fatal("solved an unsolvable index")
+		}
+	}
+}
+
+// BenchmarkFanOutUnsolvableLarge proves that 200 packages × 50 versions have
+// no solution. It takes minutes per iteration, so it only runs when
+// RESOLVER_BENCH_LARGE is set.
+func BenchmarkFanOutUnsolvableLarge(b *testing.B) {
+	if os.Getenv("RESOLVER_BENCH_LARGE") == "" {
+		b.Skip("set RESOLVER_BENCH_LARGE=1 to run (minutes per iteration)")
+	}
+	benchUnsolvable(b, 200, 50)
+}
+
+// BenchmarkFanOutUnsolvableMedium proves that 80 packages × 30 versions have
+// no solution.
+func BenchmarkFanOutUnsolvableMedium(b *testing.B) {
+	benchUnsolvable(b, 80, 30)
+}
+
+func benchUnsolvable(b *testing.B, nPkgs, nVers int) {
+	f := newFanOut(nPkgs, nVers)
+	for b.Loop() {
+		_, err := Solve(context.Background(), brokenTail{f}, map[string]pep440.Range{f.name(0): pep440.Full()})
+		var nse *NoSolutionError
+		if !errors.As(err, &nse) {
+			b.Fatalf("Solve = %v, want *NoSolutionError", err)
 		}
 	}
 }

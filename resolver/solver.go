@@ -71,7 +71,6 @@ type pkgState struct {
 	version pep440.Version
 	gen     int // identifies the value of acc: solver-wide unique per state, restored on backtracking
 	gen0    int // gen of the state with no assignments
-	epoch   int // bumped whenever acc grows (on backtracking); starts at 1
 
 	incompats []*incompat // every incompatibility with a term for this package
 
@@ -104,7 +103,7 @@ func (s *solver) state(pkg string) *pkgState {
 	st := s.pkgs[pkg]
 	if st == nil {
 		s.nextGen++
-		st = &pkgState{name: pkg, order: len(s.order), acc: anyTerm(pkg), gen: s.nextGen, gen0: s.nextGen, epoch: 1}
+		st = &pkgState{name: pkg, order: len(s.order), acc: anyTerm(pkg), gen: s.nextGen, gen0: s.nextGen}
 		s.pkgs[pkg] = st
 		s.order = append(s.order, st)
 	}
@@ -152,33 +151,83 @@ func (s *solver) addIncompat(ic *incompat) {
 
 // relation tells how ic relates to the partial solution; for inconclusive
 // results with exactly one undecided term, almost is that term's index.
+// Propagation only acts on "satisfied" and on "inconclusive with one
+// undecided term"; whenever ic is neither, relation may answer contradicted
+// or inconclusive with almost -1 without looking at every term.
 //
-// Term relations are cached. Between two backtracks a package's accumulated
-// term only shrinks, so a term once satisfied or contradicted stays so until
-// the package's epoch changes; only inconclusive terms are recomputed.
+// Term relations are cached (see solver.valid). The incompatibility also
+// remembers a contradicted term, or two inconclusive ones, that proved it
+// idle last time: when the cache says that proof still holds, relation
+// answers at once, which keeps the rescans of long incompatibility lists
+// cheap. None of this changes what propagation does, only how fast.
 func (s *solver) relation(ic *incompat) (rel relation, almost int) {
 	if ic.cache == nil {
 		ic.cache = make([]relCache, len(ic.terms))
-	}
-	almost = -1
-	for i, t := range ic.terms {
-		var rel relation
-		c := &ic.cache[i]
-		switch st := s.pkgs[t.pkg]; {
-		case st == nil:
-			rel = anyTerm(t.pkg).relationTo(t)
-		case c.gen == st.gen || (c.epoch == st.epoch && c.rel != inconclusive):
-			rel = c.rel
-		default:
-			rel = st.acc.relationTo(t)
-			*c = relCache{st.gen, st.epoch, rel}
+		for i, t := range ic.terms {
+			ic.cache[i].st = s.pkgs[t.pkg]
 		}
-		switch rel {
-		case satisfied:
+		ic.idle1, ic.idle2 = -1, -1
+	}
+	if i := ic.idle1; i >= 0 {
+		c := &ic.cache[i]
+		if ic.idle2 < 0 {
+			if c.rel == contradicted && s.valid(c) {
+				return contradicted, -1
+			}
+		} else if d := &ic.cache[ic.idle2]; c.rel == inconclusive && d.rel == inconclusive && s.valid(c) && s.valid(d) {
+			return inconclusive, -1
+		}
+	}
+	// First the terms whose cached relation is still valid, then the others:
+	// often the valid ones already show that ic is idle.
+	almost = -1
+	stale := 0
+	for i := range ic.cache {
+		c := &ic.cache[i]
+		if !s.valid(c) {
+			stale++
+			continue
+		}
+		switch c.rel {
 		case contradicted:
+			ic.idle1, ic.idle2 = i, -1
 			return contradicted, -1
 		case inconclusive:
 			if almost >= 0 {
+				ic.idle1, ic.idle2 = almost, i
+				return inconclusive, -1
+			}
+			almost = i
+		}
+	}
+	for i := 0; stale > 0; i++ {
+		c := &ic.cache[i]
+		if s.valid(c) {
+			continue
+		}
+		stale--
+		t := ic.terms[i]
+		var rel relation
+		if c.st == nil {
+			c.st = s.pkgs[t.pkg]
+		}
+		if c.st == nil {
+			rel = anyTerm(t.pkg).relationTo(t)
+		} else {
+			rel = c.st.acc.relationTo(t)
+			c.gen, c.n, c.rel = c.st.gen, len(c.st.assigns), rel
+		}
+		switch rel {
+		case contradicted:
+			if c.st != nil {
+				ic.idle1, ic.idle2 = i, -1
+			}
+			return contradicted, -1
+		case inconclusive:
+			if almost >= 0 {
+				if c.st != nil && ic.cache[almost].st != nil {
+					ic.idle1, ic.idle2 = almost, i
+				}
 				return inconclusive, -1
 			}
 			almost = i
@@ -256,11 +305,22 @@ func (s *solver) propagate(pkg string) error {
 // cannot be selected it returns a *NoSolutionError.
 func (s *solver) resolveConflict(ic *incompat) (*incompat, error) {
 	orig := ic
+	// pos[i] is the position in its package's assignments of the satisfier
+	// of ic.terms[i], or -1 if not known yet. The partial solution does not
+	// change until the backjump, so a term carried over unchanged from one
+	// step to the next keeps its satisfier.
+	var pos []int
 	for {
 		if ic.isFailure() {
 			return nil, s.noSolution(ic)
 		}
-		satIdx, prevIdx, ok := s.satisfiers(ic)
+		if pos == nil {
+			pos = make([]int, len(ic.terms))
+			for i := range pos {
+				pos[i] = -1
+			}
+		}
+		satIdx, prevIdx, ok := s.satisfiers(ic, pos)
 		if !ok {
 			return nil, errInternal
 		}
@@ -276,7 +336,16 @@ func (s *solver) resolveConflict(ic *incompat) (*incompat, error) {
 			s.backtrack(prevLevel)
 			return ic, nil
 		}
-		ic = priorCause(ic, sat.cause, sat.t.pkg)
+		var from []int
+		ic, from = priorCause(ic, sat.cause, sat.t.pkg)
+		next := make([]int, len(ic.terms))
+		for i, j := range from {
+			next[i] = -1
+			if j >= 0 {
+				next[i] = pos[j]
+			}
+		}
+		pos = next
 	}
 }
 
@@ -284,8 +353,10 @@ func (s *solver) resolveConflict(ic *incompat) (*incompat, error) {
 // satisfies ic (the satisfier) and the earliest one before it that, together
 // with the satisfier, still satisfies ic (the previous satisfier, -1 if none).
 // Because a package's accumulated term only shrinks, both are found by binary
-// search over the package's assignments.
-func (s *solver) satisfiers(ic *incompat) (satIdx, prevIdx int, ok bool) {
+// search over the package's assignments. pos[i] is the position of the
+// satisfier of ic.terms[i] among its package's assignments if known, -1
+// otherwise; satisfiers fills in the unknown ones.
+func (s *solver) satisfiers(ic *incompat, pos []int) (satIdx, prevIdx int, ok bool) {
 	idx := make([]int, len(ic.terms))
 	satIdx, satTerm, satPos := -1, -1, -1
 	for i, t := range ic.terms {
@@ -293,14 +364,18 @@ func (s *solver) satisfiers(ic *incompat) (satIdx, prevIdx int, ok bool) {
 		if st == nil {
 			return 0, 0, false
 		}
-		k, _ := slices.BinarySearchFunc(st.assigns, t, func(ai int, t term) int {
-			if s.assigns[ai].acc.subsetOf(t) {
-				return 1
+		k := pos[i]
+		if k < 0 {
+			k, _ = slices.BinarySearchFunc(st.assigns, t, func(ai int, t term) int {
+				if s.assigns[ai].acc.subsetOf(t) {
+					return 1
+				}
+				return -1
+			})
+			if k == len(st.assigns) {
+				return 0, 0, false
 			}
-			return -1
-		})
-		if k == len(st.assigns) {
-			return 0, 0, false
+			pos[i] = k
 		}
 		idx[i] = st.assigns[k]
 		if idx[i] > satIdx {
@@ -353,7 +428,6 @@ func (s *solver) backtrack(lvl int) {
 			continue
 		}
 		st.assigns = st.assigns[:n]
-		st.epoch++
 		st.acc, st.gen = anyTerm(st.name), st.gen0
 		if n > 0 {
 			a := s.assigns[st.assigns[n-1]]

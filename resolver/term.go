@@ -4,20 +4,18 @@ import "github.com/pkginstall/pkginstall/internal/pep440"
 
 // A term is a statement about one package: "pkg is selected at a version in
 // rng" (positive) or "pkg is not selected at a version in rng" (negative; this
-// includes pkg not being selected at all). comp is the complement of rng,
-// kept so that the hot subset tests need one range operation.
+// includes pkg not being selected at all).
 type term struct {
-	pkg  string
-	pos  bool
-	rng  pep440.Range
-	comp pep440.Range
+	pkg string
+	pos bool
+	rng pep440.Range
 }
 
 func newTerm(pkg string, pos bool, rng pep440.Range) term {
-	return term{pkg, pos, rng, rng.Complement()}
+	return term{pkg, pos, rng}
 }
 
-func (t term) negate() term { return term{t.pkg, !t.pos, t.rng, t.comp} }
+func (t term) negate() term { return term{t.pkg, !t.pos, t.rng} }
 
 // isAny reports whether t is true of every solution ("not pkg in ∅").
 func (t term) isAny() bool { return !t.pos && t.rng.IsEmpty() }
@@ -26,7 +24,7 @@ func (t term) isAny() bool { return !t.pos && t.rng.IsEmpty() }
 func (t term) isNone() bool { return t.pos && t.rng.IsEmpty() }
 
 // anyTerm is the term that every solution satisfies.
-func anyTerm(pkg string) term { return term{pkg, false, pep440.Empty(), pep440.Full()} }
+func anyTerm(pkg string) term { return term{pkg, false, pep440.Empty()} }
 
 // intersect returns the term true exactly when t and u are; both refer to
 // the same package.
@@ -35,9 +33,9 @@ func (t term) intersect(u term) term {
 	case t.pos && u.pos:
 		return newTerm(t.pkg, true, t.rng.Intersect(u.rng))
 	case t.pos:
-		return newTerm(t.pkg, true, t.rng.Intersect(u.comp))
+		return newTerm(t.pkg, true, t.rng.Difference(u.rng))
 	case u.pos:
-		return newTerm(t.pkg, true, u.rng.Intersect(t.comp))
+		return newTerm(t.pkg, true, u.rng.Difference(t.rng))
 	default:
 		return newTerm(t.pkg, false, t.rng.Union(u.rng))
 	}
@@ -48,20 +46,19 @@ func (t term) union(u term) term {
 	return t.negate().intersect(u.negate()).negate()
 }
 
-// meets reports whether two ranges have a version in common.
-func meets(a, b pep440.Range) bool { return !a.Intersect(b).IsEmpty() }
-
-// subsetOf reports whether every solution satisfying t satisfies u.
+// subsetOf reports whether every solution satisfying t satisfies u. Like
+// disjoint and relationTo it only asks pep440's allocation-free relation
+// checks, as unit propagation calls it for every term it looks at.
 func (t term) subsetOf(u term) bool {
 	switch {
 	case t.pos && u.pos:
-		return !meets(t.rng, u.comp)
+		return t.rng.SubsetOf(u.rng)
 	case t.pos:
-		return !meets(t.rng, u.rng)
+		return !t.rng.Intersects(u.rng)
 	case u.pos:
 		return false // t allows the package to be absent, u does not
 	default:
-		return !meets(u.rng, t.comp)
+		return u.rng.SubsetOf(t.rng)
 	}
 }
 
@@ -69,11 +66,11 @@ func (t term) subsetOf(u term) bool {
 func (t term) disjoint(u term) bool {
 	switch {
 	case t.pos && u.pos:
-		return !meets(t.rng, u.rng)
+		return !t.rng.Intersects(u.rng)
 	case t.pos:
-		return !meets(t.rng, u.comp)
+		return t.rng.SubsetOf(u.rng)
 	case u.pos:
-		return !meets(u.rng, t.comp)
+		return u.rng.SubsetOf(t.rng)
 	default:
 		return false // both allow the package to be absent
 	}
