@@ -24,23 +24,35 @@
 //     into a warning;
 //   - entry points name a module and an attribute made of identifiers.
 //
-// Every write goes through an os.Root opened on the target directory, so
-// no name and no symlink planted in the target can make a write land
-// outside it.
+// Every write goes through an os.Root opened on the target directory, or
+// through a directory handle opened by it and then used only for single
+// path elements (openat, mkdirat, renameat, linkat, never following a
+// symlink at the last element), so no name and no symlink planted in the
+// target can make a write land outside it.
 //
 // Transactions (SPEC §5 "all or nothing per run"). Files are written into
-// <target>/.pkginstall-staging/<id>/ while being hashed, by a bounded pool
-// of workers. Nothing visible changes until every file of every wheel of
-// the run is staged and verified. The commit then writes
-// <target>/.pkginstall-journal.json (atomically, by rename), removes the
-// files of the replaced distributions, renames staged files into place
-// with each RECORD last, cleans up and removes the journal. Recover, which
-// every Install and Uninstall runs first, rolls a journal forward (its
-// steps are idempotent) or, when there is no journal, deletes stale
-// staging directories: each distribution is either as it was or fully
-// installed. This holds against a crash or kill of the process; against
-// power loss only as far as the file system orders writes (staged files
-// are not fsynced one by one; the journal is).
+// <target>/.pkginstall-staging/<id>/ by a bounded pool of workers, each
+// staging directory created once. Nothing visible changes until every
+// file of every wheel of the run is staged and verified. Content is hashed
+// at most once: a file kept as the wheel has it gets the wheel's RECORD
+// hash, which a VerifyingSource checked while it was read (other sources
+// are checked here in the same pass); rewritten and generated files are
+// hashed as written. A LinkSource (an unpacked, verified wheel tree of the
+// cache) is cloned, hard-linked or copied into staging instead (see
+// LinkMode); files pkginstall rewrites are always written fresh, and no
+// operation writes into an installed file in place. The commit then
+// writes <target>/.pkginstall-journal.json (atomically, by rename),
+// removes the files of the replaced distributions, renames staged entries
+// into place: a directory that does not exist in the target and receives
+// files of one distribution only moves with one rename, anything else file
+// by file; each .dist-info comes last and its RECORD last of all. It then
+// cleans up and removes the journal. Recover, which every Install and
+// Uninstall runs first, rolls a journal forward (its steps are idempotent;
+// a directory found in place is merged into) or, when there is no
+// journal, deletes stale staging directories: each distribution is either
+// as it was or fully installed. This holds against a crash or kill of the
+// process; against power loss only as far as the file system orders
+// writes (staged files are not fsynced one by one; the journal is).
 //
 // Callers serialise runs on one __pypackages__ with Lock; Install,
 // InstallAll, Uninstall and Recover do not lock themselves.

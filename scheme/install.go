@@ -1,23 +1,15 @@
 package scheme
 
 import (
-	"bufio"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"strconv"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/internal/python"
 )
@@ -36,9 +28,13 @@ type InstallOptions struct {
 	Overwrite bool
 	// Workers bounds the files written at once; 0 means 2*GOMAXPROCS.
 	Workers int
+	// LinkMode says how the files of a LinkSource are placed; LinkAuto
+	// picks the fastest that works.
+	LinkMode LinkMode
 
-	// testHookAfterRename, for tests, runs after each file renamed into
-	// place; an error stops the commit there, as a crash would.
+	// testHookAfterRename, for tests, runs after each file or directory
+	// renamed into place; an error stops the commit there, as a crash
+	// would.
 	testHookAfterRename func(n int) error
 }
 
@@ -139,6 +135,8 @@ type jobPlan struct {
 	remove   []string
 	warnings []string
 	staged   string
+	units    []string // what the commit renames into place, in order
+	linker   *linker  // for a LinkSource
 }
 
 // InstallAll installs the wheels of jobs as one transaction: every wheel
@@ -187,17 +185,17 @@ func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opt
 			_ = root.Remove(StagingDir)
 		}
 	}()
-	if err := stage(ctx, root, stagingRel, plans, opts.Workers); err != nil {
+	if err := stage(ctx, root, stagingRel, plans, opts); err != nil {
+		return nil, err
+	}
+	if err := moveUnits(root, plans, p.stopDirs()); err != nil {
 		return nil, err
 	}
 
 	// Commit.
 	j := &journal{Version: 1, ID: id, Staging: stagingRel}
 	for _, pl := range plans {
-		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove}
-		for _, f := range pl.files {
-			jd.Add = append(jd.Add, f.dest)
-		}
+		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove, Add: pl.units}
 		j.Dists = append(j.Dists, jd)
 	}
 	if err := writeJournal(root, j); err != nil {
@@ -342,8 +340,9 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 	}
 
 	// What is on disk must let every rename succeed.
+	dc := newDiskCheck(root, removing)
 	for d := range dest {
-		if err := checkOnDisk(root, d, removing); err != nil {
+		if err := dc.check(d); err != nil {
 			errs = append(errs, fmt.Errorf("cannot install %s: %w", filepath.Join(p.Target, filepath.FromSlash(d)), err))
 		}
 	}
@@ -352,38 +351,6 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 		return nil, &PlanError{Errs: errs}
 	}
 	return plans, nil
-}
-
-// checkOnDisk verifies that d can be renamed into place: it is not an
-// existing directory, and each existing ancestor is a directory inside the
-// target (or a file the run removes first).
-func checkOnDisk(root *os.Root, d string, removing map[string]bool) error {
-	if fi, err := root.Lstat(d); err == nil && fi.IsDir() {
-		return errors.New("a directory is in the way")
-	}
-	var dirs []string
-	for dir := path.Dir(d); dir != "."; dir = path.Dir(dir) {
-		dirs = append(dirs, dir)
-	}
-	for i := len(dirs) - 1; i >= 0; i-- {
-		fi, err := root.Stat(dirs[i])
-		if errors.Is(err, fs.ErrNotExist) {
-			if _, lerr := root.Lstat(dirs[i]); lerr == nil {
-				return fmt.Errorf("%s is a dangling symlink", dirs[i])
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if !fi.IsDir() {
-			if removing[dirs[i]] {
-				return nil
-			}
-			return fmt.Errorf("%s is a file", dirs[i])
-		}
-	}
-	return nil
 }
 
 // generated .dist-info files pkginstall writes itself; a wheel's own copies
@@ -563,144 +530,6 @@ func binWarning(p Paths) string {
 			return fmt.Sprintf("scripts go to %s, which is not inside %s", p.Bin, p.PyPackages)
 		}
 	}
-}
-
-// stage writes every file of every plan under stagingRel, hashing as it
-// writes, with at most workers files at once; then each RECORD.
-func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPlan, workers int) error {
-	if workers <= 0 {
-		workers = 2 * runtime.GOMAXPROCS(0)
-	}
-	dirs := map[string]bool{}
-	for i, pl := range plans {
-		pl.staged = stagingRel + "/" + strconv.Itoa(i)
-		for _, f := range pl.files {
-			dirs[path.Dir(path.Join(pl.staged, f.dest))] = true
-		}
-	}
-	sorted := make([]string, 0, len(dirs))
-	for d := range dirs {
-		sorted = append(sorted, d)
-	}
-	sort.Strings(sorted)
-	for _, d := range sorted {
-		if err := root.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("create staging directory: %w", err)
-		}
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for _, pl := range plans {
-		for _, f := range pl.files[:len(pl.files)-1] { // RECORD last, below
-			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				if err := stageFile(root, pl, f); err != nil {
-					return fmt.Errorf("%s: %w", pl.label, err)
-				}
-				return nil
-			})
-		}
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	for _, pl := range plans {
-		rec := pl.files[len(pl.files)-1]
-		var entries []RecordEntry
-		libRel := path.Dir(pl.distInfo)
-		for _, f := range pl.files[:len(pl.files)-1] {
-			entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
-		}
-		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
-		rec.content = formatRecord(entries)
-		if err := stageFile(root, pl, rec); err != nil {
-			return fmt.Errorf("%s: %w", pl.label, err)
-		}
-	}
-	return ctx.Err()
-}
-
-// stageFile writes one file into the plan's staging directory.
-func stageFile(root *os.Root, pl *jobPlan, f *planFile) (err error) {
-	perm := os.FileMode(0o644)
-	if f.exec {
-		perm = 0o755
-	}
-	out, err := root.OpenFile(path.Join(pl.staged, f.dest), os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return fmt.Errorf("stage %s: %w", f.dest, err)
-	}
-	defer func() {
-		if cerr := out.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("stage %s: %w", f.dest, cerr)
-		}
-	}()
-	h := sha256.New()
-	cw := &countWriter{w: io.MultiWriter(out, h)}
-	if f.src == "" {
-		if _, err := cw.Write(f.content); err != nil {
-			return fmt.Errorf("stage %s: %w", f.dest, err)
-		}
-	} else if err := copyMember(cw, pl.job.Source, f); err != nil {
-		return err
-	}
-	f.outHash, f.outSize = hashString(h.Sum(nil)), cw.n
-	return nil
-}
-
-// copyMember copies wheel member f to w, rewriting a "#!python" first line
-// of a script, and checks the member's size and sha256 against the wheel's
-// RECORD (the Source checks them too).
-func copyMember(w io.Writer, src Source, f *planFile) error {
-	rc, err := src.Open(f.src)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", f.src, err)
-	}
-	defer rc.Close()
-	var r io.Reader = rc
-	limit := &io.LimitedReader{R: r, N: 1<<63 - 1}
-	if f.size >= 0 {
-		limit.N = f.size + 1
-	}
-	r = limit
-	var srcHash hash.Hash
-	if strings.HasPrefix(f.hash, "sha256=") {
-		srcHash = sha256.New()
-		r = io.TeeReader(r, srcHash)
-	}
-	cr := &countReader{r: r}
-	r = cr
-	if f.shebang {
-		br := bufio.NewReaderSize(r, 512)
-		line, err := br.ReadSlice('\n')
-		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-			return fmt.Errorf("read %s: %w", f.src, err)
-		}
-		if rewriteShebang(line) {
-			if f.headErr != nil {
-				return fmt.Errorf("script %s: %w", f.src, f.headErr)
-			}
-			line = f.head
-		}
-		if _, err := w.Write(line); err != nil {
-			return fmt.Errorf("stage %s: %w", f.dest, err)
-		}
-		r = br
-	}
-	if _, err := io.Copy(w, r); err != nil {
-		return fmt.Errorf("copy %s: %w", f.src, err)
-	}
-	if f.size >= 0 && cr.n != f.size {
-		return fmt.Errorf("%s: size is not %d as RECORD says", f.src, f.size)
-	}
-	if srcHash != nil {
-		if got := hashString(srcHash.Sum(nil)); got != f.hash {
-			return fmt.Errorf("%s: hash is %s, RECORD says %s", f.src, got, f.hash)
-		}
-	}
-	return nil
 }
 
 type countWriter struct {

@@ -27,9 +27,12 @@ const (
 
 // journal is the commit record of one run. Once it is on disk every step
 // it describes is rolled forward: remove every Remove path of every dist
-// (none of them is an Add path of any dist), rename every staged Add path
-// into place (RECORD last), remove directories left empty, remove the
-// staging directory and the journal. Each step is idempotent.
+// (none of them is an Add path of any dist or lies below one), rename
+// every staged Add path into place in order (an Add path is a file, or a
+// whole directory that did not exist in the target; RECORD and the
+// .dist-info come last), remove directories left empty, remove the
+// staging directory and the journal. Each step is idempotent: an Add path
+// no longer staged must already be in place.
 type journal struct {
 	Version int           `json:"version"`
 	ID      string        `json:"id"`
@@ -42,7 +45,7 @@ type journalDist struct {
 	Version string   `json:"version,omitempty"`
 	Staged  string   `json:"staged,omitempty"` // target-relative dir holding the staged Add files
 	Remove  []string `json:"remove,omitempty"` // target-relative files to delete
-	Add     []string `json:"add,omitempty"`    // target-relative files to rename from Staged
+	Add     []string `json:"add,omitempty"`    // target-relative files or directories to rename from Staged
 }
 
 func newID() string {
@@ -100,8 +103,10 @@ func parseJournal(b []byte) (*journal, error) {
 			if err := checkDest(r); err != nil {
 				return nil, fmt.Errorf("journal: %q: %w", r, err)
 			}
-			if added[r] {
-				return nil, fmt.Errorf("journal: %q is both removed and added", r)
+			for a := r; a != "."; a = path.Dir(a) {
+				if added[a] {
+					return nil, fmt.Errorf("journal: %q is both removed and added", r)
+				}
 			}
 		}
 	}
@@ -168,36 +173,16 @@ func (j *journal) apply(root *os.Root, stops map[string]bool, hook func(n int) e
 			}
 		}
 	}
-	n := 0
+	m := &mover{root: root, made: map[string]bool{}, hook: hook}
 	for _, d := range j.Dists {
 		for _, a := range d.Add {
-			staged := path.Join(d.Staged, a)
-			_, err := root.Lstat(staged)
-			switch {
-			case err == nil:
-				if dir := path.Dir(a); dir != "." {
-					if err := root.MkdirAll(dir, 0o755); err != nil {
-						return fmt.Errorf("install %s: %w", a, err)
-					}
-				}
-				if err := root.Rename(staged, a); err != nil {
-					return fmt.Errorf("install %s: %w", a, err)
-				}
-				n++
-				if hook != nil {
-					if err := hook(n); err != nil {
-						return err
-					}
-				}
-			case errors.Is(err, fs.ErrNotExist):
-				if _, err := root.Lstat(a); err != nil {
-					return fmt.Errorf("cannot finish installing %s: staged %s is gone and %s is missing", d.Project, staged, a)
-				}
-			default:
-				return fmt.Errorf("install %s: %w", a, err)
+			if err := m.move(d.Project, d.Staged, a); err != nil {
+				m.close()
+				return err
 			}
 		}
 	}
+	m.close()
 	for _, d := range j.Dists {
 		for _, r := range d.Remove {
 			removeEmptyParents(root, path.Dir(r), stops)

@@ -1,0 +1,518 @@
+package scheme
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// stageBatch bounds the files one staging task writes, so that one big
+// directory is spread over the workers.
+const stageBatch = 64
+
+// stageItem is one file to stage.
+type stageItem struct {
+	pl   *jobPlan
+	f    *planFile
+	name string // base name
+}
+
+// stage writes every file of every plan under stagingRel, with at most
+// opts.Workers tasks at once; then each RECORD. Every staging directory is
+// created once, through the handle of its parent; files are created
+// through the handle of their directory.
+func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPlan, opts InstallOptions) error {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	if err := root.Mkdir(StagingDir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	if err := root.Mkdir(stagingRel, 0o755); err != nil {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	dirs := map[string]bool{}
+	groups := map[string][]stageItem{}
+	for i, pl := range plans {
+		pl.staged = stagingRel + "/" + strconv.Itoa(i)
+		dirs[pl.staged] = true
+		for k, f := range pl.files {
+			full := path.Join(pl.staged, f.dest)
+			dir := path.Dir(full)
+			for d := dir; !dirs[d]; d = path.Dir(d) {
+				dirs[d] = true
+			}
+			if k < len(pl.files)-1 { // RECORD last, below
+				groups[dir] = append(groups[dir], stageItem{pl: pl, f: f, name: path.Base(full)})
+			}
+		}
+		if ls, ok := pl.job.Source.(LinkSource); ok {
+			probe := ""
+			for _, f := range pl.files {
+				if f.src != "" {
+					probe = ls.Path(f.src)
+					break
+				}
+			}
+			pl.linker = newLinker(opts.LinkMode, probe, filepath.Join(root.Name(), filepath.FromSlash(stagingRel)))
+		}
+	}
+	// Each distribution's staging tree is created by its own task.
+	handles := map[string]*dirHandle{}
+	defer func() {
+		for _, h := range handles {
+			h.close()
+		}
+	}()
+	perPlan := map[string]map[string]bool{}
+	for _, pl := range plans {
+		if err := root.Mkdir(pl.staged, 0o755); err != nil {
+			return fmt.Errorf("create staging directory: %w", err)
+		}
+		perPlan[pl.staged] = map[string]bool{}
+	}
+	for d := range dirs {
+		if top, _, ok := cutStaged(d, stagingRel); ok {
+			perPlan[top][d] = true
+		}
+	}
+	var budget atomic.Int64
+	budget.Store(int64(handleBudget()))
+	var mu sync.Mutex
+	mg, mctx := errgroup.WithContext(ctx)
+	mg.SetLimit(workers)
+	for top, ds := range perPlan {
+		mg.Go(func() error {
+			if err := mctx.Err(); err != nil {
+				return err
+			}
+			hs, err := mkdirs(root, top, ds, &budget)
+			mu.Lock()
+			maps.Copy(handles, hs)
+			mu.Unlock()
+			return err
+		})
+	}
+	if err := mg.Wait(); err != nil {
+		return err
+	}
+	open := func(dir string) (*dirHandle, func(), error) {
+		if h, ok := handles[dir]; ok {
+			return h, func() {}, nil
+		}
+		h, err := openDir(root, dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open staging directory: %w", err)
+		}
+		return h, h.close, nil
+	}
+
+	var tasks [][]stageItem
+	var dirOf []string
+	for dir, items := range groups {
+		for len(items) > 0 {
+			n := min(len(items), stageBatch)
+			tasks = append(tasks, items[:n])
+			dirOf = append(dirOf, dir)
+			items = items[n:]
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, items := range tasks {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			d, done, err := open(dirOf[i])
+			if err != nil {
+				return err
+			}
+			defer done()
+			for _, it := range items {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				if err := stageFile(d, it.name, it.pl, it.f); err != nil {
+					return fmt.Errorf("%s: %w", it.pl.label, err)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, pl := range plans {
+		rec := pl.files[len(pl.files)-1]
+		entries := make([]RecordEntry, 0, len(pl.files))
+		libRel := path.Dir(pl.distInfo)
+		for _, f := range pl.files[:len(pl.files)-1] {
+			entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
+		}
+		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
+		rec.content = formatRecord(entries)
+		full := path.Join(pl.staged, rec.dest)
+		d, done, err := open(path.Dir(full))
+		if err != nil {
+			return err
+		}
+		err = stageFile(d, path.Base(full), pl, rec)
+		done()
+		if err != nil {
+			return fmt.Errorf("%s: %w", pl.label, err)
+		}
+	}
+	return ctx.Err()
+}
+
+// cutStaged splits a directory under stagingRel/<i>/ into its
+// distribution's staging directory and the rest.
+func cutStaged(d, stagingRel string) (top, rest string, ok bool) {
+	r, ok := strings.CutPrefix(d, stagingRel+"/")
+	if !ok {
+		return "", "", false
+	}
+	i, rest, _ := strings.Cut(r, "/")
+	return stagingRel + "/" + i, rest, true
+}
+
+// mkdirs creates the directories of dirs below top (which exists), each
+// once, parents first, through the handle of the parent. It returns open
+// handles of up to budget of them (the caller closes them), so that
+// staging does not walk their paths again.
+func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int64) (map[string]*dirHandle, error) {
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		if d != top {
+			sorted = append(sorted, d)
+		}
+	}
+	// Depth first: a parent, then everything below it, then its siblings
+	// (names hold no NUL, so it sorts "/" below every other byte).
+	sort.Slice(sorted, func(i, j int) bool {
+		return strings.ReplaceAll(sorted[i], "/", "\x00") < strings.ReplaceAll(sorted[j], "/", "\x00")
+	})
+	kept := map[string]*dirHandle{}
+	topH, err := openDir(root, top)
+	if err != nil {
+		return kept, fmt.Errorf("open staging directory: %w", err)
+	}
+	stack := []*dirHandle{topH}
+	// release drops a handle from the stack: kept for staging while the
+	// budget lasts, else closed.
+	release := func(h *dirHandle) {
+		if budget.Add(-1) >= 0 {
+			kept[h.rel] = h
+			return
+		}
+		h.close()
+	}
+	defer func() {
+		for i := len(stack) - 1; i >= 0; i-- {
+			release(stack[i])
+		}
+	}()
+	for _, d := range sorted {
+		parent := path.Dir(d)
+		for len(stack) > 1 && stack[len(stack)-1].rel != parent {
+			release(stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+		}
+		if stack[len(stack)-1].rel != parent {
+			return kept, fmt.Errorf("create staging directory %s: parent not created", d)
+		}
+		name := path.Base(d)
+		if err := stack[len(stack)-1].mkdir(name); err != nil {
+			return kept, fmt.Errorf("create staging directory: %w", err)
+		}
+		h, err := stack[len(stack)-1].child(name)
+		if err != nil {
+			return kept, fmt.Errorf("create staging directory: %w", err)
+		}
+		stack = append(stack, h)
+	}
+	return kept, nil
+}
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// stageFile writes one file as child name of d. A file of a LinkSource
+// that is not rewritten is linked (or cloned, or copied); anything else is
+// streamed. The content is hashed at most once: a file kept as the wheel
+// has it gets the wheel's sha256, which the source verified (or which is
+// checked here, in the same pass, when the source does not verify).
+func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) {
+	perm := os.FileMode(0o644)
+	if f.exec {
+		perm = 0o755
+	}
+	sha := strings.HasPrefix(f.hash, "sha256=")
+	if ls, ok := pl.job.Source.(LinkSource); ok && f.src != "" && !f.shebang {
+		src := ls.Path(f.src)
+		if err := pl.linker.place(d, src, name, perm); err != nil {
+			if m := pl.linker.mode(); m != LinkCopy && linkUnsupported(err) {
+				return fmt.Errorf("stage %s: link mode %s does not work between the cache and the target here: %w", f.dest, m, err)
+			}
+			return fmt.Errorf("stage %s: %w", f.dest, err)
+		}
+		if cs, ok := ls.(CheckedLinkSource); ok {
+			// A hard link is the source's inode: its size and mtime are the
+			// source's; a clone or copy has its own, so ask the source.
+			size, mtime, err := d.stat(name)
+			if pl.linker.mode() != LinkHardlink {
+				size, mtime, err = statPath(src)
+			}
+			if err != nil {
+				return fmt.Errorf("stage %s: %w", f.dest, err)
+			}
+			if !cs.Unchanged(f.src, size, mtime) {
+				return &SourceChangedError{Project: pl.label, Member: f.src, Path: src}
+			}
+		}
+		f.outHash, f.outSize = f.hash, f.size
+		if !sha || f.size < 0 {
+			f.outHash, f.outSize, err = hashFile(src)
+			if err != nil {
+				return fmt.Errorf("stage %s: %w", f.dest, err)
+			}
+		}
+		return nil
+	}
+
+	out, err := d.create(name, perm)
+	if err != nil {
+		return fmt.Errorf("stage %s: %w", f.dest, err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("stage %s: %w", f.dest, cerr)
+		}
+	}()
+	cw := &countWriter{w: out}
+	var h hash.Hash
+	if f.src == "" || f.shebang || !sha {
+		h = sha256.New()
+		cw.w = io.MultiWriter(out, h)
+	}
+	if f.src == "" {
+		if _, err := cw.Write(f.content); err != nil {
+			return fmt.Errorf("stage %s: %w", f.dest, err)
+		}
+	} else {
+		vs, ok := pl.job.Source.(VerifyingSource)
+		verify := !ok || !vs.VerifiesContent()
+		if err := copyMember(cw, pl.job.Source, f, verify); err != nil {
+			return err
+		}
+	}
+	f.outSize = cw.n
+	if h != nil {
+		f.outHash = hashString(h.Sum(nil))
+	} else {
+		f.outHash = f.hash
+	}
+	return nil
+}
+
+// hashFile returns the RECORD hash and size of a file.
+func hashFile(name string) (string, int64, error) {
+	in, err := os.Open(name)
+	if err != nil {
+		return "", 0, err
+	}
+	defer in.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, in)
+	if err != nil {
+		return "", 0, err
+	}
+	return hashString(h.Sum(nil)), n, nil
+}
+
+// copyMember copies wheel member f to w, rewriting a "#!python" first line
+// of a script. With verify it checks the member's size and sha256 against
+// the wheel's RECORD (a VerifyingSource checks them itself).
+func copyMember(w io.Writer, src Source, f *planFile, verify bool) error {
+	rc, err := src.Open(f.src)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", f.src, err)
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	limit := &io.LimitedReader{R: r, N: 1<<63 - 1}
+	if f.size >= 0 {
+		limit.N = f.size + 1
+	}
+	r = limit
+	var srcHash hash.Hash
+	if verify && strings.HasPrefix(f.hash, "sha256=") {
+		srcHash = sha256.New()
+		r = io.TeeReader(r, srcHash)
+	}
+	cr := &countReader{r: r}
+	r = cr
+	if f.shebang {
+		br := bufio.NewReaderSize(r, 512)
+		line, err := br.ReadSlice('\n')
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return fmt.Errorf("read %s: %w", f.src, err)
+		}
+		if rewriteShebang(line) {
+			if f.headErr != nil {
+				return fmt.Errorf("script %s: %w", f.src, f.headErr)
+			}
+			line = f.head
+		}
+		if _, err := w.Write(line); err != nil {
+			return fmt.Errorf("stage %s: %w", f.dest, err)
+		}
+		r = br
+	}
+	bp := copyBufs.Get().(*[]byte)
+	_, err = io.CopyBuffer(onlyWriter{w}, onlyReader{r}, *bp)
+	copyBufs.Put(bp)
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", f.src, err)
+	}
+	if f.size >= 0 && cr.n != f.size {
+		return fmt.Errorf("%s: size is not %d as RECORD says", f.src, f.size)
+	}
+	if srcHash != nil {
+		if got := hashString(srcHash.Sum(nil)); got != f.hash {
+			return fmt.Errorf("%s: hash is %s, RECORD says %s", f.src, got, f.hash)
+		}
+	}
+	return nil
+}
+
+// onlyWriter and onlyReader hide ReadFrom and WriteTo so that CopyBuffer
+// uses the pooled buffer.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// diskCheck answers, once per directory, what is on disk where a run
+// installs: see check.
+type diskCheck struct {
+	root     *os.Root
+	removing map[string]bool
+	state    map[string]dirState
+	entries  map[string]map[string]bool // directory -> child name -> is a directory (lstat)
+}
+
+type dirState struct {
+	kind int // dirPresent, dirMissing (nothing below exists), dirRemoved (a file the run removes)
+	err  error
+}
+
+const (
+	dirPresent = iota
+	dirMissing
+	dirRemoved
+)
+
+func newDiskCheck(root *os.Root, removing map[string]bool) *diskCheck {
+	return &diskCheck{root: root, removing: removing, state: map[string]dirState{}, entries: map[string]map[string]bool{}}
+}
+
+// check verifies that file d (target-relative) can be renamed into place:
+// it is not an existing directory, and each existing ancestor is a
+// directory inside the target (or a file the run removes first).
+func (c *diskCheck) check(d string) error {
+	st := c.dir(path.Dir(d))
+	if st.err != nil {
+		return st.err
+	}
+	if st.kind != dirPresent {
+		return nil
+	}
+	ents, err := c.list(path.Dir(d))
+	if err != nil {
+		return err
+	}
+	if ents[path.Base(d)] {
+		return errors.New("a directory is in the way")
+	}
+	return nil
+}
+
+// list reads directory d once: child name -> whether it is a directory
+// (not following symlinks).
+func (c *diskCheck) list(d string) (map[string]bool, error) {
+	if m, ok := c.entries[d]; ok {
+		return m, nil
+	}
+	f, err := c.root.Open(d)
+	if err != nil {
+		return nil, err
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		m[e.Name()] = e.IsDir()
+	}
+	c.entries[d] = m
+	return m, nil
+}
+
+func (c *diskCheck) dir(d string) dirState {
+	if d == "." {
+		return dirState{kind: dirPresent}
+	}
+	if st, ok := c.state[d]; ok {
+		return st
+	}
+	st := c.dir(path.Dir(d))
+	if st.err == nil && st.kind == dirPresent {
+		st = c.stat(d)
+	}
+	c.state[d] = st
+	return st
+}
+
+func (c *diskCheck) stat(d string) dirState {
+	fi, err := c.root.Stat(d)
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := c.root.Lstat(d); lerr == nil {
+			return dirState{err: fmt.Errorf("%s is a dangling symlink", d)}
+		}
+		return dirState{kind: dirMissing}
+	}
+	if err != nil {
+		return dirState{err: err}
+	}
+	if !fi.IsDir() {
+		if c.removing[d] {
+			return dirState{kind: dirRemoved}
+		}
+		return dirState{err: fmt.Errorf("%s is a file", d)}
+	}
+	return dirState{kind: dirPresent}
+}
