@@ -1,0 +1,327 @@
+// Package cache keeps unpacked wheel trees in pkginstall's cache directory
+// and maintains the cache as a whole (location, clean, prune).
+//
+// Layout. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose file
+// has sha256 <sha> (lower-case hex): files/ with every member, and
+// wheel.json describing the wheel (names, hashes, modes, entry points).
+// Downloaded wheels live next to it in wheels-v1 (see package index).
+//
+// Rules it enforces:
+//   - A tree is written once: every member is read through the wheel
+//     reader, which checks its size and hash against RECORD, into a
+//     temporary directory of the same bucket; the directory is published
+//     by one rename. A tree is therefore complete and verified, or absent.
+//     Two processes unpacking one wheel race harmlessly: the rename of the
+//     loser fails, and it deletes its temporary directory and uses the
+//     winner's tree.
+//   - Files of a tree have the modes an install gives them (0644, 0755 when
+//     executable), so a linked tree equals a copied one. pkginstall never
+//     writes into them: installs link, clone or copy them into a staging
+//     directory and rename them into place, and upgrades, reinstalls and
+//     uninstalls only rename and unlink. A hard-linked file in
+//     __pypackages__ is the same inode as the cache's file, so a program
+//     that writes into it in place changes the cache's copy too, as with
+//     uv's hardlink mode (making the files read-only would not stop root
+//     or an editor that forces the write). The next install from the tree
+//     sees the change (below), so no later install copies the edit;
+//     --link-mode clone or copy keep the cache out of reach altogether.
+//   - A Tree is a scheme.CheckedLinkSource: every file it links, clones or
+//     copies is checked (one stat, during staging) for the size and mtime
+//     recorded when the tree was written. A changed file (written to in
+//     place through a hard link, say) fails the install before anything is
+//     committed; the caller then discards the tree (Discard) and unpacks
+//     the wheel again.
+//   - A tree's directory mtime is its last use, which Prune reads. Pruning
+//     renames a tree away before deleting it, so a reader never sees a
+//     partial tree.
+package cache
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// Buckets of the cache directory.
+const (
+	UnpackedBucket = "unpacked-v1"
+	WheelBucket    = "wheels-v1" // index.WheelBucket
+	manifestName   = "wheel.json"
+	filesDir       = "files"
+	tmpPrefix      = ".tmp-"
+)
+
+// manifest is wheel.json.
+type manifest struct {
+	Version       int                 `json:"version"`
+	Filename      string              `json:"filename"`
+	Project       string              `json:"project"`
+	ProjVersion   string              `json:"project_version"`
+	DistInfo      string              `json:"dist_info"`
+	DataDir       string              `json:"data_dir"`
+	RootIsPurelib bool                `json:"root_is_purelib"`
+	Files         []scheme.SourceFile `json:"files"`
+	MTimes        []int64             `json:"mtimes"` // of each file once written (ns)
+	EntryPoints   []scheme.EntryPoint `json:"entry_points,omitempty"`
+}
+
+// Tree is an unpacked, verified wheel in the cache. It is a
+// scheme.LinkSource.
+type Tree struct {
+	dir   string // <cache>/unpacked-v1/<sha[:2]>/<sha>
+	m     manifest
+	files map[string]int
+}
+
+var _ scheme.CheckedLinkSource = (*Tree)(nil)
+
+// TreeDir is where the tree of the wheel with sha256 sha lives.
+func TreeDir(cacheDir, sha string) string {
+	return filepath.Join(cacheDir, UnpackedBucket, sha[:2], sha)
+}
+
+func validSHA(sha string) bool {
+	if len(sha) != 64 {
+		return false
+	}
+	for _, c := range sha {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup returns the tree of the wheel with sha256 sha (lower-case hex),
+// or an error matching fs.ErrNotExist when the cache has none. It marks
+// the tree used.
+func Lookup(cacheDir, sha string) (*Tree, error) {
+	if !validSHA(sha) {
+		return nil, fmt.Errorf("unpacked wheel: bad sha256 %q", sha)
+	}
+	dir := TreeDir(cacheDir, sha)
+	b, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil || m.Version != 1 {
+		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
+	}
+	t := &Tree{dir: dir, m: m, files: make(map[string]int, len(m.Files))}
+	if len(m.MTimes) != len(m.Files) {
+		return nil, discard(dir, "damaged "+manifestName)
+	}
+	for i, f := range m.Files {
+		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
+			return nil, fmt.Errorf("unpacked wheel %s: bad member name %q: %w", dir, f.Name, fs.ErrNotExist)
+		}
+		t.files[f.Name] = i
+	}
+	now := time.Now()
+	_ = os.Chtimes(dir, now, now) // last use, for Prune
+	return t, nil
+}
+
+// discard moves a damaged tree away and deletes it, so that the next
+// Unpack writes it again; the error matches fs.ErrNotExist.
+func discard(dir, why string) error {
+	tmp := filepath.Join(filepath.Dir(dir), tmpPrefix+"damaged-"+filepath.Base(dir)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	if os.Rename(dir, tmp) == nil {
+		_ = os.RemoveAll(tmp)
+	}
+	return fmt.Errorf("unpacked wheel %s: %s: %w", dir, why, fs.ErrNotExist)
+}
+
+// Unpack returns the tree of w, whose file has sha256 sha: the cached one,
+// or a new one unpacked (every member verified against RECORD) and
+// published atomically. workers bounds the files written at once (0 means
+// 2*GOMAXPROCS).
+func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
+	if t, err := Lookup(cacheDir, sha); err == nil {
+		return t, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	final := TreeDir(cacheDir, sha)
+	bucket := filepath.Dir(final)
+	if err := os.MkdirAll(bucket, 0o755); err != nil {
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	tmp, err := os.MkdirTemp(bucket, tmpPrefix+sha[:8]+"-")
+	if err != nil {
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	published := false
+	defer func() {
+		if !published {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	if err := writeTree(filepath.Join(tmp, filesDir), w, workers); err != nil {
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	m := manifest{
+		Version: 1, Filename: w.Filename, Project: w.Project, ProjVersion: w.Version,
+		DistInfo: w.DistInfo, DataDir: w.DataDir, RootIsPurelib: w.RootIsPurelib,
+	}
+	for _, f := range w.Files {
+		m.Files = append(m.Files, scheme.SourceFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode})
+		fi, err := os.Lstat(filepath.Join(tmp, filesDir, filepath.FromSlash(f.Name)))
+		if err != nil {
+			return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+		}
+		m.MTimes = append(m.MTimes, fi.ModTime().UnixNano())
+	}
+	for _, e := range w.EntryPoints {
+		m.EntryPoints = append(m.EntryPoints, scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
+	}
+	b, err := json.Marshal(&m)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, manifestName), b, 0o644); err != nil {
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		// Another process published it first: use theirs.
+		if t, lerr := Lookup(cacheDir, sha); lerr == nil {
+			return t, nil
+		}
+		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
+	}
+	published = true
+	return Lookup(cacheDir, sha)
+}
+
+// writeTree writes every file of w under dir, verified, read-only.
+func writeTree(dir string, w *wheel.Wheel, workers int) error {
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	dirs := map[string]bool{".": true}
+	for _, f := range w.Files {
+		for d := path.Dir(f.Name); !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	for _, d := range sorted {
+		if err := os.Mkdir(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for _, f := range w.Files {
+		g.Go(func() error { return writeMember(filepath.Join(dir, filepath.FromSlash(f.Name)), w, f) })
+	}
+	return g.Wait()
+}
+
+func writeMember(name string, w *wheel.Wheel, f wheel.File) (err error) {
+	rc, err := w.Open(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	perm := os.FileMode(0o644)
+	if f.Mode&0o111 != 0 {
+		perm = 0o755
+	}
+	out, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	// The reader fails at EOF when size or hash differ from RECORD.
+	_, err = io.Copy(out, rc)
+	return err
+}
+
+// Unchanged reports whether member name's file, now size bytes with mtime
+// (ns), is as it was written.
+func (t *Tree) Unchanged(name string, size, mtime int64) bool {
+	i, ok := t.files[name]
+	return ok && t.m.Files[i].Size == size && t.m.MTimes[i] == mtime
+}
+
+// Discard removes the tree from the cache (after a SourceChangedError), so
+// that the next Unpack writes it again.
+func (t *Tree) Discard() error {
+	_ = discard(t.dir, "discarded")
+	if _, err := os.Stat(t.dir); err == nil {
+		return fmt.Errorf("cannot remove %s from the cache", t.dir)
+	}
+	return nil
+}
+
+// Dir is the directory of the tree.
+func (t *Tree) Dir() string { return t.dir }
+
+// Filename is the wheel's file name.
+func (t *Tree) Filename() string { return t.m.Filename }
+
+// Project is the METADATA Name.
+func (t *Tree) Project() string { return t.m.Project }
+
+// Version is the METADATA Version.
+func (t *Tree) Version() string { return t.m.ProjVersion }
+
+// DistInfo is the wheel's .dist-info directory name.
+func (t *Tree) DistInfo() string { return t.m.DistInfo }
+
+// DataDir is the wheel's .data directory name.
+func (t *Tree) DataDir() string { return t.m.DataDir }
+
+// RootIsPurelib is WHEEL's Root-Is-Purelib.
+func (t *Tree) RootIsPurelib() bool { return t.m.RootIsPurelib }
+
+// Files lists every member except RECORD.
+func (t *Tree) Files() []scheme.SourceFile { return t.m.Files }
+
+// EntryPoints lists the console and GUI scripts.
+func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.m.EntryPoints }
+
+// Path is the absolute path of member name.
+func (t *Tree) Path(name string) string {
+	return filepath.Join(t.dir, filesDir, filepath.FromSlash(name))
+}
+
+// Open reads member name (verified when the tree was written).
+func (t *Tree) Open(name string) (io.ReadCloser, error) {
+	if _, ok := t.files[name]; !ok {
+		return nil, fmt.Errorf("%s: no member %s", t.m.Filename, name)
+	}
+	return os.Open(t.Path(name))
+}
+
+// VerifiesContent says the content needs no second check: it was
+// verified against RECORD when the tree was written.
+func (t *Tree) VerifiesContent() bool { return true }
