@@ -1,0 +1,27 @@
+// Command pkginstall installs Python packages into a project-local
+// __pypackages__ directory. See README.md and the SPEC for the contract.
+//
+// main is a thin adapter: all behaviour lives in internal/cli, which returns
+// the exit status (0 success, 1 failure, 2 usage error) instead of exiting.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pkginstall/pkginstall/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args, cli.Env{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}

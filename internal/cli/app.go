@@ -1,0 +1,293 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// globalFlags returns fresh instances of the global flags of SPEC §4. Every
+// command carries its own copy too, so `pkginstall install --python 3.12 x`
+// works as well as `pkginstall --python 3.12 install x`; read them with
+// globals(c), which takes the innermost setting.
+func globalFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "project", Usage: "use `DIR` as the project root instead of searching upwards"},
+		&ucli.IntFlag{Name: "max-depth", Value: 8, Usage: "search at most `N` levels up for pyproject.toml or __pypackages__"},
+		&ucli.StringFlag{Name: "python", Usage: "target interpreter: a path, a command (python3.12) or a version (3.12)"},
+		&ucli.StringFlag{Name: "layout", Usage: "target directory layout: `version` (3.11/) or platform (cp311-linux_x86_64/)"},
+		&ucli.StringFlag{Name: "index-url", Usage: "package index `URL` (default https://pypi.org/simple/; env PKGINSTALL_INDEX_URL, PIP_INDEX_URL)"},
+		&ucli.StringSliceFlag{Name: "extra-index-url", Usage: "another index `URL`, asked after the first (repeatable)"},
+		&ucli.StringSliceFlag{Name: "find-links", Aliases: []string{"f"}, Usage: "a `DIR` or URL of wheels to consider too (repeatable)"},
+		&ucli.BoolFlag{Name: "no-index", Usage: "ignore package indexes (use --find-links only)"},
+		&ucli.BoolFlag{Name: "offline", Usage: "never touch the network: cache and --find-links only"},
+		&ucli.StringFlag{Name: "cache-dir", Usage: "cache `DIR` (env PKGINSTALL_CACHE_DIR; default $XDG_CACHE_HOME/pkginstall)"},
+		&ucli.BoolFlag{Name: "no-cache", Usage: "do not read or write the cache"},
+		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors"},
+		&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print diagnostics to stderr"},
+		&ucli.StringFlag{Name: "color", Value: "auto", Usage: "colour output: auto, always or never (honours NO_COLOR)"},
+		&ucli.BoolFlag{Name: "no-progress", Usage: "no progress bars"},
+	}
+}
+
+// Globals are the global options after flags, environment and defaults.
+type Globals struct {
+	Project        string
+	MaxDepth       int
+	Python         string
+	Layout         string
+	IndexURL       string
+	ExtraIndexURLs []string
+	FindLinks      []string
+	NoIndex        bool
+	Offline        bool
+	CacheDir       string // "" when --no-cache
+	Quiet          bool
+	Verbose        bool
+	Color          string
+	NoProgress     bool
+
+	indexFromFlag bool // --index-url or an environment variable chose the index
+}
+
+// lookup returns the innermost context in c's lineage where flag name was set.
+func lookup(c *ucli.Context, name string) (*ucli.Context, bool) {
+	for _, cur := range c.Lineage() {
+		if cur.Command == nil && cur.App == nil {
+			continue
+		}
+		if cur.IsSet(name) {
+			return cur, true
+		}
+	}
+	return c, false
+}
+
+func gString(c *ucli.Context, name string) string {
+	cur, _ := lookup(c, name)
+	return cur.String(name)
+}
+
+func gBool(c *ucli.Context, name string) bool {
+	cur, _ := lookup(c, name)
+	return cur.Bool(name)
+}
+
+func gSlice(c *ucli.Context, name string) []string {
+	var out []string
+	// Repeatable flags accumulate across levels, outermost first.
+	lin := c.Lineage()
+	for i := len(lin) - 1; i >= 0; i-- {
+		if lin[i].IsSet(name) {
+			out = append(out, lin[i].StringSlice(name)...)
+		}
+	}
+	return dedupe(out)
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// globals reads the global options, applying the environment (through env,
+// not os.Getenv, so tests see what they set) and the defaults.
+func (a *app) globals(c *ucli.Context) (*Globals, error) {
+	g := &Globals{
+		Project:        gString(c, "project"),
+		Python:         gString(c, "python"),
+		Layout:         gString(c, "layout"),
+		IndexURL:       gString(c, "index-url"),
+		ExtraIndexURLs: gSlice(c, "extra-index-url"),
+		FindLinks:      gSlice(c, "find-links"),
+		NoIndex:        gBool(c, "no-index"),
+		Offline:        gBool(c, "offline"),
+		CacheDir:       gString(c, "cache-dir"),
+		Quiet:          gBool(c, "quiet"),
+		Verbose:        gBool(c, "verbose"),
+		Color:          gString(c, "color"),
+		NoProgress:     gBool(c, "no-progress"),
+	}
+	cur, _ := lookup(c, "max-depth")
+	g.MaxDepth = cur.Int("max-depth")
+	if g.MaxDepth < 0 {
+		return nil, usagef("--max-depth must be 0 or more, not %d", g.MaxDepth)
+	}
+	switch g.Layout {
+	case "", "version", "platform":
+	default:
+		return nil, usagef("--layout must be version or platform, not %q", g.Layout)
+	}
+	switch g.Color {
+	case "auto", "always", "never":
+	default:
+		return nil, usagef("--color must be auto, always or never, not %q", g.Color)
+	}
+	getenv := a.env.Getenv
+	g.indexFromFlag = g.IndexURL != "" || getenv("PKGINSTALL_INDEX_URL") != "" || getenv("PIP_INDEX_URL") != ""
+	if g.IndexURL == "" {
+		g.IndexURL = firstNonEmpty(getenv("PKGINSTALL_INDEX_URL"), getenv("PIP_INDEX_URL"), "https://pypi.org/simple/")
+	}
+	if gBool(c, "no-cache") {
+		g.CacheDir = ""
+	} else if g.CacheDir == "" {
+		g.CacheDir = defaultCacheDir(getenv)
+	}
+	if g.Project != "" {
+		abs, err := filepath.Abs(g.Project)
+		if err != nil {
+			return nil, fmt.Errorf("--project %s: %w", g.Project, err)
+		}
+		g.Project = abs
+	}
+	a.ui.quiet = g.Quiet
+	a.ui.verbose = g.Verbose
+	a.ui.setColor(g.Color, getenv)
+	return g, nil
+}
+
+func defaultCacheDir(getenv func(string) string) string {
+	if d := getenv("PKGINSTALL_CACHE_DIR"); d != "" {
+		return d
+	}
+	if d := getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "pkginstall")
+	}
+	home := getenv("HOME")
+	if home == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			home = h
+		}
+	}
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".cache", "pkginstall")
+}
+
+func firstNonEmpty(xs ...string) string {
+	for _, x := range xs {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// app holds what every command shares.
+type app struct {
+	env Env
+	ui  *ui
+}
+
+func init() {
+	// -v is --verbose here, as in pip; --version has no short form.
+	ucli.VersionFlag = &ucli.BoolFlag{Name: "version", Usage: "print the version and exit"}
+}
+
+func newApp(u *ui) *ucli.App {
+	a := &app{env: u.env, ui: u}
+	cmds := a.commands()
+	for _, cmd := range cmds {
+		cmd.Flags = append(cmd.Flags, commandGlobals(cmd)...)
+		cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+			return &UsageError{Msg: err.Error()}
+		}
+	}
+	return &ucli.App{
+		Name:                 "pkginstall",
+		Usage:                "install Python packages into the project's __pypackages__",
+		UsageText:            "pkginstall [global options] command [command options] [arguments...]",
+		Version:              versionString(),
+		Description:          description,
+		Flags:                globalFlags(),
+		Commands:             cmds,
+		Reader:               u.env.Stdin,
+		Writer:               u.env.Stdout,
+		ErrWriter:            u.env.Stderr,
+		HideHelpCommand:      true,
+		Suggest:              true,
+		ExitErrHandler:       func(*ucli.Context, error) {}, // main picks the exit status
+		OnUsageError:         func(_ *ucli.Context, err error, _ bool) error { return &UsageError{Msg: err.Error()} },
+		EnableBashCompletion: false,
+		CommandNotFound: func(c *ucli.Context, name string) {
+			// Reported through the returned error below.
+		},
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("unknown command %q", c.Args().First())
+			}
+			return ucli.ShowAppHelp(c)
+		},
+	}
+}
+
+const description = `pkginstall resolves requirements against a PEP 503/691 index (PyPI by default),
+verifies and unpacks wheels into <project>/__pypackages__/<X.Y>/{lib,bin,include},
+and writes console scripts that run from anywhere.
+
+   pkginstall install ./demo-1.0-py3-none-any.whl   install a wheel file
+   pkginstall where                                   show where packages go
+   pkginstall run python -c 'import demo'             run with the packages importable`
+
+// commandGlobals is globalFlags() less the flags cmd defines itself (download
+// has a repeatable --python).
+func commandGlobals(cmd *ucli.Command) []ucli.Flag {
+	own := map[string]bool{}
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			own[n] = true
+		}
+	}
+	var out []ucli.Flag
+	for _, f := range globalFlags() {
+		if !own[f.Names()[0]] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// commands lists the commands; each issue adds its own.
+func (a *app) commands() []*ucli.Command {
+	return []*ucli.Command{
+		a.installCommand(),
+		a.uninstallCommand(),
+		a.listCommand(),
+		a.freezeCommand(),
+		a.runCommand(),
+		a.whereCommand(),
+		a.addCommand(),
+		a.removeCommand(),
+		a.lockCommand(),
+		a.syncCommand(),
+		a.serveCommand(),
+		a.downloadCommand(),
+		a.shellInitCommand(),
+		a.doctorCommand(),
+		a.cacheCommand(),
+	}
+}
+
+// splitComma turns ["a,b", "c"] into ["a", "b", "c"].
+func splitComma(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		for _, p := range strings.Split(x, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/pkginstall/pkginstall/internal/installer"
+)
+
+// textReporter renders installer progress as lines on stderr.
+type textReporter struct{ u *ui }
+
+func (a *app) reporter() installer.Reporter { return &textReporter{u: a.ui} }
+
+func (r *textReporter) Waiting(dir string) {
+	r.u.infof("waiting for another pkginstall to finish with %s …", dir)
+}
+
+func (r *textReporter) Resolved(n int, d time.Duration) {
+	r.u.infof("Resolved %d package%s in %s", n, plural(n), fmtDuration(d))
+}
+
+func (r *textReporter) Fetched(c *installer.Candidate, cached bool) {
+	r.u.debugf("ready: %s", c.File.Filename)
+}
+
+func (r *textReporter) Plan(changes []installer.Change, dryRun bool) {
+	if !dryRun {
+		return
+	}
+	var lines []string
+	for _, ch := range changes {
+		switch ch.Action {
+		case installer.Add:
+			lines = append(lines, fmt.Sprintf("+ %s==%s", ch.Name, ch.Version))
+		case installer.Upgrade, installer.Reinstall:
+			lines = append(lines, fmt.Sprintf("~ %s==%s (from %s)", ch.Name, ch.Version, ch.OldVersion))
+		case installer.Remove:
+			lines = append(lines, fmt.Sprintf("- %s==%s", ch.Name, ch.OldVersion))
+		}
+	}
+	if len(lines) == 0 {
+		r.u.outf("Would change nothing")
+		return
+	}
+	r.u.outf("Would install %d package%s:", len(lines), plural(len(lines)))
+	for _, l := range lines {
+		r.u.outf(" %s", l)
+	}
+}
+
+func (r *textReporter) Installed(changes []installer.Change, d time.Duration) {
+	if len(changes) == 0 {
+		r.u.infof("Nothing to install: everything is already installed")
+		return
+	}
+	r.u.infof("Installed %d package%s in %s", len(changes), plural(len(changes)), fmtDuration(d))
+	for _, ch := range changes {
+		switch ch.Action {
+		case installer.Add:
+			r.u.infof(" + %s==%s", ch.Name, ch.Version)
+		case installer.Upgrade:
+			r.u.infof(" - %s==%s", ch.Name, ch.OldVersion)
+			r.u.infof(" + %s==%s", ch.Name, ch.Version)
+		case installer.Reinstall:
+			r.u.infof(" ~ %s==%s", ch.Name, ch.Version)
+		}
+	}
+}
+
+func (r *textReporter) Warn(msg string) { r.u.warnf("%s", msg) }
+
+func (r *textReporter) Debug(format string, args ...any) { r.u.debugf(format, args...) }
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	}
+}
+
+// logger returns a slog logger writing "debug: …" lines to stderr with -v,
+// and discarding otherwise.
+func (u *ui) logger() *slog.Logger {
+	if !u.verbose {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return slog.New(slog.NewTextHandler(lockedWriter{u}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type lockedWriter struct{ u *ui }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.u.mu.Lock()
+	defer w.u.mu.Unlock()
+	return w.u.stderr.Write([]byte("debug: " + strings.TrimLeft(string(p), " ")))
+}

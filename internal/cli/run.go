@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/pkginstall/pkginstall/scheme"
+)
+
+func (a *app) runCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "run",
+		Usage:     "run a command with the target's packages importable and its bin/ first on PATH",
+		UsageText: "pkginstall run CMD [ARGS...]   (python means the target interpreter)",
+		// Everything after CMD belongs to CMD: `pkginstall run python -v`.
+		SkipFlagParsing: false,
+		Action:          a.runRun,
+	}
+}
+
+// runBootstrap is the sitecustomize.py that `run` puts on PYTHONPATH: it
+// processes the .pth files of lib/ as site-packages would (site.addsitedir),
+// takes its own directory off sys.path, and then runs the sitecustomize it
+// shadowed, if any.
+const runBootstrap = `# Written by pkginstall run: processes lib/.pth files, then chains.
+import os, sys, site
+_here = os.path.dirname(os.path.abspath(__file__))
+_lib = os.environ.get("PKGINSTALL_RUN_LIB", "")
+if _lib and os.path.isdir(_lib):
+    site.addsitedir(_lib)
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+try:
+    import importlib.machinery, importlib.util
+    _spec = importlib.machinery.PathFinder.find_spec("sitecustomize", sys.path)
+    if _spec is not None and _spec.loader is not None:
+        _mod = importlib.util.module_from_spec(_spec)
+        _spec.loader.exec_module(_mod)
+        sys.modules["sitecustomize"] = _mod
+except Exception as _e:
+    print("pkginstall: error in sitecustomize: %r" % (_e,), file=sys.stderr)
+`
+
+func (a *app) runRun(c *ucli.Context) error {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return usagef("run needs a command: pkginstall run CMD [ARGS...]")
+	}
+	g, err := a.globals(c)
+	if err != nil {
+		return err
+	}
+	t, err := a.resolveTarget(c.Context, g)
+	if err != nil {
+		return err
+	}
+	p := t.paths
+	if err := checkSafe(p); err != nil {
+		return err
+	}
+	boot := filepath.Join(p.Target, ".pkginstall-run")
+	if _, err := os.Stat(p.Target); err == nil {
+		if err := writeIfChanged(filepath.Join(boot, "sitecustomize.py"), []byte(runBootstrap)); err != nil {
+			return fmt.Errorf("preparing %s: %w", boot, err)
+		}
+	}
+
+	env := os.Environ()
+	env = setEnv(env, "PATH", joinPath(p.Bin, a.env.Getenv("PATH")))
+	env = setEnv(env, "PYTHONPATH", joinPath(p.Lib, boot, a.env.Getenv("PYTHONPATH")))
+	env = setEnv(env, "PKGINSTALL_RUN_LIB", p.Lib)
+
+	cmd := args[0]
+	var exe string
+	if cmd == "python" || cmd == "python3" {
+		exe = t.py.Executable
+	} else if strings.ContainsRune(cmd, os.PathSeparator) {
+		exe = cmd
+	} else if found := lookIn(cmd, p.Bin); found != "" {
+		exe = found
+	} else if found, err := exec.LookPath(cmd); err == nil {
+		exe = found
+	} else {
+		return fmt.Errorf("run: %s: command not found in %s or on PATH", cmd, p.Bin)
+	}
+	if runtime.GOOS != "windows" {
+		// Replace this process: the exit status and signals are the
+		// command's own.
+		argv := append([]string{cmd}, args[1:]...)
+		if cmd == "python" || cmd == "python3" {
+			argv[0] = exe
+		}
+		err := syscall.Exec(exe, argv, env)
+		return fmt.Errorf("run: %s: %w", exe, err)
+	}
+	child := exec.CommandContext(c.Context, exe, args[1:]...)
+	child.Env = env
+	child.Stdin, child.Stdout, child.Stderr = a.env.Stdin, a.env.Stdout, a.env.Stderr
+	if err := child.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return &exitError{code: ee.ExitCode()}
+		}
+		return fmt.Errorf("run: %s: %w", exe, err)
+	}
+	return nil
+}
+
+// lookIn returns dir/name when it is an executable file.
+func lookIn(name, dir string) string {
+	p := filepath.Join(dir, name)
+	if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+		return p
+	}
+	return ""
+}
+
+// joinPath joins path-list entries, leaving out empty ones (an empty entry
+// means the working directory).
+func joinPath(parts ...string) string {
+	var out []string
+	for _, part := range parts {
+		for _, e := range filepath.SplitList(part) {
+			if e != "" {
+				out = append(out, e)
+			}
+		}
+	}
+	return strings.Join(out, string(os.PathListSeparator))
+}
+
+func setEnv(env []string, key, val string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
+		}
+	}
+	if val == "" {
+		return out
+	}
+	return append(out, key+"="+val)
+}
+
+func writeIfChanged(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// checkSafe applies SPEC §6: a __pypackages__ goes on sys.path only if it
+// and its target directory are owned by the current user or root and not
+// writable by others (group-writable is fine).
+func checkSafe(p scheme.Paths) error {
+	for _, dir := range []string{p.PyPackages, p.Target} {
+		if err := scheme.CheckSafeDir(dir); err != nil {
+			return fmt.Errorf("refusing to use %s: %w", p.PyPackages, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/scheme"
+)
+
+// target is everything a command needs to know about where packages go.
+type target struct {
+	g         *Globals
+	root      string
+	pyproject *project.Pyproject
+	py        *python.Info
+	layout    string
+	paths     scheme.Paths
+}
+
+// resolveTarget finds the project root, reads pyproject.toml, finds and
+// probes the interpreter (SPEC §3) and computes the scheme paths (SPEC §2).
+func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
+	t := &target{g: g}
+	if g.Project != "" {
+		st, err := os.Stat(g.Project)
+		if err != nil || !st.IsDir() {
+			return nil, usagef("--project %s: not a directory", g.Project)
+		}
+		t.root = g.Project
+	} else {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		t.root = project.FindRoot(cwd, g.MaxDepth)
+	}
+	pp, err := project.Load(t.root)
+	if err != nil {
+		return nil, err
+	}
+	t.pyproject = pp
+
+	// The interpreter: --python, $PKGINSTALL_PYTHON, [tool.pkginstall]
+	// python, the active virtual environment's, then python3 on PATH.
+	getenv := a.env.Getenv
+	spec := firstNonEmpty(g.Python, getenv("PKGINSTALL_PYTHON"), pp.Tool.Pkginstall.Python)
+	if venv := getenv("VIRTUAL_ENV"); venv != "" {
+		a.ui.warnf("a virtual environment is active (%s); packages still go to %s", venv, filepath.Join(t.root, "__pypackages__"))
+		if spec == "" {
+			if _, err := os.Stat(filepath.Join(venv, "bin", "python")); err == nil {
+				spec = filepath.Join(venv, "bin", "python")
+			}
+		}
+	}
+	if spec == "" {
+		spec = "python3"
+	}
+	py, err := python.Find(ctx, spec, g.CacheDir)
+	if err != nil {
+		return nil, err
+	}
+	t.py = py
+	a.ui.debugf("python %s (%s %s)", py.Executable, py.Implementation, py.Version)
+
+	t.layout = firstNonEmpty(g.Layout, pp.Tool.Pkginstall.Layout, "version")
+	if t.layout != "version" && t.layout != "platform" {
+		return nil, fmt.Errorf("%s: [tool.pkginstall] layout must be \"version\" or \"platform\", not %q", pp.Path, t.layout)
+	}
+	paths, err := scheme.NewPaths(t.root, py, t.layout)
+	if err != nil {
+		return nil, err
+	}
+	t.paths = paths
+	return t, nil
+}

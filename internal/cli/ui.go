@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// ui prints to the terminal: results on stdout, diagnostics on stderr.
+// It is safe for concurrent use.
+type ui struct {
+	env     Env
+	stdout  io.Writer
+	stderr  io.Writer
+	quiet   bool
+	verbose bool
+	color   bool
+
+	mu     sync.Mutex
+	warned map[string]bool
+}
+
+func newUI(env Env) *ui {
+	return &ui{env: env, stdout: env.Stdout, stderr: env.Stderr, warned: map[string]bool{}}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (u *ui) setColor(mode string, getenv func(string) string) {
+	switch mode {
+	case "always":
+		u.color = true
+	case "never":
+		u.color = false
+	default:
+		u.color = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && isTerminal(u.stderr)
+	}
+	if mode != "always" && getenv("NO_COLOR") != "" {
+		u.color = false
+	}
+}
+
+func (u *ui) paint(code, s string) string {
+	if !u.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// errorf prints "error: …" to stderr, one line per line of the message.
+func (u *ui) errorf(format string, args ...any) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	msg := fmt.Sprintf(format, args...)
+	first, rest, _ := strings.Cut(msg, "\n")
+	fmt.Fprintf(u.stderr, "%s %s\n", u.paint("1;31", "error:"), first)
+	if rest != "" {
+		fmt.Fprintln(u.stderr, rest)
+	}
+}
+
+// warnf prints "warning: …" to stderr, each distinct message once per run.
+func (u *ui) warnf(format string, args ...any) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	msg := fmt.Sprintf(format, args...)
+	if u.warned[msg] {
+		return
+	}
+	u.warned[msg] = true
+	fmt.Fprintf(u.stderr, "%s %s\n", u.paint("1;33", "warning:"), msg)
+}
+
+// infof prints progress and summaries to stderr unless -q.
+func (u *ui) infof(format string, args ...any) {
+	if u.quiet {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	fmt.Fprintf(u.stderr, format+"\n", args...)
+}
+
+// debugf prints diagnostics to stderr with -v.
+func (u *ui) debugf(format string, args ...any) {
+	if !u.verbose {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	fmt.Fprintf(u.stderr, "debug: "+format+"\n", args...)
+}
+
+// outf prints a result line to stdout.
+func (u *ui) outf(format string, args ...any) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	fmt.Fprintf(u.stdout, format+"\n", args...)
+}

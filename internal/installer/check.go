@@ -1,0 +1,65 @@
+package installer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/pkginstall/pkginstall/internal/pep440"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// Check lists unmet or conflicting requirements among the distributions
+// installed in the target, one sentence each, sorted (as `pip check`).
+func Check(p scheme.Paths, py *python.Info) ([]string, error) {
+	dists, err := scheme.List(p)
+	if err != nil {
+		return nil, err
+	}
+	versions := map[string]pep440.Version{}
+	for _, d := range dists {
+		if v, err := pep440.Parse(d.Version); err == nil {
+			versions[pep508.NormalizeName(d.Name)] = v
+		}
+	}
+	env := copyEnv(py.Markers)
+	env["extra"] = ""
+	var out []string
+	for _, d := range dists {
+		b, err := os.ReadFile(filepath.Join(d.DistInfo, "METADATA"))
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s %s has no readable METADATA: %v", d.Name, d.Version, err))
+			continue
+		}
+		md, err := wheel.ParseMetadata(b)
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s %s: METADATA: %v", d.Name, d.Version, err))
+			continue
+		}
+		for _, line := range md.RequiresDist {
+			r, err := pep508.ParseRequirement(line)
+			if err != nil {
+				continue
+			}
+			if r.Marker != nil {
+				if ok, err := r.Marker.Evaluate(env); err != nil || !ok {
+					continue
+				}
+			}
+			name := pep508.NormalizeName(r.Name)
+			v, ok := versions[name]
+			switch {
+			case !ok:
+				out = append(out, fmt.Sprintf("%s %s requires %s, which is not installed", d.Name, d.Version, line))
+			case !r.Specifier.Contains(v, true):
+				out = append(out, fmt.Sprintf("%s %s requires %s, but %s %s is installed", d.Name, d.Version, line, name, v))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -1,0 +1,480 @@
+// Package installer turns requirements into installed distributions: plan
+// (resolve against the index and what is installed), prepare (fetch and
+// verify every wheel, in parallel) and install (one all-or-nothing
+// transaction through scheme). It never prints: progress and results go
+// through a Reporter.
+//
+// Rules: nothing in the target changes until every wheel of the run is
+// downloaded, hash-checked and validated; an upgrade replaces exactly the
+// files of the old RECORD; a distribution already installed at the resolved
+// version is left alone unless Reinstall is set.
+package installer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/pep440"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/tags"
+	"github.com/pkginstall/pkginstall/resolver"
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// Req is one requirement of a run.
+type Req struct {
+	Req    pep508.Requirement // Name is empty for a bare wheel path until planned
+	Path   string             // a local wheel file given by path
+	Hashes []string           // allowed "sha256:<hex>" digests (--hash)
+	Origin string             // where it came from, for messages: "requirements.txt:3"
+}
+
+// Request is what a run is asked to do.
+type Request struct {
+	Reqs          []Req
+	Constraints   []Req
+	Upgrade       bool // prefer the newest versions over installed ones
+	Reinstall     bool // reinstall even what is installed at the right version
+	Pre           bool // allow pre-releases everywhere
+	NoDeps        bool // install only the named requirements
+	DryRun        bool // plan only
+	RequireHashes bool // every wheel must match a --hash
+}
+
+// Reporter receives progress. Implementations must be safe for concurrent use.
+type Reporter interface {
+	Waiting(lockPath string)                     // another process holds the target lock
+	Resolved(n int, d time.Duration)             // the plan is made
+	Fetched(c *Candidate, cached bool)           // one wheel is ready
+	Installed(changes []Change, d time.Duration) // the transaction committed
+	Warn(msg string)                             // a "warning: …" line
+	Debug(format string, args ...any)            // -v diagnostics
+	Plan(changes []Change, dryRun bool)          // what will change
+}
+
+// Action is what happens to one distribution.
+type Action int
+
+// The actions of a plan.
+const (
+	Keep      Action = iota // installed at the resolved version
+	Add                     // not installed
+	Upgrade                 // another version installed
+	Reinstall               // same version, reinstalled
+	Remove                  // uninstalled
+)
+
+// Change is one line of a plan.
+type Change struct {
+	Action     Action
+	Name       string // normalised
+	Version    string // new version ("" for Remove)
+	OldVersion string // installed version ("" for Add)
+	Candidate  *Candidate
+	Requested  bool // named by the user (REQUESTED)
+	Path       string
+}
+
+// Installer holds one target and the tools to fill it.
+type Installer struct {
+	Paths    scheme.Paths
+	Python   *python.Info
+	Index    *index.Client // nil: local wheels only
+	CacheDir string        // wheels cache; "" means a temporary directory
+	Reporter Reporter
+	Jobs     int // parallel downloads; 0 means 8
+	// LinkMode says how files reach the target from the cache's unpacked
+	// trees (see scheme.LinkMode); the zero value picks the fastest.
+	LinkMode scheme.LinkMode
+	// Compile byte-compiles the .py files of every distribution the run
+	// installs, with the target interpreter.
+	Compile bool
+}
+
+// Result is what a run did.
+type Result struct {
+	Changes  []Change
+	Resolved map[string]*Candidate // every distribution of the resolution
+	// Provider answered the resolver; it still holds every metadata file
+	// fetched, for reports.
+	Provider *Provider
+}
+
+// Plan resolves the request against the index and the installed
+// distributions, without changing anything.
+func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
+	start := time.Now()
+	installed, err := scheme.List(in.Paths)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, err
+	}
+	inst := map[string]scheme.Dist{}
+	for _, d := range installed {
+		inst[pep508.NormalizeName(d.Name)] = d
+	}
+
+	p := &Provider{
+		Index:    in.Index,
+		Python:   in.Python,
+		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:      req.Pre,
+		Upgrade:  req.Upgrade,
+		Prefer:   map[string]pep440.Version{},
+		Direct:   map[string]*Candidate{},
+		Pinned:   map[string]bool{},
+		PreNamed: map[string]bool{},
+		NoDeps:   map[string]bool{},
+		OpenLocal: func(path string) (*wheel.Metadata, error) {
+			w, err := wheel.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			defer w.Close()
+			return w.Metadata, nil
+		},
+	}
+	if err := p.Init(); err != nil {
+		return nil, nil, err
+	}
+	for name, d := range inst {
+		if v, err := pep440.Parse(d.Version); err == nil {
+			p.Prefer[name] = v
+		}
+	}
+
+	env := markerEnv(in.Python)
+	root := map[string]pep440.Range{}
+	requested := map[string]bool{}
+	addRoot := func(key string, r pep440.Range) {
+		if old, ok := root[key]; ok {
+			root[key] = old.Intersect(r)
+		} else {
+			root[key] = r
+		}
+	}
+	for i := range req.Reqs {
+		r := &req.Reqs[i]
+		if r.Path != "" || r.Req.URL != "" {
+			c, err := directCandidate(r.Req.Name, r.Req.URL, r.Path)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", r.Origin, err)
+			}
+			if c.Local == "" && in.Index == nil {
+				return nil, nil, fmt.Errorf("%s: %s: only file:// URLs and paths can be installed without an index", r.Origin, r.Req.URL)
+			}
+			if c.Local != "" {
+				if _, err := os.Stat(c.Local); err != nil {
+					return nil, nil, fmt.Errorf("%s: %s: no such wheel file", r.Origin, c.Local)
+				}
+			}
+			if old := p.Direct[c.Name]; old != nil && old.Version.Compare(c.Version) != 0 {
+				return nil, nil, fmt.Errorf("%s: %s is given twice, as %s and %s", r.Origin, c.Name, old.describe(), c.describe())
+			}
+			p.Direct[c.Name] = c
+			if r.Req.Name == "" {
+				r.Req.Name = c.Name
+			}
+		}
+		if r.Req.Marker != nil {
+			e := copyEnv(env)
+			e["extra"] = ""
+			ok, err := r.Req.Marker.Evaluate(e)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %s: %w", r.Origin, r.Req.String(), err)
+			}
+			if !ok {
+				in.Reporter.Debug("ignoring %s: its marker does not hold for this interpreter", r.Req.String())
+				continue
+			}
+		}
+		name := pep508.NormalizeName(r.Req.Name)
+		requested[name] = true
+		rng := r.Req.Specifier.Range()
+		addRoot(name, rng)
+		for _, e := range r.Req.Extras {
+			addRoot(resolver.ExtraPackage(name, pep508.NormalizeName(e)), rng)
+		}
+		if pinsExactly(r.Req.Specifier.String()) {
+			p.Pinned[name] = true
+		}
+		if r.Req.Specifier.HasPrerelease() {
+			p.PreNamed[name] = true
+		}
+		if req.NoDeps {
+			p.NoDeps[name] = true
+		}
+		if req.Reinstall || req.Upgrade {
+			delete(p.Prefer, name)
+		}
+	}
+	constraints := map[string]pep440.Range{}
+	for _, c := range req.Constraints {
+		if c.Req.Marker != nil {
+			e := copyEnv(env)
+			e["extra"] = ""
+			if ok, err := c.Req.Marker.Evaluate(e); err != nil || !ok {
+				continue
+			}
+		}
+		name := pep508.NormalizeName(c.Req.Name)
+		r := c.Req.Specifier.Range()
+		if old, ok := constraints[name]; ok {
+			r = old.Intersect(r)
+		}
+		constraints[name] = r
+		if pinsExactly(c.Req.Specifier.String()) {
+			p.Pinned[name] = true
+		}
+	}
+	p.Constraints = constraints
+	if names, ok := satisfied(req, inst, env, p.Direct); ok {
+		res := &Result{Resolved: map[string]*Candidate{}, Provider: p}
+		for _, name := range names {
+			d := inst[name]
+			v, _ := pep440.Parse(d.Version)
+			c := &Candidate{Name: name, Version: v}
+			res.Resolved[name] = c
+			res.Changes = append(res.Changes, Change{Action: Keep, Name: name, Version: d.Version, OldVersion: d.Version, Candidate: c, Requested: requested[name]})
+		}
+		in.Reporter.Resolved(len(names), time.Since(start))
+		return res, p, nil
+	}
+	if len(root) == 0 {
+		return &Result{Resolved: map[string]*Candidate{}, Provider: p}, p, nil
+	}
+	if req.NoDeps {
+		p.NoDepsAll = true
+	}
+
+	sol, err := resolver.Solve(ctx, p, root)
+	p.Wait()
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Resolved: map[string]*Candidate{}, Provider: p}
+	names := make([]string, 0, len(sol))
+	for pkg := range sol {
+		if name, extra := resolver.SplitExtra(pkg); extra == "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c, err := p.Candidate(ctx, name, sol[name])
+		if err != nil {
+			return nil, nil, err
+		}
+		res.Resolved[name] = c
+		ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: requested[name]}
+		d, ok := inst[name]
+		switch {
+		case !ok:
+			ch.Action = Add
+		case sameVersion(d.Version, c.Version) && !req.Reinstall:
+			ch.Action = Keep
+			ch.OldVersion = d.Version
+		case sameVersion(d.Version, c.Version):
+			ch.Action = Reinstall
+			ch.OldVersion = d.Version
+		default:
+			ch.Action = Upgrade
+			ch.OldVersion = d.Version
+		}
+		res.Changes = append(res.Changes, ch)
+	}
+	if err := checkHashes(req, res); err != nil {
+		return nil, nil, err
+	}
+	in.Reporter.Resolved(len(names), time.Since(start))
+	return res, p, nil
+}
+
+func sameVersion(installed string, v pep440.Version) bool {
+	iv, err := pep440.Parse(installed)
+	return err == nil && iv.Compare(v) == 0
+}
+
+// pinsExactly reports whether a specifier set pins with == (no wildcard) or ===.
+func pinsExactly(spec string) bool {
+	for _, clause := range strings.Split(spec, ",") {
+		clause = strings.TrimSpace(clause)
+		if strings.HasPrefix(clause, "===") || (strings.HasPrefix(clause, "==") && !strings.HasSuffix(clause, ".*")) {
+			return true
+		}
+	}
+	return false
+}
+
+func markerEnv(py *python.Info) map[string]string {
+	return copyEnv(py.Markers)
+}
+
+func copyEnv(m map[string]string) map[string]string {
+	e := make(map[string]string, len(m)+1)
+	for k, v := range m {
+		e[k] = v
+	}
+	return e
+}
+
+// checkHashes applies --hash and --require-hashes: with RequireHashes every
+// distribution must be pinned with == and carry hashes; every hash given
+// must match the chosen file's sha256 when the index told it (the download
+// itself is checked again while fetched).
+func checkHashes(req *Request, res *Result) error {
+	given := map[string][]string{}
+	for _, r := range req.Reqs {
+		if len(r.Hashes) > 0 {
+			name := pep508.NormalizeName(r.Req.Name)
+			given[name] = append(given[name], r.Hashes...)
+		}
+	}
+	var problems []string
+	for _, ch := range res.Changes {
+		hs, ok := given[ch.Name]
+		if req.RequireHashes && !ok {
+			problems = append(problems, fmt.Sprintf("%s==%s has no --hash (--require-hashes needs one for every package, dependencies included)", ch.Name, ch.Version))
+			continue
+		}
+		if ok {
+			ch.Candidate.AllowedHashes = hs
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// Prepare fetches every wheel that changes, in parallel, verifies its hash,
+// and opens (validates) it; with a cache directory it unpacks it into the
+// cache (or finds it unpacked there already, without fetching it). The
+// caller closes the results.
+func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prepared, error) {
+	var todo []*Change
+	for i := range res.Changes {
+		if res.Changes[i].Action == Add || res.Changes[i].Action == Upgrade || res.Changes[i].Action == Reinstall {
+			todo = append(todo, &res.Changes[i])
+		}
+	}
+	prepared := make([]*Prepared, len(todo))
+	g, gctx := errgroup.WithContext(ctx)
+	jobs := in.Jobs
+	if jobs <= 0 {
+		jobs = 8
+	}
+	g.SetLimit(jobs)
+	cacheDir := in.CacheDir
+	if cacheDir == "" {
+		tmp, err := os.MkdirTemp("", "pkginstall-wheels-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp) // wheels are opened below; opened files stay readable
+		cacheDir = tmp
+	}
+	for i, ch := range todo {
+		g.Go(func() error {
+			p, err := in.prepareOne(gctx, ch, cacheDir)
+			if err != nil {
+				return err
+			}
+			prepared[i] = p
+			return nil
+		})
+	}
+	err := g.Wait()
+	out := map[string]*Prepared{}
+	for i, p := range prepared {
+		if p != nil {
+			out[todo[i].Name] = p
+		}
+	}
+	if err != nil {
+		for _, p := range out {
+			p.Close()
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// Apply installs the prepared wheels in one transaction under the target lock.
+func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*Prepared) error {
+	return in.apply(ctx, res, wheels, true, time.Now())
+}
+
+// apply is Apply; with retry, a cached tree found changed is unpacked again
+// and the transaction run once more.
+func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*Prepared, retry bool, start time.Time) error {
+	var jobs []scheme.Job
+	var applied []Change
+	for _, ch := range res.Changes {
+		w := wheels[ch.Name]
+		if w == nil {
+			continue
+		}
+		jobs = append(jobs, scheme.Job{Source: w.Source(), Requested: ch.Requested, DirectURL: directURL(ch.Candidate)})
+		applied = append(applied, ch)
+	}
+	if len(jobs) == 0 {
+		in.Reporter.Installed(nil, time.Since(start))
+		return nil
+	}
+	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode})
+	if retry {
+		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
+			return rerr
+		} else if again {
+			return in.apply(ctx, res, wheels, false, start)
+		}
+	}
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		for _, w := range r.Warnings {
+			in.Reporter.Warn(w)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if in.Compile {
+		if err := in.compile(ctx, results); err != nil {
+			return err
+		}
+	}
+	in.Reporter.Installed(applied, time.Since(start))
+	return nil
+}
+
+// directURL is PEP 610's direct_url.json for a wheel given by path or URL.
+func directURL(c *Candidate) string {
+	if !c.Direct {
+		return ""
+	}
+	u := c.File.URL
+	if c.Local != "" {
+		abs, err := filepath.Abs(c.Local)
+		if err == nil {
+			u = "file://" + filepath.ToSlash(abs)
+		}
+	}
+	if i := strings.IndexByte(u, '#'); i >= 0 {
+		u = u[:i]
+	}
+	return fmt.Sprintf(`{"archive_info": {}, "url": %q}`, u)
+}

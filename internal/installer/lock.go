@@ -1,0 +1,389 @@
+package installer
+
+// Locks: turning a resolution into pylock.toml packages, and a lock into a
+// plan without resolving.
+//
+// A locked package lists every wheel of the locked version that its index
+// offers (not only the one this interpreter uses), each with url, size and
+// sha256, so another platform with the same resolution can install from the
+// same lock. Installing a lock never asks an index for a project page: each
+// wheel comes from its URL (file:// URLs and paths are read in place) and
+// is checked against the lock's sha256 before it is opened.
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/pep440"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/pylock"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/tags"
+	"github.com/pkginstall/pkginstall/resolver"
+	"github.com/pkginstall/pkginstall/scheme"
+)
+
+// LockPackages returns the pylock packages of a resolution (res from Plan):
+// for each distribution, every wheel of its version that its index lists,
+// with url, size and sha256 (hashing or downloading into the cache the
+// files whose index did not give them), and its dependencies by name.
+func (in *Installer) LockPackages(ctx context.Context, res *Result) ([]pylock.Package, error) {
+	names := make([]string, 0, len(res.Resolved))
+	for n := range res.Resolved {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	pkgs := make([]pylock.Package, len(names))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, name := range names {
+		g.Go(func() error {
+			p, err := in.lockPackage(gctx, res, name)
+			if err != nil {
+				return err
+			}
+			pkgs[i] = *p
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return pkgs, nil
+}
+
+func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) (*pylock.Package, error) {
+	c := res.Resolved[name]
+	pkg := &pylock.Package{Name: name, Version: c.Version.String()}
+	files := []index.File{c.File}
+	if c.Local != "" && c.File.URL == "" {
+		abs, err := filepath.Abs(c.Local)
+		if err != nil {
+			return nil, err
+		}
+		files[0].URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	}
+	if !c.Direct && in.Index != nil {
+		proj, err := in.Index.Project(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", name, err)
+		}
+		if proj.Index != "" && c.File.Index == proj.Index {
+			pkg.Index = proj.Index
+		}
+		files = files[:0]
+		for _, f := range proj.Files {
+			if !f.IsWheel() {
+				continue
+			}
+			wn, err := tags.ParseWheelFilename(f.Filename)
+			if err != nil || pep508.NormalizeName(wn.Name) != name {
+				continue
+			}
+			v, err := pep440.Parse(wn.Version)
+			if err != nil || v.Compare(c.Version) != 0 {
+				continue
+			}
+			if f.Yanked && f.Filename != c.File.Filename {
+				continue
+			}
+			files = append(files, f)
+		}
+		if len(files) == 0 {
+			files = []index.File{c.File}
+		}
+	}
+	for _, f := range files {
+		sha, size, err := in.fileFacts(ctx, f)
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", f.Filename, err)
+		}
+		pkg.Wheels = append(pkg.Wheels, pylock.Wheel{
+			Name:   f.Filename,
+			URL:    withoutUserinfo(f.URL),
+			Size:   size,
+			Hashes: map[string]string{"sha256": sha},
+		})
+	}
+	if res.Provider != nil {
+		deps, err := res.Provider.Dependencies(ctx, name, c.Version)
+		if err == nil {
+			seen := map[string]bool{}
+			for key := range deps {
+				d, _ := resolver.SplitExtra(key)
+				if d != name && !seen[d] && res.Resolved[d] != nil {
+					seen[d] = true
+					pkg.Dependencies = append(pkg.Dependencies, pylock.Dependency{Name: d})
+				}
+			}
+			sort.Slice(pkg.Dependencies, func(i, j int) bool { return pkg.Dependencies[i].Name < pkg.Dependencies[j].Name })
+		}
+	}
+	return pkg, nil
+}
+
+// fileFacts returns the sha256 and size of f: from the index when it gave
+// both, else by reading the local file or downloading it into the cache.
+func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64, error) {
+	if f.SHA256 != "" && f.Size > 0 {
+		return strings.ToLower(f.SHA256), f.Size, nil
+	}
+	local := ""
+	if u, err := url.Parse(f.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
+		local = filepath.FromSlash(u.Path)
+	} else {
+		if in.Index == nil {
+			return "", 0, fmt.Errorf("%s: no index to download it from", f.Filename)
+		}
+		p, err := in.Index.Fetch(ctx, f, in.CacheDir)
+		if err != nil {
+			return "", 0, err
+		}
+		local = p
+	}
+	fh, err := os.Open(local)
+	if err != nil {
+		return "", 0, err
+	}
+	defer fh.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, fh)
+	if err != nil {
+		return "", 0, fmt.Errorf("reading %s: %w", local, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if f.SHA256 != "" && !strings.EqualFold(f.SHA256, sum) {
+		return "", 0, &index.HashMismatchError{File: f.Filename, Want: strings.ToLower(f.SHA256), Got: sum}
+	}
+	return sum, n, nil
+}
+
+func withoutUserinfo(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}
+
+// LockOptions tune PlanLock.
+type LockOptions struct {
+	Path      string          // the lock file, for messages and relative wheel paths
+	Reinstall bool            // reinstall what is installed at the locked version
+	Requested map[string]bool // names the user asked for (REQUESTED)
+}
+
+// LockError is a problem with one package of a lock, at its position.
+type LockError struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *LockError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// PlanLock turns a lock into a plan for the target without resolving and
+// without asking any index: for each package whose marker holds, the best
+// wheel for the interpreter. Installed distributions the lock does not
+// list come back as Remove changes (callers that sync apply them).
+func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOptions) (*Result, error) {
+	env := markerEnv(in.Python)
+	env["extra"] = ""
+	// PEP 751 markers may test `'name' in extras` and `'name' in
+	// dependency_groups`: a default install selects no extras and the
+	// lock's default-groups (names are normalised, so a space separates).
+	env["extras"] = ""
+	env["dependency_groups"] = strings.Join(l.DefaultGroups, " ")
+	fail := func(line, col int, format string, args ...any) error {
+		return &LockError{Path: opts.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	}
+	if ok, why := EnvironmentMatches(l, in.Python); !ok {
+		return nil, fail(0, 0, "%s; run pkginstall lock", why)
+	}
+	matcher := tags.NewMatcher(tags.Supported(in.Python))
+	res := &Result{Resolved: map[string]*Candidate{}}
+	for _, p := range l.Packages {
+		name := pep508.NormalizeName(p.Name)
+		if p.Marker != "" {
+			m, err := pep508.ParseMarker(p.Marker)
+			if err != nil {
+				return nil, fail(p.Line, p.Col, "package %s: marker %q: %v", p.Name, p.Marker, err)
+			}
+			ok, err := m.Evaluate(env)
+			if err != nil {
+				return nil, fail(p.Line, p.Col, "package %s: marker %q: %v", p.Name, p.Marker, err)
+			}
+			if !ok {
+				continue
+			}
+		}
+		if src := p.Source(); src != "" {
+			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels; pkginstall installs wheels only", p.Name, src)
+		}
+		if res.Resolved[name] != nil {
+			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
+		}
+		var best *pylock.Wheel
+		bestRank := 0
+		var names []string
+		for i := range p.Wheels {
+			w := &p.Wheels[i]
+			names = append(names, w.FileName())
+			wn, err := tags.ParseWheelFilename(w.FileName())
+			if err != nil {
+				return nil, fail(p.Line, p.Col, "package %s: %v", p.Name, err)
+			}
+			if pep508.NormalizeName(wn.Name) != name {
+				return nil, fail(p.Line, p.Col, "package %s: wheel %s is of another distribution", p.Name, w.FileName())
+			}
+			if p.Version != "" {
+				pv, err1 := pep440.Parse(p.Version)
+				wv, err2 := pep440.Parse(wn.Version)
+				if err1 != nil || err2 != nil || pv.Compare(wv) != 0 {
+					return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
+				}
+			}
+			rank, ok := matcher.Rank(wn.Tags)
+			if ok && (best == nil || rank < bestRank) {
+				best, bestRank = w, rank
+			}
+		}
+		if best == nil {
+			return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
+				p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
+		}
+		wn, _ := tags.ParseWheelFilename(best.FileName())
+		v, err := pep440.Parse(wn.Version)
+		if err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: wheel %s: invalid version", p.Name, best.FileName())
+		}
+		c := &Candidate{
+			Name:          name,
+			Version:       v,
+			File:          index.File{Filename: best.FileName(), URL: best.URL, SHA256: best.SHA256(), Size: best.Size, Index: p.Index},
+			AllowedHashes: []string{"sha256:" + best.SHA256()},
+		}
+		// A path is read in place and checked against AllowedHashes; a URL
+		// (file:// included) goes through the index client's Fetch, which
+		// checks File.SHA256 and reuses the cache.
+		local := ""
+		if best.URL == "" {
+			local = filepath.FromSlash(best.Path)
+			if !filepath.IsAbs(local) {
+				local = filepath.Join(filepath.Dir(opts.Path), local)
+			}
+			c.Local = local
+		} else {
+			c.AllowedHashes = nil
+			if in.Index == nil {
+				return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, best.URL)
+			}
+			if u, err := url.Parse(best.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
+				local = filepath.FromSlash(u.Path)
+			}
+		}
+		if local != "" {
+			if _, err := os.Stat(local); err != nil {
+				return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
+			}
+		}
+		res.Resolved[name] = c
+	}
+
+	installed, err := scheme.List(in.Paths)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	inst := map[string]scheme.Dist{}
+	for _, d := range installed {
+		inst[pep508.NormalizeName(d.Name)] = d
+	}
+	names := make([]string, 0, len(res.Resolved))
+	for n := range res.Resolved {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c := res.Resolved[name]
+		ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: opts.Requested[name]}
+		d, ok := inst[name]
+		switch {
+		case !ok:
+			ch.Action = Add
+		case sameVersion(d.Version, c.Version) && !opts.Reinstall:
+			ch.Action, ch.OldVersion = Keep, d.Version
+		case sameVersion(d.Version, c.Version):
+			ch.Action, ch.OldVersion = Reinstall, d.Version
+		default:
+			ch.Action, ch.OldVersion = Upgrade, d.Version
+		}
+		res.Changes = append(res.Changes, ch)
+	}
+	var extra []string
+	for n := range inst {
+		if res.Resolved[n] == nil {
+			extra = append(extra, n)
+		}
+	}
+	sort.Strings(extra)
+	for _, n := range extra {
+		res.Changes = append(res.Changes, Change{Action: Remove, Name: n, OldVersion: inst[n].Version})
+	}
+	return res, nil
+}
+
+// EnvironmentMatches reports whether the lock's environments (any one of
+// its markers) and requires-python admit the interpreter, and if not, why.
+func EnvironmentMatches(l *pylock.Lock, py *python.Info) (bool, string) {
+	env := markerEnv(py)
+	env["extra"] = ""
+	if l.RequiresPython != "" {
+		spec, err := pep440.ParseSpecifierSet(l.RequiresPython)
+		if err != nil {
+			return false, fmt.Sprintf("requires-python %q: %v", l.RequiresPython, err)
+		}
+		v, err := pep440.Parse(py.Version)
+		if err == nil && !spec.Contains(v, true) {
+			return false, fmt.Sprintf("the lock requires Python %s, and %s is %s", l.RequiresPython, py.Executable, py.Version)
+		}
+	}
+	if len(l.Environments) == 0 {
+		return true, ""
+	}
+	for _, e := range l.Environments {
+		m, err := pep508.ParseMarker(e)
+		if err != nil {
+			return false, fmt.Sprintf("environments: %q: %v", e, err)
+		}
+		if ok, err := m.Evaluate(env); err == nil && ok {
+			return true, ""
+		}
+	}
+	return false, fmt.Sprintf("the lock is for other environments (%s), not %s %s on %s",
+		strings.Join(l.Environments, "; "), py.Implementation, py.Version, py.Platform)
+}
+
+// EnvironmentMarker is the environments marker pkginstall writes for an
+// interpreter: its implementation and X.Y version, not its platform (the
+// lock lists every platform's wheels of each locked version).
+func EnvironmentMarker(py *python.Info) string {
+	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
+}

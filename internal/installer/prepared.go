@@ -1,0 +1,170 @@
+package installer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/pkginstall/pkginstall/cache"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// Prepared is one wheel ready to install: an unpacked tree of the cache,
+// or an open wheel when there is no cache to unpack it into.
+type Prepared struct {
+	Tree  *cache.Tree  // nil when Wheel is set
+	Wheel *wheel.Wheel // nil when Tree is set
+	Path  string       // the wheel file, "" when the tree was found without it
+}
+
+// Close releases the wheel file, if one is open.
+func (p *Prepared) Close() error {
+	if p.Wheel != nil {
+		return p.Wheel.Close()
+	}
+	return nil
+}
+
+// Source is what scheme installs from.
+func (p *Prepared) Source() scheme.Source {
+	if p.Tree != nil {
+		return p.Tree
+	}
+	return Source(p.Wheel)
+}
+
+// VerifiesContent says wheel readers check every member against RECORD.
+func (s *wheelSource) VerifiesContent() bool { return true }
+
+// prepareOne makes one changed distribution ready: the cached unpacked
+// tree when the index told the wheel's sha256 and the cache has it (no
+// fetch at all), else fetch, verify, open and unpack into the cache.
+func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string) (*Prepared, error) {
+	c := ch.Candidate
+	useCache := in.CacheDir != ""
+	sha := strings.ToLower(c.File.SHA256)
+	if useCache && c.Local == "" && sha != "" {
+		if err := allowedSHA(sha, c.AllowedHashes); err == nil {
+			t, err := cache.Lookup(in.CacheDir, sha)
+			if err == nil && pep508.NormalizeName(t.Project()) == c.Name && sameVersion(t.Version(), c.Version) {
+				in.Reporter.Fetched(c, true)
+				return &Prepared{Tree: t}, nil
+			}
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				in.Reporter.Debug("unpacked cache of %s: %v", c.File.Filename, err)
+			}
+		}
+	}
+	path := c.Local
+	cached := true
+	if path == "" {
+		var err error
+		path, err = in.Index.Fetch(ctx, c.File, cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		cached = false
+	}
+	if len(c.AllowedHashes) > 0 {
+		if err := checkFileHash(path, c.AllowedHashes); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.describe(), err)
+		}
+	}
+	w, err := wheel.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if pep508.NormalizeName(w.Project) != c.Name || !sameVersion(w.Version, c.Version) {
+		w.Close()
+		return nil, fmt.Errorf("%s: contains %s %s, not %s %s", c.describe(), w.Project, w.Version, c.Name, c.Version)
+	}
+	if w.NewerWheelVersion {
+		in.Reporter.Warn(fmt.Sprintf("%s has Wheel-Version %s, newer than the 1.0 this installer knows; installing it anyway", w.Filename, w.WheelVersion))
+	}
+	ch.Path = path
+	p := &Prepared{Wheel: w, Path: path}
+	if useCache {
+		if sha == "" || c.Local != "" {
+			if sha, err = fileSHA256(path); err != nil {
+				w.Close()
+				return nil, err
+			}
+		}
+		t, err := cache.Unpack(in.CacheDir, sha, w, 0)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		w.Close()
+		p = &Prepared{Tree: t, Path: path}
+	}
+	in.Reporter.Fetched(c, cached)
+	return p, nil
+}
+
+// allowedSHA checks a known sha256 against --hash digests (none: any).
+func allowedSHA(sha string, allowed []string) error {
+	if len(allowed) == 0 {
+		return nil
+	}
+	for _, a := range allowed {
+		alg, hexd, ok := strings.Cut(a, ":")
+		if !ok {
+			alg, hexd, _ = strings.Cut(a, "=")
+		}
+		if strings.EqualFold(alg, "sha256") && strings.EqualFold(hexd, sha) {
+			return nil
+		}
+	}
+	return errors.New("no --hash matches")
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// replaceChanged handles a *scheme.SourceChangedError from an install
+// (nothing was committed): the changed tree is discarded and its wheel
+// fetched and unpacked again, and retry says to run the install again.
+// Any other error is left alone.
+func (in *Installer) replaceChanged(ctx context.Context, err error, res *Result, wheels map[string]*Prepared) (retry bool, _ error) {
+	var sce *scheme.SourceChangedError
+	if !errors.As(err, &sce) {
+		return false, nil
+	}
+	for i := range res.Changes {
+		ch := &res.Changes[i]
+		p := wheels[ch.Name]
+		if p == nil || p.Tree == nil || p.Tree.Path(sce.Member) != sce.Path {
+			continue
+		}
+		in.Reporter.Warn(sce.Error() + "; unpacking it again")
+		if err := p.Tree.Discard(); err != nil {
+			return false, err
+		}
+		np, err := in.prepareOne(ctx, ch, in.CacheDir)
+		if err != nil {
+			return false, err
+		}
+		wheels[ch.Name] = np
+		return true, nil
+	}
+	return false, nil
+}

@@ -1,0 +1,553 @@
+package installer
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/pep440"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/tags"
+	"github.com/pkginstall/pkginstall/resolver"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// Candidate is one installable version of a project: the best wheel of that
+// version for the target interpreter.
+type Candidate struct {
+	Name    string // normalised
+	Version pep440.Version
+	File    index.File // the chosen wheel (File.URL may be file://)
+	Local   string     // a local wheel path, when the candidate is a file on disk
+	Direct  bool       // from a `name @ URL` requirement or a wheel path
+	// AllowedHashes are the "sha256:<hex>" digests a --hash allows ("" = any).
+	AllowedHashes []string
+}
+
+// project is what the provider knows about one project name.
+type project struct {
+	once       sync.Once
+	err        error
+	candidates []*Candidate // best first
+	byVersion  map[string]*Candidate
+	hint       string // why files were passed over, for explanations
+}
+
+// metaResult is the parsed metadata of one candidate.
+type metaResult struct {
+	once sync.Once
+	md   *wheel.Metadata
+	err  error
+}
+
+// Provider answers the resolver's questions from an index (and direct
+// references), for one target interpreter. It is safe for concurrent use:
+// Prefetch starts metadata fetches in the background.
+type Provider struct {
+	Index     *index.Client
+	Python    *python.Info
+	Matcher   *tags.Matcher
+	Pre       bool                      // --pre
+	Upgrade   bool                      // --upgrade: no preference for installed versions
+	Prefer    map[string]pep440.Version // installed or locked versions, preferred when allowed
+	Direct    map[string]*Candidate     // name @ URL and wheel paths: the only candidate
+	Pinned    map[string]bool           // names pinned with == or === (yanked files allowed)
+	PreNamed  map[string]bool           // names whose requirement names a pre-release
+	NoDeps    map[string]bool           // names whose dependencies are ignored (--no-deps)
+	NoDepsAll bool                      // --no-deps: no dependencies at all
+	// Constraints (-c) narrow the candidates of a name without requiring it.
+	Constraints map[string]pep440.Range
+	// OpenLocal reads the metadata of a local wheel file.
+	OpenLocal func(path string) (*wheel.Metadata, error)
+
+	pyVersion pep440.Version
+	env       map[string]string
+	mu        sync.Mutex
+	projects  map[string]*project
+	meta      map[*Candidate]*metaResult
+	prefetch  chan struct{}
+	wg        sync.WaitGroup
+}
+
+// Init prepares the provider; call once before Solve.
+func (p *Provider) Init() error {
+	v, err := pep440.Parse(p.Python.Version)
+	if err != nil {
+		return fmt.Errorf("interpreter %s reports version %q: %w", p.Python.Executable, p.Python.Version, err)
+	}
+	p.pyVersion = v
+	p.env = map[string]string{}
+	for k, v := range p.Python.Markers {
+		p.env[k] = v
+	}
+	p.projects = map[string]*project{}
+	p.meta = map[*Candidate]*metaResult{}
+	p.prefetch = make(chan struct{}, 8)
+	return nil
+}
+
+// Wait waits for background prefetches to end.
+func (p *Provider) Wait() { p.wg.Wait() }
+
+func (p *Provider) project(ctx context.Context, name string) (*project, error) {
+	p.mu.Lock()
+	pr := p.projects[name]
+	if pr == nil {
+		pr = &project{}
+		p.projects[name] = pr
+	}
+	p.mu.Unlock()
+	pr.once.Do(func() { pr.err = p.load(ctx, name, pr) })
+	return pr, pr.err
+}
+
+// load lists the candidates of a project: one per version, the best
+// compatible wheel of each, skipping what the target cannot use.
+func (p *Provider) load(ctx context.Context, name string, pr *project) error {
+	pr.byVersion = map[string]*Candidate{}
+	if d := p.Direct[name]; d != nil {
+		if r, ok := p.Constraints[name]; ok && !r.Contains(d.Version) {
+			pr.hint = fmt.Sprintf("%s is version %s, which the constraints (%s) exclude", d.describe(), d.Version, r)
+			return nil
+		}
+		pr.candidates = []*Candidate{d}
+		pr.byVersion[d.Version.String()] = d
+		return nil
+	}
+	if p.Index == nil {
+		pr.hint = "no index is in use (local wheels only)"
+		return nil
+	}
+	proj, err := p.Index.Project(ctx, name)
+	if err != nil {
+		if _, ok := err.(*index.NotFoundError); ok {
+			pr.hint = fmt.Sprintf("%s was not found on the package index", name)
+			return nil
+		}
+		return err
+	}
+	type best struct {
+		c    *Candidate
+		rank int
+	}
+	bests := map[string]*best{}
+	var skipped []string
+	var sdists, yanked int
+	for _, f := range proj.Files {
+		if !strings.HasSuffix(strings.ToLower(f.Filename), ".whl") {
+			if isSdist(f.Filename) {
+				sdists++
+			}
+			continue
+		}
+		wn, err := tags.ParseWheelFilename(f.Filename)
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: %v", f.Filename, err))
+			continue
+		}
+		if pep508.NormalizeName(wn.Name) != name {
+			continue
+		}
+		v, err := pep440.Parse(wn.Version)
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
+			continue
+		}
+		if f.Yanked && !p.Pinned[name] {
+			yanked++
+			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
+			continue
+		}
+		if f.RequiresPython != "" {
+			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
+			if err == nil && !rp.Contains(p.pyVersion, true) {
+				skipped = append(skipped, fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython))
+				continue
+			}
+		}
+		rank, ok := p.Matcher.Rank(wn.Tags)
+		if !ok {
+			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
+			continue
+		}
+		key := v.String()
+		if b := bests[key]; b == nil || rank < b.rank || (rank == b.rank && buildNumber(wn.Build) > buildNumber(b.c.fileBuild())) {
+			bests[key] = &best{c: &Candidate{Name: name, Version: v, File: f}, rank: rank}
+		}
+	}
+	cons, constrained := p.Constraints[name]
+	for _, b := range bests {
+		if constrained && !cons.Contains(b.c.Version) {
+			skipped = append(skipped, fmt.Sprintf("%s: excluded by the constraints (%s)", b.c.File.Filename, cons))
+			continue
+		}
+		pr.candidates = append(pr.candidates, b.c)
+		pr.byVersion[b.c.Version.String()] = b.c
+	}
+	// Order: the preferred (installed or locked) version first, then final
+	// releases newest first, then pre-releases newest first, so a
+	// pre-release is chosen only when no final release fits (as packaging's
+	// filter) — unless --pre or a requirement names a pre-release, when the
+	// order is simply newest first.
+	plain := p.Pre || p.PreNamed[name]
+	sort.SliceStable(pr.candidates, func(i, j int) bool {
+		a, b := pr.candidates[i].Version, pr.candidates[j].Version
+		if !plain && a.IsPrerelease() != b.IsPrerelease() {
+			return !a.IsPrerelease()
+		}
+		return a.Compare(b) > 0
+	})
+	if pref, ok := p.Prefer[name]; ok && !p.Upgrade {
+		for i, c := range pr.candidates {
+			if c.Version.Compare(pref) == 0 && i > 0 {
+				copy(pr.candidates[1:i+1], pr.candidates[:i])
+				pr.candidates[0] = c
+				break
+			}
+		}
+	}
+	var hints []string
+	if len(pr.candidates) == 0 {
+		switch {
+		case len(proj.Files) == 0:
+			hints = append(hints, fmt.Sprintf("the index lists no files for %s", name))
+		case yanked > 0 && yanked == len(skipped):
+			hints = append(hints, fmt.Sprintf("every file of %s is yanked (pin a version with == to use one)", name))
+		}
+		if sdists > 0 {
+			hints = append(hints, fmt.Sprintf("%s has source distributions only for this target, and pkginstall does not build sdists yet", name))
+		}
+	}
+	if n := len(pr.candidates); n > 0 {
+		const maxVersions = 10
+		var vs []string
+		for _, c := range pr.candidates {
+			vs = append(vs, c.Version.String())
+		}
+		sort.Slice(vs, func(i, j int) bool { return pep440.MustParse(vs[i]).Compare(pep440.MustParse(vs[j])) > 0 })
+		if n > maxVersions {
+			vs = append(vs[:maxVersions], fmt.Sprintf("… %d more", n-maxVersions))
+		}
+		hints = append(hints, fmt.Sprintf("available: %s", strings.Join(vs, ", ")))
+	}
+	if len(skipped) > 0 {
+		const maxShown = 12
+		shown := skipped
+		if len(shown) > maxShown {
+			shown = shown[:maxShown]
+		}
+		h := fmt.Sprintf("files of %s passed over:\n    %s", name, strings.Join(shown, "\n    "))
+		if len(skipped) > maxShown {
+			h += fmt.Sprintf("\n    … and %d more", len(skipped)-maxShown)
+		}
+		hints = append(hints, h)
+	}
+	pr.hint = strings.Join(hints, "\n  ")
+	return nil
+}
+
+func (c *Candidate) fileBuild() string {
+	wn, err := tags.ParseWheelFilename(c.File.Filename)
+	if err != nil {
+		return ""
+	}
+	return wn.Build
+}
+
+func (p *Provider) interpreterName() string {
+	return fmt.Sprintf("%s %s on %s", p.Python.Implementation, p.Python.Version, p.Python.Platform)
+}
+
+func reason(r string) string {
+	if r == "" {
+		return ""
+	}
+	return " (" + r + ")"
+}
+
+func isSdist(fn string) bool {
+	l := strings.ToLower(fn)
+	return strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tar.bz2")
+}
+
+// buildNumber orders build tags: the leading digits as a number.
+func buildNumber(b string) int {
+	n := 0
+	for _, r := range b {
+		if r < '0' || r > '9' {
+			break
+		}
+		n = n*10 + int(r-'0')
+		if n > 1<<30 {
+			break
+		}
+	}
+	return n
+}
+
+// Versions implements resolver.Provider.
+func (p *Provider) Versions(ctx context.Context, pkg string) ([]pep440.Version, error) {
+	name, _ := resolver.SplitExtra(pkg)
+	pr, err := p.project(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if len(pr.candidates) == 0 {
+		return nil, nil
+	}
+	vs := make([]pep440.Version, len(pr.candidates))
+	for i, c := range pr.candidates {
+		vs[i] = c.Version
+	}
+	return vs, nil
+}
+
+// Candidate returns the chosen candidate of name at v.
+func (p *Provider) Candidate(ctx context.Context, name string, v pep440.Version) (*Candidate, error) {
+	pr, err := p.project(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	c := pr.byVersion[v.String()]
+	if c == nil {
+		return nil, fmt.Errorf("%s %s: no such candidate", name, v)
+	}
+	return c, nil
+}
+
+// Metadata returns the parsed core metadata of a candidate, fetching it once.
+func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*wheel.Metadata, error) {
+	p.mu.Lock()
+	m := p.meta[c]
+	if m == nil {
+		m = &metaResult{}
+		p.meta[c] = m
+	}
+	p.mu.Unlock()
+	m.once.Do(func() {
+		if c.Local != "" {
+			m.md, m.err = p.OpenLocal(c.Local)
+		} else {
+			var b []byte
+			b, m.err = p.Index.Metadata(ctx, c.File)
+			if m.err == nil {
+				m.md, m.err = wheel.ParseMetadata(b)
+			}
+		}
+		if m.err == nil {
+			m.err = checkMetadata(c, m.md)
+		}
+		if m.err != nil {
+			m.err = fmt.Errorf("metadata of %s: %w", c.describe(), m.err)
+		}
+	})
+	return m.md, m.err
+}
+
+func (c *Candidate) describe() string {
+	if c.Local != "" {
+		return c.Local
+	}
+	return c.File.Filename
+}
+
+// checkMetadata refuses metadata whose name or version disagrees with the file.
+func checkMetadata(c *Candidate, md *wheel.Metadata) error {
+	if pep508.NormalizeName(md.Name) != c.Name {
+		return fmt.Errorf("METADATA names %q, not %s", md.Name, c.Name)
+	}
+	v, err := pep440.Parse(md.Version)
+	if err != nil {
+		return fmt.Errorf("METADATA version %q: %w", md.Version, err)
+	}
+	if v.Compare(c.Version) != 0 {
+		return fmt.Errorf("METADATA says version %s, the file name %s", v, c.Version)
+	}
+	return nil
+}
+
+// Dependencies implements resolver.Provider: the requirements of pkg at v
+// whose markers hold for the target. A package "name[extra]" depends on
+// "name" at exactly v plus the requirements that the extra enables.
+func (p *Provider) Dependencies(ctx context.Context, pkg string, v pep440.Version) (map[string]pep440.Range, error) {
+	name, extra := resolver.SplitExtra(pkg)
+	c, err := p.Candidate(ctx, name, v)
+	if err != nil {
+		return nil, err
+	}
+	deps := map[string]pep440.Range{}
+	if extra != "" {
+		deps[name] = pep440.Exactly(v)
+	}
+	if p.NoDepsAll || p.NoDeps[name] {
+		return deps, nil
+	}
+	md, err := p.Metadata(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if md.RequiresPython != "" {
+		rp, err := pep440.ParseSpecifierSet(md.RequiresPython)
+		if err == nil && !rp.Contains(p.pyVersion, true) {
+			// The index did not say so; the metadata does. No dependencies
+			// can make this version usable: depend on an impossible range.
+			deps[name] = pep440.Empty()
+			return deps, nil
+		}
+	}
+	if extra != "" && !hasExtra(md, extra) {
+		return deps, nil
+	}
+	for _, line := range md.RequiresDist {
+		req, err := pep508.ParseRequirement(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: Requires-Dist %q: %w", name, v, line, err)
+		}
+		if !p.markerHolds(req, extra) {
+			continue
+		}
+		dn := pep508.NormalizeName(req.Name)
+		r := req.Specifier.Range()
+		add := func(key string) {
+			if old, ok := deps[key]; ok {
+				deps[key] = old.Intersect(r)
+			} else {
+				deps[key] = r
+			}
+		}
+		add(dn)
+		for _, e := range req.Extras {
+			add(resolver.ExtraPackage(dn, pep508.NormalizeName(e)))
+		}
+	}
+	// A requirement of a package on itself (extras that include other
+	// extras) is satisfied by the exact pin above.
+	if r, ok := deps[name]; ok && extra == "" {
+		delete(deps, name)
+		if !r.Contains(v) {
+			deps[name] = pep440.Empty()
+		}
+	}
+	return deps, nil
+}
+
+func hasExtra(md *wheel.Metadata, extra string) bool {
+	for _, e := range md.ProvidesExtra {
+		if pep508.NormalizeName(e) == extra {
+			return true
+		}
+	}
+	return len(md.ProvidesExtra) == 0 // old metadata may omit Provides-Extra
+}
+
+// markerHolds evaluates a requirement's marker for the target, with extra
+// set to the extra being resolved ("" for the base package). Requirements
+// that only hold under an extra belong to that extra, not to the base.
+func (p *Provider) markerHolds(req pep508.Requirement, extra string) bool {
+	if req.Marker == nil {
+		return extra == ""
+	}
+	env := make(map[string]string, len(p.env)+1)
+	for k, v := range p.env {
+		env[k] = v
+	}
+	env["extra"] = extra
+	ok, err := req.Marker.Evaluate(env)
+	if err != nil || !ok {
+		return false
+	}
+	if extra == "" {
+		return true
+	}
+	// Under an extra, keep only what the extra adds: a requirement that
+	// holds without the extra is already a dependency of the base package.
+	env["extra"] = ""
+	base, err := req.Marker.Evaluate(env)
+	return err == nil && !base
+}
+
+// Prefetch implements resolver's optional prefetching: as soon as a package
+// becomes a candidate, its project page and the metadata of its preferred
+// version are fetched in the background, a bounded number at a time.
+func (p *Provider) Prefetch(ctx context.Context, pkg string) {
+	name, _ := resolver.SplitExtra(pkg)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case p.prefetch <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-p.prefetch }()
+		pr, err := p.project(ctx, name)
+		if err != nil || len(pr.candidates) == 0 || p.NoDepsAll || p.NoDeps[name] {
+			return
+		}
+		p.Metadata(ctx, pr.candidates[0]) //nolint:errcheck // errors surface when the resolver asks
+	}()
+}
+
+// Hint implements resolver's optional hints for explanations.
+func (p *Provider) Hint(pkg string) string {
+	name, _ := resolver.SplitExtra(pkg)
+	p.mu.Lock()
+	pr := p.projects[name]
+	p.mu.Unlock()
+	if pr == nil {
+		return ""
+	}
+	return pr.hint
+}
+
+// directCandidate makes the candidate of a `name @ URL` requirement or of a
+// wheel file given by path.
+func directCandidate(name, rawURL, localPath string) (*Candidate, error) {
+	fn := path.Base(localPath)
+	if rawURL != "" {
+		u, err := url.Parse(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("%s @ %s: %w", name, rawURL, err)
+		}
+		fn = path.Base(u.Path)
+		if u.Scheme == "file" {
+			localPath = u.Path
+		}
+	}
+	wn, err := tags.ParseWheelFilename(fn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: only wheels can be installed: %w", fn, err)
+	}
+	v, err := pep440.Parse(wn.Version)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	c := &Candidate{Name: pep508.NormalizeName(wn.Name), Version: v, Local: localPath, Direct: true}
+	if name != "" && pep508.NormalizeName(name) != c.Name {
+		return nil, fmt.Errorf("%s names %s, not %s", fn, c.Name, name)
+	}
+	c.File = index.File{Filename: fn, URL: rawURL}
+	if fragSHA := sha256Fragment(rawURL); fragSHA != "" {
+		c.File.SHA256 = fragSHA
+	}
+	return c, nil
+}
+
+func sha256Fragment(rawURL string) string {
+	_, frag, ok := strings.Cut(rawURL, "#")
+	if !ok {
+		return ""
+	}
+	for _, part := range strings.Split(frag, "&") {
+		if v, ok := strings.CutPrefix(part, "sha256="); ok {
+			return strings.ToLower(v)
+		}
+	}
+	return ""
+}

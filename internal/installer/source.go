@@ -1,0 +1,90 @@
+package installer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+// wheelSource adapts a *wheel.Wheel to scheme.Source.
+type wheelSource struct {
+	w     *wheel.Wheel
+	files map[string]wheel.File
+}
+
+// Source returns w as a scheme.Source.
+func Source(w *wheel.Wheel) scheme.Source {
+	s := &wheelSource{w: w, files: make(map[string]wheel.File, len(w.Files))}
+	for _, f := range w.Files {
+		s.files[f.Name] = f
+	}
+	return s
+}
+
+func (s *wheelSource) Project() string     { return s.w.Project }
+func (s *wheelSource) Version() string     { return s.w.Version }
+func (s *wheelSource) DistInfo() string    { return s.w.DistInfo }
+func (s *wheelSource) DataDir() string     { return s.w.DataDir }
+func (s *wheelSource) RootIsPurelib() bool { return s.w.RootIsPurelib }
+
+func (s *wheelSource) Files() []scheme.SourceFile {
+	out := make([]scheme.SourceFile, len(s.w.Files))
+	for i, f := range s.w.Files {
+		out[i] = scheme.SourceFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode}
+	}
+	return out
+}
+
+func (s *wheelSource) EntryPoints() []scheme.EntryPoint {
+	out := make([]scheme.EntryPoint, len(s.w.EntryPoints))
+	for i, e := range s.w.EntryPoints {
+		out[i] = scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group}
+	}
+	return out
+}
+
+func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
+	f, ok := s.files[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: no member %s", s.w.Filename, name)
+	}
+	return s.w.Open(f)
+}
+
+// checkFileHash checks a downloaded file against the allowed
+// "sha256:<hex>" digests of --hash.
+func checkFileHash(path string, allowed []string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	var want []string
+	for _, a := range allowed {
+		alg, hexd, ok := strings.Cut(a, ":")
+		if !ok {
+			alg, hexd, _ = strings.Cut(a, "=")
+		}
+		if strings.EqualFold(alg, "sha256") {
+			if strings.EqualFold(hexd, got) {
+				return nil
+			}
+			want = append(want, hexd)
+		}
+	}
+	if len(want) == 0 {
+		return fmt.Errorf("no sha256 --hash given (only sha256 is supported), the file has sha256:%s", got)
+	}
+	return fmt.Errorf("hash mismatch: --hash allows sha256:%s, the file has sha256:%s", strings.Join(want, ", sha256:"), got)
+}

@@ -1,0 +1,207 @@
+package installer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pkginstall/pkginstall/cache"
+	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/scheme"
+	"github.com/pkginstall/pkginstall/wheel"
+)
+
+const demoWheel = "../../testdata/wheels/pkginstall_demo-1.0-py3-none-any.whl"
+
+type quietReporter struct{ warnings []string }
+
+func (r *quietReporter) Waiting(string)                    {}
+func (r *quietReporter) Resolved(int, time.Duration)       {}
+func (r *quietReporter) Fetched(*Candidate, bool)          {}
+func (r *quietReporter) Installed([]Change, time.Duration) {}
+func (r *quietReporter) Warn(msg string)                   { r.warnings = append(r.warnings, msg) }
+func (r *quietReporter) Debug(string, ...any)              {}
+func (r *quietReporter) Plan([]Change, bool)               {}
+
+// installDemo unpacks the demo wheel into a cache and installs it from
+// the tree (hard-linked where possible) into a fresh project.
+func installDemo(t *testing.T, info *python.Info) (scheme.Paths, []*scheme.Result, *cache.Tree) {
+	t.Helper()
+	b, err := os.ReadFile(demoWheel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	w, err := wheel.Open(demoWheel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	tree, err := cache.Unpack(t.TempDir(), hex.EncodeToString(sum[:]), w, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := scheme.NewPaths(t.TempDir(), info, scheme.LayoutVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := scheme.InstallAll(context.Background(), p, info, []scheme.Job{{Source: tree}}, scheme.InstallOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, rs, tree
+}
+
+func testInfo() *python.Info {
+	return &python.Info{Executable: "/usr/bin/python3", Implementation: "cpython", Major: 3, Minor: 11, Platform: "linux-x86_64", OS: "linux"}
+}
+
+func TestNoopManifest(t *testing.T) {
+	p, _, _ := installDemo(t, testInfo())
+	key := RequestKey("a", "b")
+	if UpToDate(p, key) {
+		t.Fatal("up to date without a manifest")
+	}
+	if err := WriteManifest(p, key); err != nil {
+		t.Fatal(err)
+	}
+	if !UpToDate(p, key) {
+		t.Fatal("not up to date right after WriteManifest")
+	}
+	if UpToDate(p, RequestKey("a", "c")) || UpToDate(p, RequestKey("ab")) {
+		t.Error("another request counts as up to date")
+	}
+	// Another distribution appears: lib/ changes.
+	if err := os.Mkdir(filepath.Join(p.Lib, "other-1.dist-info"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if UpToDate(p, key) {
+		t.Error("up to date after lib/ changed")
+	}
+	if err := os.Remove(filepath.Join(p.Lib, "other-1.dist-info")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteManifest(p, key); err != nil {
+		t.Fatal(err)
+	}
+	// A RECORD rewritten (reinstall, compile) changes its mtime.
+	rec := filepath.Join(p.Lib, "pkginstall_demo-1.0.dist-info", "RECORD")
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(rec, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if UpToDate(p, key) {
+		t.Error("up to date after RECORD changed")
+	}
+	if err := WriteManifest(p, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(p.Target, scheme.JournalName), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if UpToDate(p, key) {
+		t.Error("up to date with a pending journal")
+	}
+}
+
+func TestCompile(t *testing.T) {
+	exe, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3")
+	}
+	info := testInfo()
+	info.Executable = exe
+	p, rs, tree := installDemo(t, info)
+	rep := &quietReporter{}
+	in := &Installer{Paths: p, Python: info, Reporter: rep}
+	if err := in.compile(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
+	if len(pycs) != 2 {
+		t.Fatalf("byte code: %v (warnings %v)", pycs, rep.warnings)
+	}
+	ds, err := scheme.List(p)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	listed := 0
+	for _, f := range ds[0].Files {
+		if strings.HasSuffix(f.Path, ".pyc") {
+			listed++
+		}
+	}
+	if listed != 2 {
+		t.Errorf("RECORD lists %d .pyc files, want 2", listed)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(tree.Dir(), "files", "pkginstall_demo")); len(ents) != 2 {
+		t.Errorf("compiling wrote into the cache: %v", ents)
+	}
+	// Uninstalling removes the byte code with the rest.
+	if err := scheme.Uninstall(context.Background(), p, "pkginstall-demo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(p.Lib, "pkginstall_demo")); !os.IsNotExist(err) {
+		t.Errorf("package directory left: %v", err)
+	}
+}
+
+// treeDigest hashes every file (path, mode, content) under dir.
+func treeDigest(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, _ := e.Info()
+		sum := sha256.Sum256(data)
+		b.WriteString(p + " " + fi.Mode().String() + " " + hex.EncodeToString(sum[:]) + "\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestOperationsNeverChangeTheCache: installing from an unpacked tree
+// (hard links where the file system allows), reinstalling, replacing a
+// file by rename (as editors that save safely do) and uninstalling leave
+// the cache's tree as it was.
+func TestOperationsNeverChangeTheCache(t *testing.T) {
+	info := testInfo()
+	p, _, tree := installDemo(t, info)
+	before := treeDigest(t, tree.Dir())
+	for _, mode := range []scheme.LinkMode{scheme.LinkHardlink, scheme.LinkAuto, scheme.LinkCopy} {
+		if _, err := scheme.InstallAll(context.Background(), p, info, []scheme.Job{{Source: tree}}, scheme.InstallOptions{LinkMode: mode}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	init := filepath.Join(p.Lib, "pkginstall_demo", "__init__.py")
+	if err := os.WriteFile(init+".new", []byte("edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(init+".new", init); err != nil {
+		t.Fatal(err)
+	}
+	if err := scheme.Uninstall(context.Background(), p, "pkginstall-demo"); err != nil {
+		t.Fatal(err)
+	}
+	if after := treeDigest(t, tree.Dir()); after != before {
+		t.Errorf("the cache changed:\n%s\nwas:\n%s", after, before)
+	}
+}
