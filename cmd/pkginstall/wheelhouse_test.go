@@ -1,8 +1,11 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +53,8 @@ func realWheelhouse(t *testing.T) string {
 	}
 	py := python311(t)
 	wheelhouseOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "pkginstall-wheelhouse-")
+		// Inside binDir, which TestMain removes at the end.
+		dir, err := os.MkdirTemp(binDir, "wheelhouse-")
 		if err != nil {
 			wheelhouseErr = err
 			return
@@ -114,7 +118,8 @@ func TestRealWheelhouse(t *testing.T) {
 	}
 	var rep struct {
 		Install []struct {
-			Metadata struct{ Name, Version string } `json:"metadata"`
+			Metadata     struct{ Name, Version string } `json:"metadata"`
+			DownloadInfo struct{ URL string }           `json:"download_info"`
 		} `json:"install"`
 	}
 	b, err := os.ReadFile(report)
@@ -124,9 +129,10 @@ func TestRealWheelhouse(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
-	var want []string
+	var want, urls []string
 	for _, it := range rep.Install {
 		want = append(want, norm(it.Metadata.Name)+"=="+it.Metadata.Version)
+		urls = append(urls, it.DownloadInfo.URL)
 	}
 	sort.Strings(want)
 
@@ -155,6 +161,11 @@ func TestRealWheelhouse(t *testing.T) {
 	if len(got) != 55 {
 		t.Errorf("%d distributions, want 55", len(got))
 	}
+
+	// lib/ holds exactly what pip --target makes of the same wheels. This
+	// comes before any import: some machines append their CA to certifi's
+	// cacert.pem when certifi is imported (a .pth hook), in place.
+	comparePipTarget(t, py, filepath.Join(proj, "__pypackages__", "3.11"), urls)
 
 	// They import from __pypackages__ (for an interpreter that lacks them).
 	code, out, stderr = runPkginstall(t, proj, env, "--python", target, "run", "python", "-c",
@@ -246,4 +257,100 @@ func snapshot(t *testing.T, dir string) string {
 		return nil
 	})
 	return sb.String()
+}
+
+// comparePipTarget installs the wheels at urls with
+// pip install --no-deps --no-compile --target and checks that every file
+// pip put into its target equals the file at the same path under
+// target/lib, and that lib has no file pip lacks. pip --target also moves
+// the scheme's bin/ and data directories into its target: entries whose
+// first component is a directory beside our lib/ are compared there
+// instead. Files pip and pkginstall write themselves (INSTALLER, RECORD,
+// REQUESTED, direct_url.json) and scripts (different launchers by design)
+// are left out.
+func comparePipTarget(t *testing.T, py, target string, urls []string) {
+	t.Helper()
+	pipDir := filepath.Join(t.TempDir(), "pip-target")
+	pip := exec.Command(py, append([]string{"-m", "pip", "install", "--isolated", "--no-cache-dir",
+		"--disable-pip-version-check", "-q", "--no-deps", "--no-compile", "--target", pipDir}, urls...)...)
+	if out, err := pip.CombinedOutput(); err != nil {
+		t.Fatalf("pip --target: %v\n%s", err, out)
+	}
+	skip := func(rel string) bool {
+		base := filepath.Base(rel)
+		if strings.HasSuffix(filepath.Dir(rel), ".dist-info") {
+			switch base {
+			case "INSTALLER", "RECORD", "REQUESTED", "direct_url.json":
+				return true
+			}
+		}
+		first, _, _ := strings.Cut(rel, string(filepath.Separator))
+		return first == "bin"
+	}
+	pipFiles := treeHashes(t, pipDir)
+	ours := treeHashes(t, filepath.Join(target, "lib"))
+	compared := 0
+	for rel, h := range pipFiles {
+		if skip(rel) {
+			continue
+		}
+		first, _, _ := strings.Cut(rel, string(filepath.Separator))
+		got, ok := ours[rel]
+		if !ok && first != "lib" {
+			if fi, err := os.Stat(filepath.Join(target, first)); err == nil && fi.IsDir() {
+				got, ok = fileHash(t, filepath.Join(target, rel)), true
+			}
+		}
+		switch {
+		case !ok:
+			t.Errorf("pip --target has %s, __pypackages__ does not", rel)
+		case got != h:
+			t.Errorf("%s differs from pip's", rel)
+		}
+		compared++
+	}
+	for rel := range ours {
+		if _, ok := pipFiles[rel]; !ok && !skip(rel) {
+			t.Errorf("lib/%s is not in pip's --target", rel)
+		}
+	}
+	if compared < 10000 {
+		t.Errorf("compared only %d files with pip's; expected the whole set", compared)
+	}
+	t.Logf("%d files equal pip's --target", compared)
+}
+
+// treeHashes maps each regular file under dir (relative path) to its
+// sha256, skipping __pycache__ directories.
+func treeHashes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "__pycache__" {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		m[rel] = fileHash(t, p)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func fileHash(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
