@@ -31,6 +31,7 @@ var cases = []caseDef{
 	{"pdm-lock-cold", "pdm", "PDM", "pdm lock, cold"},
 	{"pdm-lock-warm", "pdm", "PDM", "pdm lock, warm (pdm.lock removed)"},
 	{"cp-al", "cp", "55", "cp -al of a finished pkginstall tree (per-file floor)"},
+	{"cp-r", "cp", "55", "cp -r of a finished pkginstall tree (one new inode per file: the cold floor)"},
 	{"pk-cold", "pkginstall", "55", "pkginstall install, cold (empty cache, new target)"},
 	{"pk-warm", "pkginstall", "55", "pkginstall install, warm (full cache, new target)"},
 	{"pk-noop", "pkginstall", "55", "pkginstall install, no-op (same target again)"},
@@ -164,7 +165,8 @@ func (b *bench) round(ctx context.Context, n int) {
 	}
 	warmOK := coldOK && b.pkInstall(ctx, "pk-warm", in("pk-warm"), in("cache-pk"), b.url, setFull)
 	if cp && coldOK {
-		b.cpAL(ctx, "cp-al", filepath.Join(in("pk-cold"), "__pypackages__"), in("cp-al"))
+		b.cpTree(ctx, "cp-al", "-al", filepath.Join(in("pk-cold"), "__pypackages__"), in("cp-al"))
+		b.cpTree(ctx, "cp-r", "-r", filepath.Join(in("pk-cold"), "__pypackages__"), in("cp-r"))
 	}
 	pdmWarmOK := pdmOK && b.pdmSync(ctx, "pdm-warm", in("pdm"), in("xdg-pdm"), true)
 	pdmsetWarmOK := pdmsetOK && b.pkInstall(ctx, "pk-pdmset-warm", in("pk-pdmset-warm"), in("cache-pk-pdmset"), b.url, setPDM)
@@ -290,14 +292,16 @@ func tomlList(xs []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// cpAL hard-links a finished tree, the floor any installer that writes one
-// directory entry per file can reach.
-func (b *bench) cpAL(ctx context.Context, id, src, dstProject string) bool {
+// cpTree copies a finished tree with cp and flag: "-al" hard-links it, the
+// floor any installer that writes one directory entry per file can reach
+// (a warm install); "-r" writes every file anew, the floor of a cold
+// install, which must create one inode per file however fast it unzips.
+func (b *bench) cpTree(ctx context.Context, id, flag, src, dstProject string) bool {
 	if err := os.MkdirAll(dstProject, 0o755); err != nil {
 		return false
 	}
 	dst := filepath.Join(dstProject, "__pypackages__")
-	spec := execSpec{Dir: dstProject, Env: cleanEnv(), Args: []string{"cp", "-al", src, dst}}
+	spec := execSpec{Dir: dstProject, Env: cleanEnv(), Args: []string{"cp", flag, src, dst}}
 	ok := b.measure(ctx, id, spec, func() (int, int) { return treeStats(dst, libDir(dstProject)) })
 	if !b.cfg.keep {
 		os.RemoveAll(dstProject)

@@ -9,12 +9,27 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/pkginstall/pkginstall/internal/cli"
 )
 
 func main() {
+	// PKGINSTALL_CPUPROFILE=FILE writes a CPU profile of the run, for
+	// contributors chasing speed (go tool pprof FILE).
+	if path := os.Getenv("PKGINSTALL_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			code := run()
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
+	os.Exit(run())
+}
+
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Run(ctx, os.Args, cli.Env{
 		Stdin:  os.Stdin,
@@ -23,5 +38,5 @@ func main() {
 		Getenv: os.Getenv,
 	})
 	stop()
-	os.Exit(code)
+	return code
 }
