@@ -64,11 +64,7 @@ func (a *app) runDoctor(c *ucli.Context) error {
 	if format != "text" && format != "json" {
 		return usagef("--format must be text or json, not %q", format)
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	_, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}

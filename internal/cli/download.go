@@ -209,14 +209,14 @@ func (a *app) saveWheel(ctx context.Context, idx *index.Client, cand *installer.
 	want := strings.ToLower(cand.File.SHA256)
 	src := cand.Local
 	if src != "" && want == "" {
-		h, err := fileSHA256(src)
+		h, err := installer.FileSHA256(src)
 		if err != nil {
 			return false, err
 		}
 		want = h
 	}
 	target := filepath.Join(dest, fn)
-	if have, err := fileSHA256(target); err == nil {
+	if have, err := installer.FileSHA256(target); err == nil {
 		if (want == "" || have == want) && hashAllowed(have, cand.AllowedHashes) {
 			return false, nil
 		}
@@ -282,17 +282,4 @@ func hashAllowed(sha string, allowed []string) bool {
 		}
 	}
 	return false
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

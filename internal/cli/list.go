@@ -113,11 +113,7 @@ func (a *app) uninstallCommand() *ucli.Command {
 			if len(names) == 0 {
 				return usagef("uninstall needs at least one distribution name")
 			}
-			g, err := a.globals(c)
-			if err != nil {
-				return err
-			}
-			t, err := a.resolveTarget(c.Context, g)
+			_, t, err := a.globalsAndTarget(c)
 			if err != nil {
 				return err
 			}

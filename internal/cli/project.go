@@ -302,15 +302,39 @@ func readProject(files projectFiles) ([]byte, *project.Pyproject, *roots, error)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pp, err := decodePyproject(files.pyproject, data)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	r, err := projectRoots(files.pyproject, data, pp)
+	pp, r, err := parseProject(files.pyproject, data)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	return data, pp, r, nil
+}
+
+// parseProject decodes pyproject.toml's text (data, read from path) and
+// gathers its requirements.
+func parseProject(path string, data []byte) (*project.Pyproject, *roots, error) {
+	pp, err := decodePyproject(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := projectRoots(path, data, pp)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pp, r, nil
+}
+
+// installerAndLock makes the target's installer and reads its current
+// pylock.toml (nil when there is none): what re-locking starts from.
+func (a *app) installerAndLock(g *Globals, t *target, files projectFiles) (*installer.Installer, *pylock.Lock, error) {
+	idx, err := a.newIndex(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, err := readLock(files)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.newInstaller(t, idx), prev, nil
 }
 
 // readLock reads pylock.toml; nil, nil when there is none.
@@ -447,11 +471,7 @@ func (a *app) runLock(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("lock takes no arguments")
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	g, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}
@@ -498,11 +518,7 @@ func (a *app) runSync(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("sync takes no arguments")
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	g, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}
@@ -518,10 +534,8 @@ func (a *app) runSync(c *ucli.Context) error {
 		}
 		if t.pyproject.Exists {
 			if data, err := os.ReadFile(files.pyproject); err == nil {
-				if pp, err := decodePyproject(files.pyproject, data); err == nil {
-					if r, err := projectRoots(files.pyproject, data, pp); err == nil {
-						requested = r.names
-					}
+				if _, r, err := parseProject(files.pyproject, data); err == nil {
+					requested = r.names
 				}
 			}
 		}
@@ -669,11 +683,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 		}
 		reqs = append(reqs, r)
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	g, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}
@@ -708,20 +718,11 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	pp, err := decodePyproject(files.pyproject, data)
+	pp, r, err := parseProject(files.pyproject, data)
 	if err != nil {
 		return err
 	}
-	r, err := projectRoots(files.pyproject, data, pp)
-	if err != nil {
-		return err
-	}
-	idx, err := a.newIndex(g)
-	if err != nil {
-		return err
-	}
-	in := a.newInstaller(t, idx)
-	prev, err := readLock(files)
+	in, prev, err := a.installerAndLock(g, t, files)
 	if err != nil {
 		return err
 	}
@@ -752,10 +753,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 		if data, err = edit(final); err != nil {
 			return err
 		}
-		if pp, err = decodePyproject(files.pyproject, data); err != nil {
-			return err
-		}
-		if r, err = projectRoots(files.pyproject, data, pp); err != nil {
+		if _, r, err = parseProject(files.pyproject, data); err != nil {
 			return err
 		}
 		l.Requirements = r.strs
@@ -795,11 +793,7 @@ func (a *app) runRemove(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	g, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}
@@ -823,20 +817,11 @@ func (a *app) runRemove(c *ucli.Context) error {
 			return fmt.Errorf("%s is not in %s of %s%s", n, where, displayPath(files.pyproject), elsewhere(files.pyproject, data, r.Name))
 		}
 	}
-	pp, err := decodePyproject(files.pyproject, data)
+	pp, r, err := parseProject(files.pyproject, data)
 	if err != nil {
 		return err
 	}
-	r, err := projectRoots(files.pyproject, data, pp)
-	if err != nil {
-		return err
-	}
-	idx, err := a.newIndex(g)
-	if err != nil {
-		return err
-	}
-	in := a.newInstaller(t, idx)
-	prev, err := readLock(files)
+	in, prev, err := a.installerAndLock(g, t, files)
 	if err != nil {
 		return err
 	}

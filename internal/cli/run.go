@@ -53,11 +53,7 @@ func (a *app) runRun(c *ucli.Context) error {
 	if len(args) == 0 {
 		return usagef("run needs a command: pkginstall run CMD [ARGS...]")
 	}
-	g, err := a.globals(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	_, t, err := a.globalsAndTarget(c)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/scheme"
+	ucli "github.com/urfave/cli/v2"
 )
 
 // target is everything a command needs to know about where packages go.
@@ -23,6 +24,21 @@ type target struct {
 
 // resolveTarget finds the project root, reads pyproject.toml, finds and
 // probes the interpreter (SPEC §3) and computes the scheme paths (SPEC §2).
+// globalsAndTarget reads the global flags and finds the project, the
+// interpreter and the target directory they name: the start of every
+// command that works on a target.
+func (a *app) globalsAndTarget(c *ucli.Context) (*Globals, *target, error) {
+	g, err := a.globals(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := a.resolveTarget(c.Context, g)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, t, nil
+}
+
 func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 	t := &target{g: g}
 	if g.Project != "" {

@@ -93,7 +93,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	p := &Prepared{Wheel: w, Path: path}
 	if useCache {
 		if sha == "" || c.Local != "" {
-			if sha, err = fileSHA256(path); err != nil {
+			if sha, err = FileSHA256(path); err != nil {
 				w.Close()
 				return nil, err
 			}
@@ -127,7 +127,8 @@ func allowedSHA(sha string, allowed []string) error {
 	return errors.New("no --hash matches")
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 is the sha256 (hex) of the file at path.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
