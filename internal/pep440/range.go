@@ -76,7 +76,7 @@ func afterPosts(v Version) cut {
 }
 
 // isAbove reports whether version x lies above cut c.
-func (c cut) isAbove(x Version) bool {
+func (c *cut) isAbove(x *Version) bool {
 	switch c.kind {
 	case cutNegInf:
 		return true
@@ -107,14 +107,14 @@ func (c cut) compare(d cut) int {
 		return 1
 	case c.kind == cutBelow:
 		// No canonical cut of another kind equals a cutBelow.
-		if d.isAbove(c.v) {
+		if d.isAbove(&c.v) {
 			return 1
 		}
 		return -1
 	case d.kind == cutBelow:
 		return -d.compare(c)
 	case c.kind == cutAbove: // d is cutAfterPosts
-		if d.isAbove(c.v) {
+		if d.isAbove(&c.v) {
 			return 1
 		}
 		return -1
@@ -172,11 +172,12 @@ func span(lo, hi cut) Range {
 
 // Contains reports whether v is in r.
 func (r Range) Contains(v Version) bool {
-	for _, iv := range r.ivs {
-		if !iv.lo.isAbove(v) {
+	for i := range r.ivs {
+		iv := &r.ivs[i] // not a copy: an interval is two Versions
+		if !iv.lo.isAbove(&v) {
 			return false
 		}
-		if !iv.hi.isAbove(v) {
+		if !iv.hi.isAbove(&v) {
 			return true
 		}
 	}

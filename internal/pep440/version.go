@@ -15,10 +15,11 @@ import (
 type Version struct {
 	s   string // canonical form, as packaging's str(Version)
 	key string // byte-comparable sort key (see appendKey)
-	// Offsets into key: end of epoch+release, end of the pre section, end
-	// of the post section, end of the dev section (start of the local).
-	relEnd, preEnd, postEnd, devEnd int32
-	flags                           uint8
+	// Offsets into key: end of the pre section (so key[:preEnd] is
+	// epoch, release and pre-release) and end of the dev section (start of
+	// the local label).
+	preEnd, devEnd int32
+	flags          uint8
 }
 
 const (
@@ -60,8 +61,17 @@ type localSeg struct {
 // Parse parses s as packaging's Version does: surrounding whitespace,
 // upper case and a leading "v" are accepted, alternative spellings are
 // normalised (alpha -> a, c/pre/preview -> rc, rev/r/-N -> post, missing
-// numbers -> 0, local separators -> ".").
+// numbers -> 0, local separators -> "."). It makes one allocation; input
+// already in canonical form takes a single-pass fast path.
 func Parse(s string) (Version, error) {
+	if v, ok := parseCanonical(s); ok {
+		return v, nil
+	}
+	return parseGeneral(s)
+}
+
+// parseGeneral is Parse for any input (see parseCanonical for the fast path).
+func parseGeneral(s string) (Version, error) {
 	var relBuf [8]string
 	p, ok := scanParts(s, relBuf[:0])
 	if !ok {
@@ -408,7 +418,6 @@ func (p *parts) build() Version {
 		buf = appendNum(buf, r)
 	}
 	buf = append(buf, 0)
-	v.relEnd = int32(len(buf) - sLen)
 	switch {
 	case p.preL == "" && !p.hasPost && p.hasDev:
 		buf = append(buf, 0)
@@ -425,7 +434,6 @@ func (p *parts) build() Version {
 	} else {
 		buf = append(buf, 0)
 	}
-	v.postEnd = int32(len(buf) - sLen)
 	if p.hasDev {
 		buf = append(buf, 1)
 		buf = appendNum(buf, p.dev)
