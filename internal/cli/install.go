@@ -192,13 +192,14 @@ func (a *app) runInstall(c *ucli.Context) error {
 		return &UsageError{Msg: err.Error()}
 	}
 	in := &installer.Installer{
-		Paths:    t.paths,
-		Python:   t.py,
-		Index:    idx,
-		CacheDir: g.CacheDir,
-		Reporter: a.reporter(),
-		LinkMode: linkMode,
-		Compile:  c.Bool("compile"),
+		Paths:     t.paths,
+		Python:    t.py,
+		Index:     idx,
+		CacheDir:  g.CacheDir,
+		Reporter:  a.reporter(),
+		LinkMode:  linkMode,
+		Compile:   c.Bool("compile"),
+		Overwrite: req.Reinstall,
 	}
 	res, err := a.install(c.Context, in, req)
 	if err != nil {

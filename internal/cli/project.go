@@ -566,6 +566,7 @@ func (a *app) runSync(c *ucli.Context) error {
 		return err
 	}
 	in := a.newInstaller(t, idx)
+	in.Overwrite = c.Bool("reinstall")
 	res, err := in.PlanLock(c.Context, l, installer.LockOptions{Path: files.lock, Reinstall: c.Bool("reinstall"), Requested: requested})
 	if err != nil {
 		return err

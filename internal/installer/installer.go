@@ -101,6 +101,9 @@ type Installer struct {
 	// Compile byte-compiles the .py files of every distribution the run
 	// installs, with the target interpreter.
 	Compile bool
+	// Overwrite lets a distribution replace files another installed
+	// distribution owns (--reinstall), instead of refusing the conflict.
+	Overwrite bool
 }
 
 // Result is what a run did.
@@ -433,7 +436,7 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		in.Reporter.Installed(nil, time.Since(start))
 		return nil
 	}
-	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode})
+	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
 	if retry {
 		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
 			return rerr

@@ -51,8 +51,12 @@ func UpToDate(p scheme.Paths, key string) bool {
 	if json.Unmarshal(b, &m) != nil || m.Version != 1 || m.Key != key || len(m.Dists) == 0 {
 		return false
 	}
-	if _, err := os.Lstat(filepath.Join(p.Target, scheme.JournalName)); !errors.Is(err, fs.ErrNotExist) {
-		return false
+	// Anything an interrupted run left (a journal, a staging directory)
+	// sends the run down the full path, which finishes or removes it.
+	for _, n := range []string{scheme.JournalName, scheme.StagingDir} {
+		if _, err := os.Lstat(filepath.Join(p.Target, n)); !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
 	}
 	fi, err := os.Stat(p.Lib)
 	if err != nil || fi.ModTime().UnixNano() != m.Lib {

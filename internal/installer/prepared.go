@@ -73,6 +73,17 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 		}
 		cached = false
 	}
+	if c.Local != "" && sha != "" {
+		// A "name @ file:///...#sha256=..." requirement: the fragment binds
+		// as it does for a URL the index serves.
+		got, err := FileSHA256(path)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.EqualFold(got, sha) {
+			return nil, fmt.Errorf("%s: sha256 of %s is %s, but the requirement says %s", c.describe(), path, got, sha)
+		}
+	}
 	if len(c.AllowedHashes) > 0 {
 		if err := checkFileHash(path, c.AllowedHashes); err != nil {
 			return nil, fmt.Errorf("%s: %w", c.describe(), err)
