@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -174,6 +175,14 @@ type roots struct {
 // projectRoots collects [project].dependencies, every extra and every
 // group (following include-group). data is the file's text, for positions.
 func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, error) {
+	if rp := pp.Project.RequiresPython; rp != "" {
+		if _, err := pep440.ParseSpecifierSet(rp); err != nil {
+			if l, c, ok := project.Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`)); ok {
+				return nil, &project.ParseError{Path: path, Line: l, Col: c, Msg: fmt.Sprintf("[project] requires-python %q: %v", rp, err)}
+			}
+			return nil, fmt.Errorf("%s: [project] requires-python %q: %v", path, rp, err)
+		}
+	}
 	r := &roots{names: map[string]bool{}}
 	seen := map[string]bool{}
 	add := func(s, where string, isProject bool) error {
@@ -234,7 +243,11 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 		}
 		entries, ok := groups[g]
 		if !ok {
-			return nil, fmt.Errorf("%s: [dependency-groups] %s is included but not defined", path, g)
+			where := path
+			if l, c, ok := project.Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`)); ok {
+				where = fmt.Sprintf("%s:%d:%d", path, l, c)
+			}
+			return nil, fmt.Errorf("%s: [dependency-groups] %s is included but not defined", where, g)
 		}
 		var out []string
 		for _, e := range entries {
@@ -370,6 +383,13 @@ func (a *app) urlOnlyIndex(g *Globals) (*index.Client, error) {
 // resolved with those versions as constraints, and only if that fails
 // without them.
 func (a *app) resolveLock(ctx context.Context, t *target, in *installer.Installer, pp *project.Pyproject, r *roots, prev *pylock.Lock, upgrade, pre bool) (*pylock.Lock, error) {
+	if rp := pp.Project.RequiresPython; rp != "" {
+		spec, err := pep440.ParseSpecifierSet(rp)
+		v, verr := pep440.Parse(t.py.Version)
+		if err == nil && verr == nil && !spec.Contains(v, true) {
+			return nil, fmt.Errorf("%s: the project requires Python %s, and %s is %s (choose another with --python)", displayPath(pp.Path), rp, t.py.Executable, t.py.Version)
+		}
+	}
 	req := &installer.Request{Reqs: append([]installer.Req(nil), r.reqs...), Upgrade: upgrade, Pre: pre}
 	var res *installer.Result
 	var err error

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/python"
@@ -84,7 +85,13 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 
 	t.layout = firstNonEmpty(g.Layout, pp.Tool.Pkginstall.Layout, "version")
 	if t.layout != "version" && t.layout != "platform" {
-		return nil, fmt.Errorf("%s: [tool.pkginstall] layout must be \"version\" or \"platform\", not %q", pp.Path, t.layout)
+		where := pp.Path
+		if data, err := os.ReadFile(pp.Path); err == nil {
+			if l, c, ok := project.Locate(data, "[tool.pkginstall]", regexp.MustCompile(`(?m)^\s*layout\s*=`)); ok {
+				where = fmt.Sprintf("%s:%d:%d", pp.Path, l, c)
+			}
+		}
+		return nil, fmt.Errorf("%s: [tool.pkginstall] layout must be \"version\" or \"platform\", not %q", where, t.layout)
 	}
 	paths, err := scheme.NewPaths(t.root, py, t.layout)
 	if err != nil {

@@ -100,7 +100,7 @@ func Decode(path string, data []byte, v any) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return &ParseError{Path: path, Line: line, Col: col, Msg: de.Error()}
+		return &ParseError{Path: path, Line: line, Col: col, Msg: DecodeErrorMessage(de)}
 	}
 	var se *toml.StrictMissingError
 	if errors.As(err, &se) {

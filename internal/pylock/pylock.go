@@ -16,6 +16,7 @@ package pylock
 import (
 	"errors"
 	"fmt"
+	"github.com/pkginstall/pkginstall/internal/project"
 	"os"
 	"path"
 	"path/filepath"
@@ -160,7 +161,7 @@ func Parse(name string, data []byte) (*Lock, error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, col := de.Position()
-			return nil, &Error{Path: name, Line: line, Col: col, Msg: de.Error()}
+			return nil, &Error{Path: name, Line: line, Col: col, Msg: project.DecodeErrorMessage(de)}
 		}
 		return nil, &Error{Path: name, Msg: err.Error()}
 	}

@@ -313,23 +313,35 @@ func splitLines(s string) []string {
 
 // line handles one logical line.
 func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []string) error {
+	// Every error names a column (FILE:LINE:COL): the offending character
+	// when known, else where the requirement or the options begin.
+	lineStart := 1 + len(l.text) - len(strings.TrimLeft(l.text, " \t"))
 	fail := func(col int, format string, args ...any) error {
+		if col <= 0 {
+			col = lineStart
+		}
 		return &Error{File: name, Line: l.no, Col: col, Err: fmt.Errorf(format, args...)}
 	}
 	req, optStr := breakArgsOptions(l.text)
+	optCol := lineStart
+	if trimmed := strings.TrimSpace(optStr); trimmed != "" {
+		if i := strings.LastIndex(l.text, trimmed); i >= 0 {
+			optCol = i + 1
+		}
+	}
 	opts, err := shellSplit(optStr)
 	if err != nil {
-		return fail(len(req)+2, "cannot split options %q: %v", optStr, err)
+		return fail(optCol, "cannot split options %q: %v", optStr, err)
 	}
 	parsed, err := parseOptions(opts)
 	if err != nil {
-		return &Error{File: name, Line: l.no, Err: err}
+		return fail(optCol, "%w", err)
 	}
 
 	if req != "" {
 		for _, o := range parsed {
 			if o.name != "hash" {
-				return fail(0, "option %s cannot follow a requirement (put it on its own line)", o.flag)
+				return fail(optCol, "option %s cannot follow a requirement (put it on its own line)", o.flag)
 			}
 		}
 		rl, err := parseRequirementLine(req)
@@ -367,7 +379,7 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 		case "hash":
 			return fail(0, "--hash must follow a requirement on the same line")
 		case "requirement", "constraint":
-			if err := p.include(name, l.no, o.value, o.name == "constraint", stack); err != nil {
+			if err := p.include(name, l.no, optCol, o.value, o.name == "constraint", stack); err != nil {
 				return err
 			}
 		case "index-url":
@@ -388,8 +400,8 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 }
 
 // include parses a nested -r/-c file.
-func (p *fileParser) include(parent string, lineNo int, target string, constraint bool, stack []string) error {
-	fail := func(err error) error { return &Error{File: parent, Line: lineNo, Err: err} }
+func (p *fileParser) include(parent string, lineNo, col int, target string, constraint bool, stack []string) error {
+	fail := func(err error) error { return &Error{File: parent, Line: lineNo, Col: col, Err: err} }
 	child := joinInclude(parent, target)
 	if slices.Contains(stack, cleanName(child)) {
 		return fail(fmt.Errorf("requirements file %s includes itself (%s -> %s)", child, strings.Join(stack, " -> "), cleanName(child)))

@@ -194,7 +194,7 @@ func TestIncludes(t *testing.T) {
 		}
 	}
 	_, err = ParseBytes("missing-include.txt", []byte(files["missing-include.txt"]), env(nil), open)
-	if err == nil || !strings.HasPrefix(err.Error(), "missing-include.txt:2: cannot read requirements file nope.txt") {
+	if err == nil || !strings.HasPrefix(err.Error(), "missing-include.txt:2:1: cannot read requirements file nope.txt") {
 		t.Errorf("missing include: %v", err)
 	}
 	_, err = ParseBytes("top.txt", []byte(files["top.txt"]), env(nil), nil)
@@ -205,24 +205,24 @@ func TestIncludes(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"-e .\n", "r.txt:1: editable installs are not supported (-e .)"},
-		{"ok\n--editable=git+https://x\n", "r.txt:2: editable installs are not supported"},
-		{"--trusted-host example.com\n", "r.txt:1: option --trusted-host is not supported"},
-		{"--no-binary :all:\n", "r.txt:1: option --no-binary is not supported"},
-		{"--frobnicate\n", "r.txt:1: unknown option --frobnicate"},
-		{"-x\n", "r.txt:1: unknown option -x"},
+		{"-e .\n", "r.txt:1:1: editable installs are not supported (-e .)"},
+		{"ok\n--editable=git+https://x\n", "r.txt:2:1: editable installs are not supported"},
+		{"--trusted-host example.com\n", "r.txt:1:1: option --trusted-host is not supported"},
+		{"--no-binary :all:\n", "r.txt:1:1: option --no-binary is not supported"},
+		{"--frobnicate\n", "r.txt:1:1: unknown option --frobnicate"},
+		{"-x\n", "r.txt:1:1: unknown option -x"},
 		{"--extra https://x\nr\n", ""},
 		{"--no https://x\n", "ambiguous option --no (--no-index, --no-binary, --no-deps-for)"},
-		{"--index-url\n", "r.txt:1: option --index-url requires a value"},
-		{"--pre=yes\n", "r.txt:1: option --pre takes no value"},
-		{"requests --pre\n", "r.txt:1: option --pre cannot follow a requirement"},
-		{"--hash=" + h1 + "\n", "r.txt:1: --hash must follow a requirement"},
+		{"--index-url\n", "r.txt:1:1: option --index-url requires a value"},
+		{"--pre=yes\n", "r.txt:1:1: option --pre takes no value"},
+		{"requests --pre\n", "r.txt:1:10: option --pre cannot follow a requirement"},
+		{"--hash=" + h1 + "\n", "r.txt:1:1: --hash must follow a requirement"},
 		{"requests --hash=md5:abc\n", "allowed hash algorithms are sha256, sha384 and sha512"},
 		{"requests --hash=sha256:abc\n", "a sha256 digest is 64 hexadecimal digits"},
 		{"requests --hash=sha256\n", "must be a hash name and a value"},
 		{"\n\nrequests >= 1.0.*\n", "r.txt:3:10: invalid requirement"},
 		{"foo bar\n", "r.txt:1:5: invalid requirement"},
-		{"./dist/pkg.tar.gz\n", "r.txt:1: \"./dist/pkg.tar.gz\" is not a wheel"},
+		{"./dist/pkg.tar.gz\n", "r.txt:1:1: \"./dist/pkg.tar.gz\" is not a wheel"},
 		{"./not-a-wheel.whl\n", "invalid wheel file name"},
 		{"git+https://github.com/x/y\n", "unsupported URL scheme \"git+https\""},
 		{"https://example.com/pkg-1.0.tar.gz\n", "is not a wheel"},
