@@ -404,7 +404,8 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 			case "scripts":
 				pf.dest = rels["bin"] + "/" + sub
 				pf.exec, pf.shebang = true, true
-				pf.head, pf.headErr = scriptHead(info)
+				pf.head, pf.headErr = DataScriptHead(info, relFrom(path.Dir(pf.dest), rels["lib"]),
+					relFrom(path.Dir(pf.dest), "."), path.Join(relFrom(path.Dir(pf.dest), rels["bin"]), rels["pypackages"]))
 				pl.scripts = append(pl.scripts, pf.dest)
 			case "headers":
 				pf.dest = rels["include"] + "/" + project + "/" + sub

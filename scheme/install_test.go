@@ -54,7 +54,11 @@ func TestInstallScheme(t *testing.T) {
 	if got := readFile(t, filepath.Join(p.Lib, "foo_bar-1.0.dist-info", "direct_url.json")); got != `{"url": "file:///w/foo.whl"}` {
 		t.Errorf("direct_url.json = %q", got)
 	}
-	if got := readFile(t, filepath.Join(p.Bin, "foo-tool")); got != "#!/usr/bin/python3\nprint('tool')\n" {
+	head, err := DataScriptHead(info, "../lib", "..", "../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(p.Bin, "foo-tool")); got != string(head)+"print('tool')\n" {
 		t.Errorf("rewritten script = %q", got)
 	}
 	for name, exec := range map[string]bool{"bin/foo": true, "bin/foo-tool": true, "bin/foo-gui": true, "lib/foo/_native.so": true, "lib/foo/pure.py": false} {
@@ -118,22 +122,31 @@ func TestDataScriptShebangs(t *testing.T) {
 	tests := []struct {
 		exe, in, want string
 	}{
-		{"/usr/bin/python3", "#!python\nbody\n", "#!/usr/bin/python3\nbody\n"},
-		{"/usr/bin/python3", "#!pythonw\r\nbody\r\n", "#!/usr/bin/python3\nbody\r\n"},
-		{"/usr/bin/python3", "#!python", "#!/usr/bin/python3\n"},
+		// HEAD stands for DataScriptHead's trampoline for exe.
+		{"/usr/bin/python3", "#!python\nbody\n", "HEADbody\n"},
+		{"/usr/bin/python3", "#!pythonw\r\nbody\r\n", "HEADbody\r\n"},
+		{"/usr/bin/python3", "#!python", "HEAD"},
 		{"/usr/bin/python3", "#!python -u\nbody\n", "#!python -u\nbody\n"},
 		{"/usr/bin/python3", "#!/bin/sh\necho hi\n", "#!/bin/sh\necho hi\n"},
 		{"/usr/bin/python3", "\x00\x01binary#!python\n", "\x00\x01binary#!python\n"},
 		{"/usr/bin/python3", "", ""},
 		{"/usr/bin/python3", "#!python3\n", "#!python3\n"},
-		{"/my env/bin/python", "#!python\nx\n", "#!/bin/sh\n'''exec' '/my env/bin/python' \"$0\" \"$@\"\n' '''\nx\n"},
-		{long, "#!python\nx\n", "#!/bin/sh\n'''exec' '" + long + "' \"$0\" \"$@\"\n' '''\nx\n"},
+		{"/my env/bin/python", "#!python\nx\n", "HEADx\n"},
+		{long, "#!python\nx\n", "HEADx\n"},
 	}
 	for i, tt := range tests {
 		info.Executable = tt.exe
 		p := newProject(t, info)
 		src := &memSource{project: "s", version: "1", files: []memFile{{name: "s-1.data/scripts/s", data: tt.in}}}
 		mustInstall(t, p, info, src, InstallOptions{})
+		head, err := DataScriptHead(info, "../lib", "..", "../..")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(head), "'''exec' '"+tt.exe+"' -c '") {
+			t.Errorf("%d: head %q does not exec %s", i, head, tt.exe)
+		}
+		tt.want = strings.Replace(tt.want, "HEAD", string(head), 1)
 		if got := readFile(t, filepath.Join(p.Bin, "s")); got != tt.want {
 			t.Errorf("%d: script %q installed as %q, want %q", i, tt.in, got, tt.want)
 		}

@@ -43,14 +43,20 @@ func rewriteShebang(line []byte) bool {
 }
 
 // pyString quotes s as a Python string literal using only printable ASCII.
-func pyString(s string) string {
+func pyString(s string) string { return pyQuote(s, '\'') }
+
+// pyQuote quotes s as a Python string literal delimited by q (' or ").
+func pyQuote(s string, q byte) string {
 	var b strings.Builder
-	b.WriteByte('\'')
+	b.WriteByte(q)
 	for _, r := range s {
 		switch {
-		case r == '\\' || r == '\'':
-			b.WriteByte('\\')
-			b.WriteRune(r)
+		case r == '\'' || r == '"':
+			// As an escape, never the quote itself: a double-quoted
+			// literal may sit inside a single-quoted shell word.
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r == '\\':
+			b.WriteString(`\\`)
 		case r >= 0x20 && r < 0x7f:
 			b.WriteRune(r)
 		case r <= 0xffff:
@@ -59,17 +65,20 @@ func pyString(s string) string {
 			fmt.Fprintf(&b, `\U%08x`, r)
 		}
 	}
-	b.WriteByte('\'')
+	b.WriteByte(q)
 	return b.String()
 }
 
 // pyPathParts quotes a slash-separated relative path as a Python tuple of
 // its elements, for os.path.join(here, *parts).
-func pyPathParts(rel string) string {
+func pyPathParts(rel string) string { return pyPathPartsQ(rel, '\'') }
+
+// pyPathPartsQ is pyPathParts with the string delimiter q.
+func pyPathPartsQ(rel string, q byte) string {
 	var parts []string
 	for _, e := range strings.Split(path.Clean(rel), "/") {
 		if e != "." {
-			parts = append(parts, pyString(e))
+			parts = append(parts, pyQuote(e, q))
 		}
 	}
 	if len(parts) == 0 {
@@ -138,7 +147,25 @@ func WriteLauncher(l Launcher) ([]byte, error) {
 // launcherBody is the Python part of every launcher.
 const launcherBody = `# @COMMENT@: a launcher written by pkginstall.
 # It finds its packages in lib/ next to its own bin/ directory.
-import os
+` + launcherSetup + `def _pkginstall_main():
+    _pkginstall_setup()
+    import importlib
+    obj = importlib.import_module(@MODULE@)
+    for name in @ATTR@.split("."):
+        obj = getattr(obj, name)
+    sys.exit(obj())
+
+
+if __name__ == "__main__":
+    _pkginstall_main()
+`
+
+// launcherSetup defines _pkginstall_setup, which checks that the packages
+// are safe to use and puts lib/ (and its .pth entries) on sys.path, found
+// from the real path of __file__. It is shared by launchers and the
+// trampoline of .data scripts, and holds no single quote so that the
+// trampoline can pass it to "python -c" as one single-quoted shell word.
+const launcherSetup = `import os
 import sys
 
 
@@ -166,7 +193,7 @@ def _pkginstall_setup():
             if st.st_mode & 0o002:
                 _pkginstall_refuse("%s is writable by other users (mode %04o); "
                                    "run chmod o-w on it" % (d, st.st_mode & 0o7777))
-    # The script's own directory must not shadow modules.
+    # The directory of the script itself must not shadow modules.
     if sys.path and sys.path[0] and os.path.realpath(sys.path[0]) == here:
         del sys.path[0]
     import site
@@ -191,18 +218,52 @@ def _pkginstall_setup():
         sys.path[pos + 1:pos + 1] = added
 
 
-def _pkginstall_main():
-    _pkginstall_setup()
-    import importlib
-    obj = importlib.import_module(@MODULE@)
-    for name in @ATTR@.split("."):
-        obj = getattr(obj, name)
-    sys.exit(obj())
-
-
-if __name__ == "__main__":
-    _pkginstall_main()
 `
+
+// dataScriptBoot runs a .data script (sys.argv[1], "$0" of the trampoline)
+// after _pkginstall_setup, as python would run it directly: argv[0] is the
+// script, __file__ its path, __name__ "__main__"; the working directory is
+// not put on sys.path (python -c would put it first).
+const dataScriptBoot = `del sys.argv[0]
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+__file__ = sys.argv[0]
+_pkginstall_setup()
+import runpy
+runpy.run_path(sys.argv[0], run_name="__main__")
+`
+
+// DataScriptHead returns the lines that replace "#!python" in a .data
+// script so that it runs like a console script: directly, from any working
+// directory, after the project moves, with lib/ on sys.path and the SPEC §6
+// safety checks. On POSIX it is a /bin/sh trampoline that is also a Python
+// string literal (the rest of the file is untouched):
+//
+//	#!/bin/sh
+//	'''exec' '/usr/bin/python3.11' -c '<setup, then runpy.run_path>' "$0" "$@"
+//	' '''
+//
+// libRel, targetRel and pypackagesRel are as in Launcher. On Windows it is
+// the plain "#!interpreter" line.
+func DataScriptHead(info *python.Info, libRel, targetRel, pypackagesRel string) ([]byte, error) {
+	if info.OS == "windows" {
+		return scriptHead(info)
+	}
+	exe := info.Executable
+	if _, err := Shebang(exe); err != nil {
+		return nil, err
+	}
+	r := strings.NewReplacer(
+		"@LIB@", pyPathPartsQ(libRel, '"'),
+		"@TARGET@", pyPathPartsQ(targetRel, '"'),
+		"@PYPACKAGES@", pyPathPartsQ(pypackagesRel, '"'),
+	)
+	boot := r.Replace(launcherSetup) + dataScriptBoot
+	if strings.Contains(boot, "'") {
+		return nil, fmt.Errorf("script trampoline for %s would hold a quote", exe)
+	}
+	return []byte("#!/bin/sh\n'''exec' '" + exe + "' -c '" + boot + "' \"$0\" \"$@\"\n' '''\n"), nil
+}
 
 // windowsLauncher returns a .cmd file running name-script.py next to it
 // with the interpreter. Untested: Windows support is a TODO (an .exe
