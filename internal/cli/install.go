@@ -160,6 +160,7 @@ func (a *app) newIndex(g *Globals) (*index.Client, error) {
 }
 
 func (a *app) runInstall(c *ucli.Context) error {
+	a.ui.stdoutIsData = c.String("report") == "-"
 	g, err := a.globals(c)
 	if err != nil {
 		return err
@@ -211,7 +212,7 @@ func (a *app) runInstall(c *ucli.Context) error {
 		installer.ForgetManifest(t.paths)
 	}
 	if report := c.String("report"); report != "" {
-		if err := writeReport(report, a.env.Stdout, t, res, req.DryRun); err != nil {
+		if err := writeReport(report, a.env.Stdout, t, req, res); err != nil {
 			return err
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pkginstall/pkginstall/internal/pep508"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/pkginstall/pkginstall/internal/installer"
@@ -14,7 +16,18 @@ import (
 
 // writeReport writes pip's installation report (format version "1", as
 // `pip install --report`), so CI tools that read pip's report read ours.
-func writeReport(path string, stdout io.Writer, t *target, res *installer.Result, dryRun bool) error {
+func writeReport(path string, stdout io.Writer, t *target, req *installer.Request, res *installer.Result) error {
+	// requested_extras, as pip reports them: the extras the user asked for
+	// on each requested project, sorted.
+	extras := map[string][]string{}
+	for _, r := range req.Reqs {
+		for _, e := range r.Req.Extras {
+			n := pep508.NormalizeName(r.Req.Name)
+			if !slices.Contains(extras[n], e) {
+				extras[n] = append(extras[n], e)
+			}
+		}
+	}
 	type archiveInfo struct {
 		Hashes map[string]string `json:"hashes,omitempty"`
 		Hash   string            `json:"hash,omitempty"`
@@ -53,6 +66,11 @@ func writeReport(path string, stdout io.Writer, t *target, res *installer.Result
 			u = "file://" + c.Local
 		}
 		ai := &archiveInfo{}
+		if c.File.SHA256 == "" && c.Local != "" {
+			if sum, err := installer.FileSHA256(c.Local); err == nil {
+				c.File.SHA256 = sum
+			}
+		}
 		if c.File.SHA256 != "" {
 			ai.Hashes = map[string]string{"sha256": c.File.SHA256}
 			ai.Hash = "sha256=" + c.File.SHA256
@@ -64,6 +82,11 @@ func writeReport(path string, stdout io.Writer, t *target, res *installer.Result
 			Requested:    ch.Requested,
 			Metadata:     metadataJSON(md.Raw),
 		})
+		if x := extras[ch.Name]; ch.Requested && len(x) > 0 {
+			sorted := slices.Clone(x)
+			slices.Sort(sorted)
+			report.Install[len(report.Install)-1].RequestedExtras = sorted
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -42,13 +42,19 @@ func (r *textReporter) Plan(changes []installer.Change, dryRun bool) {
 			lines = append(lines, fmt.Sprintf("- %s==%s", ch.Name, ch.OldVersion))
 		}
 	}
+	// The summary is the dry run's result (stdout, as pip prints it),
+	// unless stdout carries the JSON report.
+	out := r.u.outf
+	if r.u.stdoutIsData {
+		out = r.u.infof
+	}
 	if len(lines) == 0 {
-		r.u.outf("Would change nothing")
+		out("Would change nothing")
 		return
 	}
-	r.u.outf("Would install %d package%s:", len(lines), plural(len(lines)))
+	out("Would install %d package%s:", len(lines), plural(len(lines)))
 	for _, l := range lines {
-		r.u.outf(" %s", l)
+		out(" %s", l)
 	}
 }
 

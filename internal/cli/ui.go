@@ -17,6 +17,9 @@ type ui struct {
 	quiet   bool
 	verbose bool
 	color   bool
+	// stdoutIsData says stdout carries a machine-readable document
+	// (--report -): human summaries then go to stderr.
+	stdoutIsData bool
 
 	mu     sync.Mutex
 	warned map[string]bool

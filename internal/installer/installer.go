@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -332,27 +333,54 @@ func copyEnv(m map[string]string) map[string]string {
 	return e
 }
 
-// checkHashes applies --hash and --require-hashes: with RequireHashes every
-// distribution must be pinned with == and carry hashes; every hash given
-// must match the chosen file's sha256 when the index told it (the download
-// itself is checked again while fetched).
+// checkHashes applies --hash and --require-hashes as pip does. Hash-checking
+// mode is on with RequireHashes or as soon as any requirement carries a
+// --hash; then every requirement must be pinned (== without a wildcard, or
+// ===, or a URL or wheel file) and every distribution of the run, its
+// dependencies included, must carry hashes. A sha256 given must match the
+// chosen file's sha256 when the index told it, so a dry run already fails
+// on a wrong one (the download itself is checked again while fetched, and
+// sha384/sha512 digests are checked on the file).
 func checkHashes(req *Request, res *Result) error {
 	given := map[string][]string{}
+	hashMode := req.RequireHashes
 	for _, r := range req.Reqs {
 		if len(r.Hashes) > 0 {
+			hashMode = true
 			name := pep508.NormalizeName(r.Req.Name)
 			given[name] = append(given[name], r.Hashes...)
 		}
 	}
+	if !hashMode {
+		return nil
+	}
 	var problems []string
-	for _, ch := range res.Changes {
-		hs, ok := given[ch.Name]
-		if req.RequireHashes && !ok {
-			problems = append(problems, fmt.Sprintf("%s==%s has no --hash (--require-hashes needs one for every package, dependencies included)", ch.Name, ch.Version))
+	for _, r := range req.Reqs {
+		if r.Path != "" || r.Req.URL != "" || pinsExactly(r.Req.Specifier.String()) {
 			continue
 		}
-		if ok {
-			ch.Candidate.AllowedHashes = hs
+		problems = append(problems, fmt.Sprintf("%s: %s is not pinned with == (hash-checking mode, turned on by --require-hashes or any --hash, needs every requirement pinned)", r.Origin, r.Req.String()))
+	}
+	for _, ch := range res.Changes {
+		if ch.Action == Keep || ch.Action == Remove || ch.Candidate == nil {
+			continue
+		}
+		hs, ok := given[ch.Name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s==%s has no --hash (hash-checking mode, turned on by --require-hashes or any --hash, needs one for every package, dependencies included)", ch.Name, ch.Version))
+			continue
+		}
+		ch.Candidate.AllowedHashes = hs
+		if known := ch.Candidate.File.SHA256; known != "" {
+			var sha256s []string
+			for _, h := range hs {
+				if d, ok := strings.CutPrefix(h, "sha256:"); ok {
+					sha256s = append(sha256s, d)
+				}
+			}
+			if len(sha256s) > 0 && !slices.ContainsFunc(sha256s, func(d string) bool { return strings.EqualFold(d, known) }) {
+				problems = append(problems, fmt.Sprintf("%s: hash mismatch: --hash allows sha256:%s, the index gives sha256:%s", ch.Candidate.File.Filename, strings.Join(sha256s, ", sha256:"), known))
+			}
 		}
 	}
 	if len(problems) > 0 {

@@ -2,8 +2,10 @@ package installer
 
 import (
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -65,26 +67,42 @@ func checkFileHash(path string, allowed []string) error {
 		return err
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	hashers := map[string]hash.Hash{"sha256": sha256.New()}
+	for _, a := range allowed {
+		alg, _, _ := strings.Cut(strings.Replace(a, "=", ":", 1), ":")
+		switch strings.ToLower(alg) {
+		case "sha384":
+			hashers["sha384"] = sha512.New384()
+		case "sha512":
+			hashers["sha512"] = sha512.New()
+		}
+	}
+	ws := make([]io.Writer, 0, len(hashers))
+	for _, h := range hashers {
+		ws = append(ws, h)
+	}
+	if _, err := io.Copy(io.MultiWriter(ws...), f); err != nil {
 		return err
 	}
-	got := hex.EncodeToString(h.Sum(nil))
+	got := map[string]string{}
+	for alg, h := range hashers {
+		got[alg] = hex.EncodeToString(h.Sum(nil))
+	}
 	var want []string
 	for _, a := range allowed {
-		alg, hexd, ok := strings.Cut(a, ":")
+		alg, hexd, _ := strings.Cut(strings.Replace(a, "=", ":", 1), ":")
+		alg = strings.ToLower(alg)
+		g, ok := got[alg]
 		if !ok {
-			alg, hexd, _ = strings.Cut(a, "=")
+			continue
 		}
-		if strings.EqualFold(alg, "sha256") {
-			if strings.EqualFold(hexd, got) {
-				return nil
-			}
-			want = append(want, hexd)
+		if strings.EqualFold(hexd, g) {
+			return nil
 		}
+		want = append(want, alg+":"+hexd)
 	}
 	if len(want) == 0 {
-		return fmt.Errorf("no sha256 --hash given (only sha256 is supported), the file has sha256:%s", got)
+		return fmt.Errorf("no sha256, sha384 or sha512 --hash given, the file has sha256:%s", got["sha256"])
 	}
-	return fmt.Errorf("hash mismatch: --hash allows sha256:%s, the file has sha256:%s", strings.Join(want, ", sha256:"), got)
+	return fmt.Errorf("hash mismatch: --hash allows %s, the file has sha256:%s", strings.Join(want, ", "), got["sha256"])
 }
