@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"github.com/pkginstall/pkginstall/index"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +139,15 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 	g.indexFromFlag = g.IndexURL != "" || getenv("PKGINSTALL_INDEX_URL") != "" || getenv("PIP_INDEX_URL") != ""
 	if g.IndexURL == "" {
 		g.IndexURL = firstNonEmpty(getenv("PKGINSTALL_INDEX_URL"), getenv("PIP_INDEX_URL"), "https://pypi.org/simple/")
+	}
+	var err error
+	if g.IndexURL, err = checkIndexURL("--index-url", g.IndexURL); err != nil {
+		return nil, err
+	}
+	for i, u := range g.ExtraIndexURLs {
+		if g.ExtraIndexURLs[i], err = checkIndexURL("--extra-index-url", u); err != nil {
+			return nil, err
+		}
 	}
 	if gBool(c, "no-cache") {
 		g.CacheDir = ""
@@ -290,4 +301,24 @@ func splitComma(xs []string) []string {
 		}
 	}
 	return out
+}
+
+// checkIndexURL accepts an http(s):// or file:// URL, and a local directory
+// (as its file:// URL); anything else is a usage error naming the flag, not
+// a "not found on the package index" later.
+func checkIndexURL(flag, raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https") {
+		return raw, nil
+	}
+	if err == nil && u.Scheme == "file" {
+		return raw, nil
+	}
+	if st, serr := os.Stat(raw); serr == nil && st.IsDir() {
+		abs, aerr := filepath.Abs(raw)
+		if aerr == nil {
+			return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(), nil
+		}
+	}
+	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, index.Redact(raw))
 }

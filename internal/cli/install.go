@@ -124,7 +124,8 @@ func parseArg(arg string) (installer.Req, error) {
 	}
 	r, err := pep508.ParseRequirement(arg)
 	if err != nil {
-		return installer.Req{}, &UsageError{Msg: fmt.Sprintf("invalid requirement %s: %v", origin, err)}
+		// pep508's error already says "invalid requirement "arg": ...".
+		return installer.Req{}, &UsageError{Msg: err.Error()}
 	}
 	out := installer.Req{Req: r, Origin: origin}
 	if r.URL != "" && strings.HasPrefix(r.URL, "file:") {

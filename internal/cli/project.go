@@ -700,7 +700,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	for _, arg := range args {
 		r, err := pep508.ParseRequirement(strings.TrimSpace(arg))
 		if err != nil {
-			return usagef("invalid requirement %q: %v", arg, err)
+			return usagef("%v", err)
 		}
 		reqs = append(reqs, r)
 	}

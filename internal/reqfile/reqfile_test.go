@@ -207,7 +207,7 @@ func TestErrors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"-e .\n", "r.txt:1:1: editable installs are not supported (-e .)"},
 		{"ok\n--editable=git+https://x\n", "r.txt:2:1: editable installs are not supported"},
-		{"--trusted-host example.com\n", "r.txt:1:1: option --trusted-host is not supported"},
+		{"--use-feature fast-deps\n", "r.txt:1:1: option --use-feature is not supported"},
 		{"--no-binary :all:\n", "r.txt:1:1: option --no-binary is not supported"},
 		{"--frobnicate\n", "r.txt:1:1: unknown option --frobnicate"},
 		{"-x\n", "r.txt:1:1: unknown option -x"},
@@ -322,5 +322,15 @@ func TestShellSplit(t *testing.T) {
 	want := []string{"--hash=sha256:a b", "x y", "z w", `q"r`}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("shellSplit = %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestTrustedHostAccepted(t *testing.T) {
+	f, err := ParseBytes("r.txt", []byte("--trusted-host 10.0.0.5\n--index-url http://10.0.0.5:8000/simple/\nrequests\n"), env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.IndexURL != "http://10.0.0.5:8000/simple/" || len(f.Requirements) != 1 {
+		t.Errorf("got %+v", f)
 	}
 }
