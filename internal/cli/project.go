@@ -443,15 +443,42 @@ func lockProblems(l *pylock.Lock, r *roots, t *target) []string {
 		for _, s := range l.Requirements {
 			have[s] = true
 		}
+		// A changed requirement (six -> six>=1.17) is one finding, not an
+		// added and a removed one.
+		reqName := func(s string) string {
+			if r, err := pep508.ParseRequirement(s); err == nil {
+				return pep508.NormalizeName(r.Name)
+			}
+			return s
+		}
 		want := map[string]bool{}
+		dropped := map[string][]string{}
+		for _, s := range l.Requirements {
+			dropped[reqName(s)] = append(dropped[reqName(s)], s)
+		}
 		for _, s := range r.strs {
 			want[s] = true
-			if !have[s] {
+		}
+		changed := map[string]bool{}
+		for _, s := range r.strs {
+			if have[s] {
+				continue
+			}
+			var was []string
+			for _, old := range dropped[reqName(s)] {
+				if !want[old] {
+					was = append(was, old)
+					changed[old] = true
+				}
+			}
+			if len(was) > 0 {
+				out = append(out, fmt.Sprintf("pyproject.toml now requires %s, and the lock was made for %s", s, strings.Join(was, ", ")))
+			} else {
 				out = append(out, fmt.Sprintf("pyproject.toml requires %s, which the lock was not made for", s))
 			}
 		}
 		for _, s := range l.Requirements {
-			if !want[s] {
+			if !want[s] && !changed[s] {
 				out = append(out, fmt.Sprintf("pyproject.toml no longer requires %s", s))
 			}
 		}
