@@ -522,6 +522,11 @@ func (a *app) runLock(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	unlockProject, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return err
+	}
+	defer unlockProject()
 	files := filesOf(t)
 	_, pp, r, err := readProject(files)
 	if err != nil {
@@ -569,6 +574,11 @@ func (a *app) runSync(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	unlockProject, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return err
+	}
+	defer unlockProject()
 	files := filesOf(t)
 	l, err := readLock(files)
 	if err != nil {
@@ -735,6 +745,11 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	unlockProject, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return err
+	}
+	defer unlockProject()
 	files := filesOf(t)
 	orig, err := os.ReadFile(files.pyproject)
 	created := false
@@ -845,6 +860,11 @@ func (a *app) runRemove(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	unlockProject, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return err
+	}
+	defer unlockProject()
 	files := filesOf(t)
 	data, _, _, err := readProject(files)
 	if err != nil {
@@ -907,6 +927,11 @@ func (a *app) installProject(c *ucli.Context, g *Globals, req *installer.Request
 	if err != nil {
 		return err
 	}
+	unlockProject, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return err
+	}
+	defer unlockProject()
 	files := filesOf(t)
 	frozen := c.Bool("frozen")
 	if !t.pyproject.Exists && !frozen {
@@ -998,4 +1023,13 @@ func withoutRemovals(chs []installer.Change) []installer.Change {
 		}
 	}
 	return out
+}
+
+// lockProject serialises the commands that read and rewrite the project's
+// pyproject.toml and pylock.toml (add, remove, lock, sync, install of the
+// project), so that concurrent runs do not lose each other's edits.
+func (a *app) lockProject(ctx context.Context, t *target) (func(), error) {
+	return project.LockRoot(ctx, t.root, func() {
+		a.ui.infof("Waiting for another pkginstall working on %s", t.root)
+	})
 }
