@@ -17,6 +17,13 @@ func (a *app) cacheCommand() *ucli.Command {
 		Name:      "cache",
 		Usage:     "show, clean or prune the cache",
 		UsageText: "pkginstall cache dir | clean | prune [--max-age DURATION]",
+		// Reached only without a known subcommand.
+		Action: func(c *ucli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("unknown cache command %q: use dir, clean or prune", c.Args().First())
+			}
+			return usagef("cache needs a command: dir, clean or prune")
+		},
 		Subcommands: []*ucli.Command{
 			{
 				Name:  "dir",
@@ -26,7 +33,7 @@ func (a *app) cacheCommand() *ucli.Command {
 					if err != nil {
 						return err
 					}
-					a.ui.outf("%s\n", dir)
+					a.ui.outf("%s", dir)
 					return nil
 				},
 			},
