@@ -42,7 +42,9 @@ func reorderArgs(app *ucli.App, args []string) []string {
 			cmd = c
 		}
 	}
-	if cmd == nil || cmd.Name == "run" {
+	if cmd == nil || cmd.Name == "run" || len(cmd.Subcommands) > 0 {
+		// A command with subcommands (cache) parses its own: moving the
+		// subcommand's flags in front of it would hand them to the parent.
 		return args
 	}
 	takes := valueFlags(cmd.Flags)

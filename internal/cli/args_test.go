@@ -16,6 +16,7 @@ func TestReorderArgs(t *testing.T) {
 		{"pkginstall --version", "pkginstall --version"},
 		{"pkginstall where --format json", "pkginstall where --format json"},
 		{"pkginstall install a --python 3.11 b", "pkginstall install --python 3.11 a b"},
+		{"pkginstall cache prune --max-age 1h", "pkginstall cache prune --max-age 1h"},
 	} {
 		got := strings.Join(reorderArgs(app, strings.Fields(tc.in)), " ")
 		if got != tc.want {
