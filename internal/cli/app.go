@@ -287,6 +287,31 @@ func (a *app) commands() []*ucli.Command {
 		a.shellInitCommand(),
 		a.doctorCommand(),
 		a.cacheCommand(),
+		a.helpCommand(),
+	}
+}
+
+// helpCommand is "pkginstall help [COMMAND]", as pip and uv have it; an
+// unknown COMMAND is a usage error (urfave's own help command exits 0
+// silently there).
+func (a *app) helpCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "help",
+		Usage:     "show the commands, or the help of one command",
+		UsageText: "pkginstall help [COMMAND]",
+		Action: func(c *ucli.Context) error {
+			switch c.NArg() {
+			case 0:
+				return ucli.ShowAppHelp(c)
+			case 1:
+				name := c.Args().First()
+				if c.App.Command(name) == nil {
+					return usagef("unknown command %q", name)
+				}
+				return ucli.ShowCommandHelp(c.Lineage()[1], name)
+			}
+			return usagef("help takes at most one command")
+		},
 	}
 }
 
