@@ -216,12 +216,13 @@ func newApp(u *ui) *ucli.App {
 		}
 	}
 	return &ucli.App{
-		Name:                 "pkginstall",
-		Usage:                "install Python packages into the project's __pypackages__",
-		UsageText:            "pkginstall [global options] command [command options] [arguments...]",
-		Version:              versionString(),
-		Description:          description,
-		Flags:                globalFlags(),
+		Name:        "pkginstall",
+		Usage:       "install Python packages into the project's __pypackages__",
+		UsageText:   "pkginstall [global options] command [command options] [arguments...]",
+		Version:     versionString(),
+		Description: description,
+		// urfave adds --help only when no command is named "help".
+		Flags:                append(globalFlags(), ucli.HelpFlag),
 		Commands:             cmds,
 		Reader:               u.env.Stdin,
 		Writer:               u.env.Stdout,
