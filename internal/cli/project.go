@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -102,8 +103,17 @@ func whereFlags(c *ucli.Context) (project.Where, error) {
 	if w.Group != "" && w.Optional != "" {
 		return w, usagef("--group and --optional cannot be used together")
 	}
+	for _, f := range []string{"group", "optional"} {
+		// PEP 735 group names and PEP 685 extra names are project-name
+		// shaped; an empty one would silently mean [project].dependencies.
+		if c.IsSet(f) && !validGroupName.MatchString(c.String(f)) {
+			return w, usagef("--%s %q is not a valid name (letters, digits, and . _ - inside)", f, c.String(f))
+		}
+	}
 	return w, nil
 }
+
+var validGroupName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
 // spellingOf makes w use the spelling pyproject.toml already has for its
 // group or extra (names compare normalised, PEP 685 and 735); a new one is
@@ -758,8 +768,17 @@ func (a *app) runAdd(c *ucli.Context) error {
 		created = true
 	} else if err != nil {
 		return err
-	} else if _, err := decodePyproject(files.pyproject, orig); err != nil {
+	} else if pp, err := decodePyproject(files.pyproject, orig); err != nil {
 		return err
+	} else {
+		// PEP 621: a field listed in dynamic must not be given statically.
+		field := "dependencies"
+		if where.Optional != "" {
+			field = "optional-dependencies"
+		}
+		if where.Group == "" && slices.Contains(pp.Project.Dynamic, field) {
+			return fmt.Errorf("%s: [project] %s is dynamic (computed by the build backend), so pkginstall cannot add to it; add to a --group instead, or make it static", displayPath(files.pyproject), field)
+		}
 	}
 	where = spellingOf(where, files.pyproject, orig)
 	edit := func(final map[int]string) ([]byte, error) {

@@ -53,6 +53,7 @@ type Pyproject struct {
 		RequiresPython       string              `toml:"requires-python"`
 		Dependencies         []string            `toml:"dependencies"`
 		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
+		Dynamic              []string            `toml:"dynamic"`
 	} `toml:"project"`
 	DependencyGroups map[string][]any `toml:"dependency-groups"`
 	Tool             struct {
