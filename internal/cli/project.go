@@ -710,8 +710,12 @@ func (a *app) applyLock(ctx context.Context, in *installer.Installer, res *insta
 	return nil
 }
 
-// writeFileAtomic replaces name with data, keeping its permissions.
+// writeFileAtomic replaces name with data, keeping its permissions. A
+// symlink is followed: its target is replaced, the link stays a link.
 func writeFileAtomic(name string, data []byte) error {
+	if real, err := filepath.EvalSymlinks(name); err == nil {
+		name = real
+	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(name); err == nil {
 		mode = st.Mode().Perm()
