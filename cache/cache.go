@@ -160,14 +160,30 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 	}
 	final := TreeDir(cacheDir, sha)
 	bucket := filepath.Dir(final)
+	// Directories this call creates are removed again if it fails (a
+	// hostile wheel leaves nothing behind, not even an empty directory).
+	var created []string
+	for d := bucket; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) || d == filepath.Clean(cacheDir) {
+			break
+		}
+		created = append(created, d)
+	}
 	if err := os.MkdirAll(bucket, 0o755); err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
+	published := false
+	defer func() {
+		if !published {
+			for _, d := range created {
+				_ = os.Remove(d) // only when empty
+			}
+		}
+	}()
 	tmp, err := os.MkdirTemp(bucket, tmpPrefix+sha[:8]+"-")
 	if err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
-	published := false
 	defer func() {
 		if !published {
 			_ = os.RemoveAll(tmp)

@@ -140,6 +140,9 @@ func TestUnpackRefusesBadContent(t *testing.T) {
 	if l := leftovers(t, dir); len(l) != 0 {
 		t.Errorf("temporary files left: %v", l)
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("directories left in the cache: %v", ents)
+	}
 }
 
 func TestPrune(t *testing.T) {
