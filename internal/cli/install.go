@@ -162,6 +162,13 @@ func (a *app) newIndex(g *Globals) (*index.Client, error) {
 
 func (a *app) runInstall(c *ucli.Context) error {
 	a.ui.stdoutIsData = c.String("report") == "-"
+	if r := c.String("report"); r != "" && r != "-" {
+		// Fail before installing, not after, when the report cannot be
+		// written where asked.
+		if st, err := os.Stat(filepath.Dir(r)); err != nil || !st.IsDir() {
+			return fmt.Errorf("--report %s: %s is not a directory", r, filepath.Dir(r))
+		}
+	}
 	g, err := a.globals(c)
 	if err != nil {
 		return err
