@@ -81,7 +81,10 @@ func (a *app) installArgs(c *ucli.Context, g *Globals) (*installer.Request, erro
 		a.applyFileOptions(g, f, req)
 		for _, l := range append(f.Requirements, f.Constraints...) {
 			if l.Path != "" || l.Req.URL != "" {
-				return nil, fmt.Errorf("%s:%d: a constraint cannot be a file or URL", l.File, l.LineNo)
+				return nil, fmt.Errorf("%s:%d:1: a constraint cannot be a file or URL", l.File, l.LineNo)
+			}
+			if len(l.Req.Extras) > 0 {
+				return nil, fmt.Errorf("%s:%d:1: constraints cannot have extras: %s", l.File, l.LineNo, l.Req.String())
 			}
 			req.Constraints = append(req.Constraints, lineReq(l))
 		}
