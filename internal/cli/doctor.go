@@ -60,9 +60,9 @@ func (a *app) runDoctor(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("doctor takes no arguments")
 	}
-	format := c.String("format")
-	if format != "text" && format != "json" {
-		return usagef("--format must be text or json, not %q", format)
+	format, err := formatFlag(c)
+	if err != nil {
+		return err
 	}
 	_, t, err := a.globalsAndTarget(c)
 	if err != nil {

@@ -22,9 +22,9 @@ func (a *app) listCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 		},
 		Action: func(c *ucli.Context) error {
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return usagef("--format must be text or json, not %q", format)
+			format, err := formatFlag(c)
+			if err != nil {
+				return err
 			}
 			dists, _, err := a.installed(c)
 			if err != nil {
@@ -155,4 +155,13 @@ func (a *app) uninstall(ctx context.Context, t *target, names []string) error {
 		a.ui.infof(" - %s==%s", pep508.NormalizeName(d.Name), d.Version)
 	}
 	return nil
+}
+
+// formatFlag is the --format of list, where and doctor: text or json.
+func formatFlag(c *ucli.Context) (string, error) {
+	format := c.String("format")
+	if format != "text" && format != "json" {
+		return "", usagef("--format must be text or json, not %q", format)
+	}
+	return format, nil
 }

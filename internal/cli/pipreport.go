@@ -66,14 +66,13 @@ func writeReport(path string, stdout io.Writer, t *target, req *installer.Reques
 			u = "file://" + c.Local
 		}
 		ai := &archiveInfo{}
-		if c.File.SHA256 == "" && c.Local != "" {
-			if sum, err := installer.FileSHA256(c.Local); err == nil {
-				c.File.SHA256 = sum
-			}
+		sum := c.File.SHA256
+		if sum == "" && c.Local != "" {
+			sum, _ = installer.FileSHA256(c.Local) // best effort: "" leaves the hash out
 		}
-		if c.File.SHA256 != "" {
-			ai.Hashes = map[string]string{"sha256": c.File.SHA256}
-			ai.Hash = "sha256=" + c.File.SHA256
+		if sum != "" {
+			ai.Hashes = map[string]string{"sha256": sum}
+			ai.Hash = "sha256=" + sum
 		}
 		report.Install = append(report.Install, item{
 			DownloadInfo: downloadInfo{URL: u, ArchiveInfo: ai},

@@ -528,11 +528,7 @@ func (a *app) runLock(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("lock takes no arguments")
 	}
-	g, t, err := a.globalsAndTarget(c)
-	if err != nil {
-		return err
-	}
-	unlockProject, err := a.lockProject(c.Context, t)
+	g, t, unlockProject, err := a.lockedProject(c)
 	if err != nil {
 		return err
 	}
@@ -580,11 +576,7 @@ func (a *app) runSync(c *ucli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("sync takes no arguments")
 	}
-	g, t, err := a.globalsAndTarget(c)
-	if err != nil {
-		return err
-	}
-	unlockProject, err := a.lockProject(c.Context, t)
+	g, t, unlockProject, err := a.lockedProject(c)
 	if err != nil {
 		return err
 	}
@@ -755,11 +747,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 		}
 		reqs = append(reqs, r)
 	}
-	g, t, err := a.globalsAndTarget(c)
-	if err != nil {
-		return err
-	}
-	unlockProject, err := a.lockProject(c.Context, t)
+	g, t, unlockProject, err := a.lockedProject(c)
 	if err != nil {
 		return err
 	}
@@ -879,11 +867,7 @@ func (a *app) runRemove(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	g, t, err := a.globalsAndTarget(c)
-	if err != nil {
-		return err
-	}
-	unlockProject, err := a.lockProject(c.Context, t)
+	g, t, unlockProject, err := a.lockedProject(c)
 	if err != nil {
 		return err
 	}
@@ -1046,6 +1030,20 @@ func withoutRemovals(chs []installer.Change) []installer.Change {
 		}
 	}
 	return out
+}
+
+// lockedProject is globalsAndTarget followed by lockProject: the start of
+// every command that edits the project's files.
+func (a *app) lockedProject(c *ucli.Context) (*Globals, *target, func(), error) {
+	g, t, err := a.globalsAndTarget(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	unlock, err := a.lockProject(c.Context, t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return g, t, unlock, nil
 }
 
 // lockProject serialises the commands that read and rewrite the project's

@@ -161,14 +161,10 @@ func writeIfChanged(path string, data []byte) error {
 
 // checkSafe applies SPEC §6: a __pypackages__ goes on sys.path only if it
 // and its target directory are owned by the current user or root and not
-// writable by others (group-writable is fine); so must its lib/, when it
-// exists, as console scripts and doctor require.
+// writable by others (group-writable is fine); so must its lib/, as
+// console scripts and doctor require. CheckSafeDir passes a missing one.
 func checkSafe(p scheme.Paths) error {
-	dirs := []string{p.PyPackages, p.Target}
-	if _, err := os.Stat(p.Lib); err == nil {
-		dirs = append(dirs, p.Lib)
-	}
-	for _, dir := range dirs {
+	for _, dir := range []string{p.PyPackages, p.Target, p.Lib} {
 		if err := scheme.CheckSafeDir(dir); err != nil {
 			return fmt.Errorf("refusing to use %s: %w", p.PyPackages, err)
 		}

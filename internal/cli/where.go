@@ -18,9 +18,9 @@ func (a *app) whereCommand() *ucli.Command {
 			if c.NArg() > 0 {
 				return usagef("where takes no arguments")
 			}
-			format := c.String("format")
-			if format != "text" && format != "json" {
-				return usagef("--format must be text or json, not %q", format)
+			format, err := formatFlag(c)
+			if err != nil {
+				return err
 			}
 			_, t, err := a.globalsAndTarget(c)
 			if err != nil {

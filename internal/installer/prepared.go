@@ -73,16 +73,18 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 		}
 		cached = false
 	}
-	if c.Local != "" && sha != "" {
-		// A "name @ file:///...#sha256=..." requirement: the fragment binds
-		// as it does for a URL the index serves.
+	if c.Local != "" && (useCache || sha != "") {
+		// A local wheel is hashed once, here, when something needs it: the
+		// cache key, or a "name @ file:///...#sha256=..." fragment, which
+		// binds as it does for a URL the index serves.
 		got, err := FileSHA256(path)
 		if err != nil {
 			return nil, err
 		}
-		if !strings.EqualFold(got, sha) {
+		if sha != "" && got != sha {
 			return nil, fmt.Errorf("%s: sha256 of %s is %s, but the requirement says %s", c.describe(), path, got, sha)
 		}
+		sha = got
 	}
 	if len(c.AllowedHashes) > 0 {
 		if err := checkFileHash(path, c.AllowedHashes); err != nil {
@@ -103,7 +105,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	ch.Path = path
 	p := &Prepared{Wheel: w, Path: path}
 	if useCache {
-		if sha == "" || c.Local != "" {
+		if sha == "" {
 			if sha, err = FileSHA256(path); err != nil {
 				w.Close()
 				return nil, err
