@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // Client reads indexes and find-links sources. It is safe for concurrent use.
@@ -190,7 +192,7 @@ func (c *Client) Project(ctx context.Context, name string) (*Project, error) {
 	if !validName.MatchString(name) {
 		return nil, fmt.Errorf("invalid project name %q", name)
 	}
-	n := NormalizeName(name)
+	n := pep508.NormalizeName(name)
 	proj := &Project{Name: n}
 	var fromIndex []File
 	var offlineErr error
@@ -411,14 +413,14 @@ func belongsTo(filename, n string) bool {
 	lower := strings.ToLower(filename)
 	if strings.HasSuffix(lower, ".whl") {
 		dist, _, ok := strings.Cut(filename, "-")
-		return ok && NormalizeName(dist) == n
+		return ok && pep508.NormalizeName(dist) == n
 	}
 	for _, ext := range sdistExts {
 		if strings.HasSuffix(lower, ext) {
 			stem := filename[:len(filename)-len(ext)]
 			// "name-version", where the name may itself hold dashes.
 			for i := 0; i < len(stem)-1; i++ {
-				if stem[i] == '-' && stem[i+1] >= '0' && stem[i+1] <= '9' && NormalizeName(stem[:i]) == n {
+				if stem[i] == '-' && stem[i+1] >= '0' && stem[i+1] <= '9' && pep508.NormalizeName(stem[:i]) == n {
 					return true
 				}
 			}

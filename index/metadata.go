@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/klauspost/compress/zip"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
 // Range reads of a wheel: the first request asks for the last TailSize
@@ -131,7 +131,7 @@ func (c *Client) metadataFile(ctx context.Context, f File) ([]byte, error) {
 			url: mu,
 			consume: func(resp *http.Response) error {
 				var err error
-				b, err = io.ReadAll(io.LimitReader(resp.Body, MaxMetadataSize+1))
+				b, err = io.ReadAll(io.LimitReader(resp.Body, distinfo.MaxMetadataSize+1))
 				return err
 			},
 			restart: func() error { return nil },
@@ -140,8 +140,8 @@ func (c *Client) metadataFile(ctx context.Context, f File) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if len(b) > MaxMetadataSize {
-		return nil, fmt.Errorf("metadata of %s is larger than %d bytes", f.Filename, MaxMetadataSize)
+	if len(b) > distinfo.MaxMetadataSize {
+		return nil, fmt.Errorf("metadata of %s is larger than %d bytes", f.Filename, distinfo.MaxMetadataSize)
 	}
 	if want := strings.ToLower(f.MetadataSHA256); want != "" {
 		sum := sha256.Sum256(b)
@@ -158,7 +158,7 @@ func readLimited(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	return io.ReadAll(io.LimitReader(fh, MaxMetadataSize+1))
+	return io.ReadAll(io.LimitReader(fh, distinfo.MaxMetadataSize+1))
 }
 
 // fullMetadata downloads the whole wheel (into the cache when there is one).
@@ -188,7 +188,7 @@ func (c *Client) fullMetadata(ctx context.Context, f File) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return metadataFromZip(tmp, st.Size(), f.Filename)
+	return distinfo.MetadataFromZip(tmp, st.Size(), f.Filename)
 }
 
 func metadataFromFile(path, filename string) ([]byte, error) {
@@ -201,57 +201,7 @@ func metadataFromFile(path, filename string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading wheel %s: %w", path, err)
 	}
-	return metadataFromZip(fh, st.Size(), filename)
-}
-
-// metadataFromZip reads <name>-<version>.dist-info/METADATA from a wheel.
-// When several top-level .dist-info directories exist, the one whose name
-// matches the wheel file name's distribution wins.
-func metadataFromZip(r io.ReaderAt, size int64, filename string) ([]byte, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil, fmt.Errorf("reading wheel %s: %w", filename, err)
-	}
-	dist, _, _ := strings.Cut(filename, "-")
-	want := NormalizeName(dist)
-	var cands []*zip.File
-	var match *zip.File
-	for _, zf := range zr.File {
-		dir, base, ok := strings.Cut(zf.Name, "/")
-		if !ok || base != "METADATA" || !strings.HasSuffix(dir, ".dist-info") {
-			continue
-		}
-		cands = append(cands, zf)
-		d, _, _ := strings.Cut(strings.TrimSuffix(dir, ".dist-info"), "-")
-		if NormalizeName(d) == want {
-			if match != nil {
-				return nil, fmt.Errorf("reading wheel %s: more than one %s .dist-info/METADATA", filename, want)
-			}
-			match = zf
-		}
-	}
-	if match == nil {
-		if len(cands) != 1 {
-			return nil, fmt.Errorf("reading wheel %s: found %d .dist-info/METADATA files, none for %s", filename, len(cands), want)
-		}
-		match = cands[0]
-	}
-	if match.UncompressedSize64 > MaxMetadataSize {
-		return nil, fmt.Errorf("reading wheel %s: %s is larger than %d bytes", filename, match.Name, MaxMetadataSize)
-	}
-	rc, err := match.Open()
-	if err != nil {
-		return nil, fmt.Errorf("reading wheel %s: %s: %w", filename, match.Name, err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, MaxMetadataSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading wheel %s: %s: %w", filename, match.Name, err)
-	}
-	if len(b) > MaxMetadataSize {
-		return nil, fmt.Errorf("reading wheel %s: %s is larger than %d bytes", filename, match.Name, MaxMetadataSize)
-	}
-	return b, nil
+	return distinfo.MetadataFromZip(fh, st.Size(), filename)
 }
 
 // rangeMetadata reads METADATA through range requests.
@@ -260,7 +210,7 @@ func (c *Client) rangeMetadata(ctx context.Context, f File, u *url.URL) ([]byte,
 	if err := rr.tail(); err != nil {
 		return nil, err
 	}
-	return metadataFromZip(rr, rr.size, f.Filename)
+	return distinfo.MetadataFromZip(rr, rr.size, f.Filename)
 }
 
 type segment struct {

@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // ParseHTML parses a PEP 503 project page (or a find-links HTML page). Each
@@ -192,7 +194,7 @@ func ParseJSON(base *url.URL, body []byte) (*Project, error) {
 	if err := checkAPIVersion(*jp.Meta.APIVersion); err != nil {
 		return nil, err
 	}
-	p := &Project{Name: NormalizeName(jp.Name), Versions: jp.Versions}
+	p := &Project{Name: pep508.NormalizeName(jp.Name), Versions: jp.Versions}
 	for i, jf := range jp.Files {
 		u, err := base.Parse(strings.TrimSpace(jf.URL))
 		if err != nil || jf.URL == "" {

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"net/url"
 	"reflect"
 	"strings"
@@ -124,10 +123,7 @@ func TestParseJSONErrors(t *testing.T) {
 	}
 }
 
-func TestNormalizeAndRedact(t *testing.T) {
-	if got := NormalizeName("Foo.Bar__baz-Qux"); got != "foo-bar-baz-qux" {
-		t.Errorf("NormalizeName = %q", got)
-	}
+func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://user:secret@host/simple/": "https://***@host/simple/",
 		"https://token@host:8443/x":        "https://***@host:8443/x",
@@ -246,18 +242,6 @@ func FuzzParseContentRange(f *testing.F) {
 		first, last, total, ok := parseContentRange(s)
 		if ok && (first < 0 || last < first || total <= last) {
 			t.Errorf("accepted %q as %d-%d/%d", s, first, last, total)
-		}
-	})
-}
-
-func FuzzMetadataFromZip(f *testing.F) {
-	whl, _ := makeWheel(f, "six", "1.0", 10)
-	f.Add(whl)
-	f.Add([]byte("PK\x05\x06"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := metadataFromZip(bytes.NewReader(b), int64(len(b)), "six-1.0-py3-none-any.whl")
-		if err == nil && len(m) > MaxMetadataSize {
-			t.Errorf("%d bytes of metadata", len(m))
 		}
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -62,8 +61,8 @@ const (
 	// AcceptHeader is sent with every index page request (PEP 691).
 	AcceptHeader = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
-	MaxPageSize     = 64 << 20 // largest project page read into memory
-	MaxMetadataSize = 16 << 20 // largest METADATA accepted
+	MaxPageSize = 64 << 20 // largest project page read into memory (METADATA: distinfo.MaxMetadataSize)
+
 )
 
 // Content types of the simple API.
@@ -132,13 +131,6 @@ func (e *FetchError) Error() string {
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
-
-var nameSep = regexp.MustCompile(`[-_.]+`)
-
-// NormalizeName returns the PEP 503 normalised form of a project name.
-func NormalizeName(s string) string {
-	return strings.ToLower(nameSep.ReplaceAllString(s, "-"))
-}
 
 // Redact returns rawURL with any userinfo replaced by "***". A string that
 // does not parse as a URL is returned with everything before an "@" in its

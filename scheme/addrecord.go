@@ -5,6 +5,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
 // AddToRecord adds files (absolute paths inside the target, such as the
@@ -31,7 +33,7 @@ func AddToRecord(p Paths, distInfo string, files []string) error {
 	if err != nil {
 		return fmt.Errorf("read RECORD: %w", err)
 	}
-	entries, err := parseRecord(b)
+	entries, err := distinfo.ParseRecord(b)
 	if err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(distInfo, "RECORD"), err)
 	}
@@ -66,7 +68,7 @@ func AddToRecord(p Paths, distInfo string, files []string) error {
 	if err != nil {
 		return fmt.Errorf("write RECORD: %w", err)
 	}
-	_, err = fh.Write(formatRecord(out))
+	_, err = fh.Write(distinfo.FormatRecord(out))
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}

@@ -2,12 +2,9 @@ package scheme
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +12,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // Dist is an installed distribution: a lib/*.dist-info directory.
@@ -87,7 +87,7 @@ func listRoot(root *os.Root, p Paths) ([]Dist, error) {
 		out = append(out, readDist(root, p, libRel, e.Name()))
 	}
 	sort.Slice(out, func(i, j int) bool {
-		ni, nj := NormalizeName(out[i].Name), NormalizeName(out[j].Name)
+		ni, nj := pep508.NormalizeName(out[i].Name), pep508.NormalizeName(out[j].Name)
 		if ni != nj {
 			return ni < nj
 		}
@@ -110,12 +110,14 @@ func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
 	} else {
 		d.Name = stem
 	}
-	if b, err := readLimited(root, rel+"/METADATA", MaxRecordSize); err == nil {
-		if n := metadataHeader(b, "Name"); n != "" {
-			d.Name = n
-		}
-		if v := metadataHeader(b, "Version"); v != "" {
-			d.Version = v
+	if b, err := readLimited(root, rel+"/METADATA", distinfo.MaxMetadataSize); err == nil {
+		if hs, _, err := distinfo.ParseHeaders(b); err == nil {
+			if n := hs.Get("Name"); n != "" {
+				d.Name = n
+			}
+			if v := hs.Get("Version"); v != "" {
+				d.Version = v
+			}
 		}
 	}
 	if b, err := readLimited(root, rel+"/INSTALLER", 4096); err == nil {
@@ -129,7 +131,7 @@ func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
 	}
 	b, err := readLimited(root, rel+"/RECORD", MaxRecordSize)
 	if err == nil {
-		d.Files, err = parseRecord(b)
+		d.Files, err = distinfo.ParseRecord(b)
 	}
 	if err != nil {
 		d.RecordErr = fmt.Errorf("%s: %w", filepath.Join(d.DistInfo, "RECORD"), err)
@@ -191,15 +193,8 @@ func (d *Dist) Verify() []Problem {
 			continue
 		}
 		algo, _, _ := strings.Cut(e.Hash, "=")
-		var h hash.Hash
-		switch algo {
-		case "sha256":
-			h = sha256.New()
-		case "sha384":
-			h = sha512.New384()
-		case "sha512":
-			h = sha512.New()
-		default:
+		h, ok := distinfo.NewHash(algo)
+		if !ok {
 			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("RECORD uses unknown hash %q", algo)})
 			continue
 		}
@@ -330,11 +325,11 @@ func Uninstall(ctx context.Context, p Paths, name string) error {
 	if err != nil {
 		return err
 	}
-	norm := NormalizeName(name)
+	norm := pep508.NormalizeName(name)
 	var old []*Dist
 	skip := map[string]bool{}
 	for i := range dists {
-		if NormalizeName(dists[i].Name) == norm {
+		if pep508.NormalizeName(dists[i].Name) == norm {
 			old = append(old, &dists[i])
 			skip[dists[i].dirRel] = true
 		}

@@ -2,6 +2,7 @@ package scheme
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
 
@@ -33,7 +35,7 @@ type memSource struct {
 }
 
 func (m *memSource) escaped() string {
-	return strings.ReplaceAll(NormalizeName(m.project), "-", "_")
+	return strings.ReplaceAll(pep508.NormalizeName(m.project), "-", "_")
 }
 func (m *memSource) Project() string           { return m.project }
 func (m *memSource) Version() string           { return m.version }
@@ -187,7 +189,7 @@ func findDist(t *testing.T, p Paths, name string) *Dist {
 	}
 	var found *Dist
 	for i := range ds {
-		if NormalizeName(ds[i].Name) == NormalizeName(name) {
+		if pep508.NormalizeName(ds[i].Name) == pep508.NormalizeName(name) {
 			if found != nil {
 				t.Fatalf("two .dist-info for %s: %s and %s", name, found.DistInfo, ds[i].DistInfo)
 			}
@@ -203,4 +205,10 @@ func equalLines(a, b []string) bool {
 	sort.Strings(a)
 	sort.Strings(b)
 	return strings.Join(a, "\n") == strings.Join(b, "\n")
+}
+
+// sha256Of returns the RECORD hash of b.
+func sha256Of(b []byte) string {
+	s := sha256.Sum256(b)
+	return hashString(s[:])
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
 
@@ -303,7 +304,7 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 	skip := map[string]bool{}
 	for _, pl := range plans {
 		for i := range dists {
-			if NormalizeName(dists[i].Name) == pl.norm {
+			if pep508.NormalizeName(dists[i].Name) == pl.norm {
 				pl.replaced = append(pl.replaced, &dists[i])
 				skip[dists[i].dirRel] = true
 			}
@@ -380,10 +381,10 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 		return nil, []error{fmt.Errorf("%s: bad .data directory %q", label, dataDir)}
 	}
 	stem := strings.TrimSuffix(distInfo, ".dist-info")
-	if i := strings.LastIndexByte(stem, '-'); i <= 0 || NormalizeName(stem[:i]) != NormalizeName(project) {
+	if i := strings.LastIndexByte(stem, '-'); i <= 0 || pep508.NormalizeName(stem[:i]) != pep508.NormalizeName(project) {
 		return nil, []error{fmt.Errorf("%s: .dist-info directory %q does not name the project", label, distInfo)}
 	}
-	pl := &jobPlan{job: job, label: label, norm: NormalizeName(project), distInfo: rels["lib"] + "/" + distInfo}
+	pl := &jobPlan{job: job, label: label, norm: pep508.NormalizeName(project), distInfo: rels["lib"] + "/" + distInfo}
 
 	for _, f := range src.Files() {
 		if err := validName(f.Name); err != nil {

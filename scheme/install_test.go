@@ -438,17 +438,6 @@ func TestSymlinksInTargetCannotEscape(t *testing.T) {
 	}
 }
 
-func FuzzMetadataHeader(f *testing.F) {
-	f.Add([]byte("Metadata-Version: 2.1\nName: foo\nVersion: 1.0\n\nbody"), "Name")
-	f.Add([]byte("name:x\r\n"), "NAME")
-	f.Fuzz(func(t *testing.T, b []byte, key string) {
-		v := metadataHeader(b, key)
-		if strings.ContainsAny(v, "\n") {
-			t.Fatalf("value %q spans lines", v)
-		}
-	})
-}
-
 // BenchmarkInstall installs a wheel of 2000 small files into a fresh target.
 func BenchmarkInstall(b *testing.B) {
 	src := &memSource{project: "big", version: "1"}

@@ -201,46 +201,6 @@ func FuzzParseJournal(f *testing.F) {
 	})
 }
 
-func TestParseRecord(t *testing.T) {
-	in := "a/b.py,sha256=abc,12\n\"c,d.py\",,\n\nfoo-1.dist-info/RECORD,,\n"
-	got, err := parseRecord([]byte(in))
-	want := []RecordEntry{{"a/b.py", "sha256=abc", 12}, {"c,d.py", "", -1}, {"foo-1.dist-info/RECORD", "", -1}}
-	if err != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("parseRecord = %+v, %v", got, err)
-	}
-	if s := string(formatRecord(want)); s != "a/b.py,sha256=abc,12\n\"c,d.py\",,\nfoo-1.dist-info/RECORD,,\n" {
-		t.Errorf("formatRecord = %q", s)
-	}
-	for _, bad := range []string{"a,b,c,d\n", "a,h,x\n", ",h,1\n", "a,h,-1\n", "\"a\n"} {
-		if _, err := parseRecord([]byte(bad)); err == nil {
-			t.Errorf("parseRecord(%q) succeeded", bad)
-		}
-	}
-}
-
-func FuzzParseRecord(f *testing.F) {
-	f.Add([]byte("a/b.py,sha256=abc,12\n\"c,d.py\",,\n"))
-	f.Add([]byte("x\r\n\"y\"\"z\",,0\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		es, err := parseRecord(b)
-		if err != nil {
-			return
-		}
-		es2, err := parseRecord(formatRecord(es))
-		if err != nil {
-			t.Fatalf("re-parse: %v", err)
-		}
-		if len(es) != len(es2) {
-			t.Fatalf("round trip: %d entries became %d", len(es), len(es2))
-		}
-		for i := range es {
-			if es[i] != es2[i] {
-				t.Fatalf("round trip changed %+v to %+v", es[i], es2[i])
-			}
-		}
-	})
-}
-
 func TestRecordPaths(t *testing.T) {
 	for _, tt := range []struct{ rec, target string }{
 		{"foo/a.py", "lib/foo/a.py"},

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
 
@@ -117,7 +118,7 @@ type Launcher struct {
 //     entries right after lib/;
 //  4. imports Module, resolves Attr and exits with its return value.
 func WriteLauncher(l Launcher) ([]byte, error) {
-	if !validDotted(l.Module) || !validDotted(l.Attr) {
+	if !distinfo.DottedIdentifier(l.Module) || !distinfo.DottedIdentifier(l.Attr) {
 		return nil, fmt.Errorf("entry point %s = %s:%s is not module:attribute", l.Name, l.Module, l.Attr)
 	}
 	goos := ""

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -65,41 +64,4 @@ func validName(name string) error {
 		return errors.New("not a clean relative path")
 	}
 	return nil
-}
-
-// validDotted reports whether s is a dotted sequence of Python identifiers.
-func validDotted(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, part := range strings.Split(s, ".") {
-		if part == "" {
-			return false
-		}
-		for i, r := range part {
-			ok := r == '_' || unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || unicode.Is(unicode.Pc, r)))
-			if !ok {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// NormalizeName is the PEP 503 normal form of a distribution name.
-func NormalizeName(s string) string {
-	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(s) {
-		if r == '-' || r == '_' || r == '.' {
-			sep = true
-			continue
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		b.WriteRune(r)
-	}
-	return b.String()
 }

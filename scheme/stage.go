@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
 // stageBatch bounds the files one staging task writes, so that one big
@@ -169,7 +171,7 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 			entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
 		}
 		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
-		rec.content = formatRecord(entries)
+		rec.content = distinfo.FormatRecord(entries)
 		full := path.Join(pl.staged, rec.dest)
 		d, done, err := open(path.Dir(full))
 		if err != nil {
@@ -364,8 +366,14 @@ func copyMember(w io.Writer, src Source, f *planFile, verify bool) error {
 	}
 	r = limit
 	var srcHash hash.Hash
-	if verify && strings.HasPrefix(f.hash, "sha256=") {
-		srcHash = sha256.New()
+	var srcAlgo string
+	if verify {
+		rh, err := distinfo.ParseRecordHash(f.hash)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.src, err)
+		}
+		srcAlgo = rh.Algo
+		srcHash, _ = distinfo.NewHash(rh.Algo)
 		r = io.TeeReader(r, srcHash)
 	}
 	cr := &countReader{r: r}
@@ -397,7 +405,7 @@ func copyMember(w io.Writer, src Source, f *planFile, verify bool) error {
 		return fmt.Errorf("%s: size is not %d as RECORD says", f.src, f.size)
 	}
 	if srcHash != nil {
-		if got := hashString(srcHash.Sum(nil)); got != f.hash {
+		if got := distinfo.FormatRecordHash(srcAlgo, srcHash.Sum(nil)); got != strings.TrimRight(f.hash, "=") {
 			return fmt.Errorf("%s: hash is %s, RECORD says %s", f.src, got, f.hash)
 		}
 	}

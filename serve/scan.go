@@ -16,10 +16,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/tags"
-	"github.com/pkginstall/pkginstall/wheel"
 )
 
 // Limits.
@@ -248,7 +248,7 @@ func parseWheel(root *os.Root, k key) (*Wheel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", meta.Name, err)
 	}
-	md, err := wheel.ParseMetadata(raw)
+	md, err := distinfo.ParseMetadata(raw)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/wheeltest"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -164,7 +165,7 @@ func TestDemoFixtures(t *testing.T) {
 	if w.DistInfo != "pkginstall_alldata-1.0.dist-info" || w.DataDir != "pkginstall_alldata-1.0.data" {
 		t.Errorf("DistInfo, DataDir = %q, %q", w.DistInfo, w.DataDir)
 	}
-	wantEP := []wheel.EntryPoint{
+	wantEP := []distinfo.EntryPoint{
 		{Name: "alldata-cli", Module: "pkginstall_alldata", Attr: "main", Group: "console_scripts"},
 		{Name: "alldata-gui", Module: "pkginstall_alldata", Attr: "gui", Group: "gui_scripts"},
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/wheeltest"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -163,11 +164,11 @@ func recordOf(t *testing.T, s wheeltest.Spec, paths ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := wheel.ParseRecord(rec)
+	entries, err := distinfo.ParseRecord(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keep []wheel.RecordEntry
+	var keep []distinfo.RecordEntry
 	for _, e := range entries {
 		for _, p := range paths {
 			if e.Path == p {
@@ -175,7 +176,7 @@ func recordOf(t *testing.T, s wheeltest.Spec, paths ...string) string {
 			}
 		}
 	}
-	return string(wheel.FormatRecord(keep))
+	return string(distinfo.FormatRecord(keep))
 }
 
 func TestReadErrors(t *testing.T) {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/klauspost/compress/zip"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/tags"
 )
 
@@ -28,9 +30,10 @@ const (
 	MaxFileSize int64 = 1 << 30 // 1 GiB
 	// MaxTotalSize is the largest sum of declared uncompressed sizes.
 	MaxTotalSize int64 = 4 << 30 // 4 GiB
-	// MaxMetaFileSize is the largest RECORD, METADATA, WHEEL or
-	// entry_points.txt read into memory by Open, and the largest member
-	// ReadFile returns.
+	// MaxMetaFileSize is the largest RECORD, WHEEL or entry_points.txt
+	// read into memory by Open, and the largest member ReadFile returns.
+	// METADATA has the smaller limit distinfo.MaxMetadataSize, as
+	// everywhere.
 	MaxMetaFileSize int64 = 64 << 20 // 64 MiB
 	// MaxProblems is the most problems an [*Error] lists; the last one then
 	// says how many more were found.
@@ -61,8 +64,8 @@ type Wheel struct {
 	// Files lists every regular member except RECORD and its signatures
 	// (RECORD.jws, RECORD.p7s), sorted by name, each with its RECORD hash.
 	Files       []File
-	Metadata    *Metadata
-	EntryPoints []EntryPoint // console_scripts and gui_scripts only
+	Metadata    *distinfo.Metadata
+	EntryPoints []distinfo.EntryPoint // console_scripts and gui_scripts only
 
 	zr      *zip.Reader
 	closer  io.Closer
@@ -82,7 +85,7 @@ type File struct {
 type member struct {
 	zf   *zip.File
 	size int64
-	hash recordHash
+	hash distinfo.RecordHash
 	file int // index into Wheel.Files, -1 for RECORD and its signatures
 }
 
@@ -160,15 +163,15 @@ func (w *Wheel) Open(f File) (io.ReadCloser, error) {
 }
 
 func (w *Wheel) openMember(name string, m *member) (io.ReadCloser, error) {
-	newHash := hashes[m.hash.algo]
-	if newHash == nil {
+	h, ok := distinfo.NewHash(m.hash.Algo)
+	if !ok {
 		return nil, &FileError{Wheel: w.Filename, Path: name, Err: newProblem(ErrRecord, "has no usable hash in RECORD")}
 	}
 	rc, err := m.zf.Open()
 	if err != nil {
 		return nil, &FileError{Wheel: w.Filename, Path: name, Err: newProblem(ErrInvalidFormat, "cannot read member: %v", err)}
 	}
-	return &fileReader{wheel: w.Filename, name: name, rc: rc, size: m.size, want: m.hash, h: newHash()}, nil
+	return &fileReader{wheel: w.Filename, name: name, rc: rc, size: m.size, want: m.hash, h: h}, nil
 }
 
 // ReadFile returns the verified content of the member name, which must be
@@ -231,7 +234,7 @@ type fileReader struct {
 	wheel, name string
 	rc          io.ReadCloser
 	size, n     int64
-	want        recordHash
+	want        distinfo.RecordHash
 	h           hash.Hash
 	err         error // sticky
 }
@@ -263,8 +266,8 @@ func (r *fileReader) Read(p []byte) (int, error) {
 		if r.n != r.size {
 			return n, r.fail(newProblem(ErrSizeMismatch, "size mismatch: RECORD says %d bytes, content has %d", r.size, r.n))
 		}
-		if got := r.h.Sum(nil); !bytes.Equal(got, r.want.digest) {
-			return n, r.fail(&HashMismatchError{Want: formatHash(r.want.algo, r.want.digest), Got: formatHash(r.want.algo, got)})
+		if got := r.h.Sum(nil); !bytes.Equal(got, r.want.Digest) {
+			return n, r.fail(&HashMismatchError{Want: r.want.String(), Got: distinfo.FormatRecordHash(r.want.Algo, got)})
 		}
 		r.err = io.EOF
 		return n, io.EOF
@@ -331,7 +334,7 @@ func (v *validator) run() {
 			if (m.zf.ExternalAttrs>>16)&0o111 != 0 {
 				mode = 0o755
 			}
-			w.Files = append(w.Files, File{Name: name, Size: m.size, Hash: formatHash(m.hash.algo, m.hash.digest), Mode: mode, Executable: mode&0o111 != 0})
+			w.Files = append(w.Files, File{Name: name, Size: m.size, Hash: m.hash.String(), Mode: mode, Executable: mode&0o111 != 0})
 		}
 	}
 	slices.SortFunc(w.Files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
@@ -609,7 +612,7 @@ func (v *validator) checkRecord() {
 		return
 	}
 	w.record = b
-	entries, err := ParseRecord(b)
+	entries, err := distinfo.ParseRecord(b)
 	if err != nil {
 		v.add(recName, ErrBadMetadata, "%v", err)
 		return
@@ -640,7 +643,7 @@ func (v *validator) checkRecord() {
 		}
 		if e.Hash == "" {
 			v.add(e.Path, ErrRecord, "has no hash in RECORD")
-		} else if h, err := parseHash(e.Hash); err != nil {
+		} else if h, err := distinfo.ParseRecordHash(e.Hash); err != nil {
 			v.add(e.Path, ErrRecord, "%v", err)
 		} else {
 			m.hash = h
@@ -696,8 +699,12 @@ func (v *validator) distInfoFiles() {
 			}
 			return nil
 		}
-		if m.hash.algo == "" {
+		if m.hash.Algo == "" {
 			return nil // RECORD problem already reported
+		}
+		if base == "METADATA" && m.size > distinfo.MaxMetadataSize {
+			v.add(name, ErrTooLarge, "is %d bytes, more than the limit of %d", m.size, distinfo.MaxMetadataSize)
+			return nil
 		}
 		b, err := w.readSmall(name, m)
 		if err != nil {
@@ -727,7 +734,7 @@ func (v *validator) distInfoFiles() {
 	}
 
 	if b := read("METADATA", true); b != nil {
-		md, err := ParseMetadata(b)
+		md, err := distinfo.ParseMetadata(b)
 		if err != nil {
 			v.add(w.DistInfo+"/METADATA", ErrBadMetadata, "%v", err)
 		} else {
@@ -738,7 +745,7 @@ func (v *validator) distInfoFiles() {
 	}
 
 	if b := read("entry_points.txt", false); b != nil {
-		eps, err := ParseEntryPoints(b)
+		eps, err := distinfo.ParseEntryPoints(b)
 		if err != nil {
 			v.add(w.DistInfo+"/entry_points.txt", ErrBadMetadata, "%v", err)
 		} else {
@@ -752,7 +759,7 @@ func (v *validator) distInfoFiles() {
 	if w.Metadata != nil {
 		refName, refVersion, ref = w.Metadata.Name, w.Metadata.Version, "METADATA"
 		if w.Name.Name != "" {
-			if normalizeName(w.Name.Name) != normalizeName(refName) {
+			if pep508.NormalizeName(w.Name.Name) != pep508.NormalizeName(refName) {
 				v.add(w.DistInfo+"/METADATA", ErrNameMismatch, "says Name %s, but the wheel file name says %s", refName, w.Name.Name)
 			}
 			if !sameVersion(w.Name.Version, refVersion) {
@@ -775,7 +782,7 @@ func (v *validator) distInfoFiles() {
 // name (PEP 503-normalised comparison) and version (PEP 440 comparison).
 func stemMatches(stem, name, version string) bool {
 	for i := 0; i < len(stem); i++ {
-		if stem[i] == '-' && normalizeName(stem[:i]) == normalizeName(name) && sameVersion(stem[i+1:], version) {
+		if stem[i] == '-' && pep508.NormalizeName(stem[:i]) == pep508.NormalizeName(name) && sameVersion(stem[i+1:], version) {
 			return true
 		}
 	}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
@@ -200,7 +199,7 @@ func describeTarget(py *python.Info) string {
 }
 
 // saveWheel makes dest/<filename> hold the candidate's wheel, verified by
-// its sha256 (the index's, or a --hash), and reports whether it wrote it.
+// its sha256 (the index's) and --hash (sha256, sha384 or sha512), and reports whether it wrote it.
 // A file already there with the right hash is kept without a download.
 func (a *app) saveWheel(ctx context.Context, idx *index.Client, cand *installer.Candidate, cacheDir, dest string) (bool, error) {
 	fn := cand.File.Filename
@@ -217,8 +216,8 @@ func (a *app) saveWheel(ctx context.Context, idx *index.Client, cand *installer.
 		want = h
 	}
 	target := filepath.Join(dest, fn)
-	if have, err := installer.FileSHA256(target); err == nil {
-		if (want == "" || have == want) && hashAllowed(have, cand.AllowedHashes) {
+	if have, err := fileDigests(target, cand.AllowedHashes); err == nil {
+		if (want == "" || have["sha256"] == want) && distinfo.CheckHashes(have, cand.AllowedHashes) == nil {
 			return false, nil
 		}
 		a.ui.warnf("%s differs from the wheel the index offers; replacing it", target)
@@ -252,20 +251,19 @@ func copyVerified(src, dst, want string, allowed []string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(tmp, h), in); err != nil {
+	got, _, err := distinfo.DigestReader(io.TeeReader(in, tmp), distinfo.AlgorithmsFor(allowed)...)
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving %s: %w", dst, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("saving %s: %w", dst, err)
 	}
-	got := hex.EncodeToString(h.Sum(nil))
-	if want != "" && got != want {
-		return &index.HashMismatchError{File: filepath.Base(dst), Want: want, Got: got}
+	if want != "" && got["sha256"] != want {
+		return &index.HashMismatchError{File: filepath.Base(dst), Want: want, Got: got["sha256"]}
 	}
-	if !hashAllowed(got, allowed) {
-		return fmt.Errorf("%s: sha256 %s matches no --hash", filepath.Base(dst), got)
+	if err := distinfo.CheckHashes(got, allowed); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(dst), err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
@@ -273,14 +271,14 @@ func copyVerified(src, dst, want string, allowed []string) error {
 	return os.Rename(tmp.Name(), dst)
 }
 
-func hashAllowed(sha string, allowed []string) bool {
-	if len(allowed) == 0 {
-		return true
+// fileDigests returns the digests of the file at path that checking it
+// against allowed needs (sha256 always).
+func fileDigests(path string, allowed []string) (distinfo.Digests, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range allowed {
-		if strings.EqualFold(strings.TrimPrefix(a, "sha256:"), sha) {
-			return true
-		}
-	}
-	return false
+	defer f.Close()
+	d, _, err := distinfo.DigestReader(f, distinfo.AlgorithmsFor(allowed)...)
+	return d, err
 }

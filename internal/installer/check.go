@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/scheme"
-	"github.com/pkginstall/pkginstall/wheel"
 )
 
 // Check lists unmet or conflicting requirements among the distributions
@@ -35,7 +35,7 @@ func Check(p scheme.Paths, py *python.Info) ([]string, error) {
 			out = append(out, fmt.Sprintf("%s %s has no readable METADATA: %v", d.Name, d.Version, err))
 			continue
 		}
-		md, err := wheel.ParseMetadata(b)
+		md, err := distinfo.ParseMetadata(b)
 		if err != nil {
 			out = append(out, fmt.Sprintf("%s %s: METADATA: %v", d.Name, d.Version, err))
 			continue

@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +24,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
@@ -140,7 +140,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 		Pinned:   map[string]bool{},
 		PreNamed: map[string]bool{},
 		NoDeps:   map[string]bool{},
-		OpenLocal: func(path string) (*wheel.Metadata, error) {
+		OpenLocal: func(path string) (*distinfo.Metadata, error) {
 			w, err := wheel.Open(path)
 			if err != nil {
 				return nil, err
@@ -372,14 +372,9 @@ func checkHashes(req *Request, res *Result) error {
 		}
 		ch.Candidate.AllowedHashes = hs
 		if known := ch.Candidate.File.SHA256; known != "" {
-			var sha256s []string
-			for _, h := range hs {
-				if d, ok := strings.CutPrefix(h, "sha256:"); ok {
-					sha256s = append(sha256s, d)
-				}
-			}
-			if len(sha256s) > 0 && !slices.ContainsFunc(sha256s, func(d string) bool { return strings.EqualFold(d, known) }) {
-				problems = append(problems, fmt.Sprintf("%s: hash mismatch: --hash allows sha256:%s, the index gives sha256:%s", ch.Candidate.File.Filename, strings.Join(sha256s, ", sha256:"), known))
+			var mm *distinfo.HashMismatchError
+			if errors.As(distinfo.CheckHashes(distinfo.Digests{"sha256": strings.ToLower(known)}, hs), &mm) {
+				problems = append(problems, fmt.Sprintf("%s: hash mismatch: --hash allows %s, the index gives sha256:%s", ch.Candidate.File.Filename, strings.Join(mm.Allowed, ", "), known))
 			}
 		}
 	}

@@ -241,8 +241,6 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
 		}
-		var best *pylock.Wheel
-		bestRank := 0
 		var names []string
 		for i := range p.Wheels {
 			w := &p.Wheels[i]
@@ -261,11 +259,8 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 					return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
 				}
 			}
-			rank, ok := matcher.Rank(wn.Tags)
-			if ok && (best == nil || rank < bestRank) {
-				best, bestRank = w, rank
-			}
 		}
+		best := bestLocked(matcher, p.Wheels)
 		if best == nil {
 			return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
 				p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
@@ -386,4 +381,19 @@ func EnvironmentMatches(l *pylock.Lock, py *python.Info) (bool, string) {
 // lock lists every platform's wheels of each locked version).
 func EnvironmentMarker(py *python.Info) string {
 	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
+}
+
+// bestLocked returns the wheel of a locked package that tags.BestWheel
+// prefers (the same choice an install from the index makes), or nil when
+// none is compatible.
+func bestLocked(m *tags.Matcher, wheels []pylock.Wheel) *pylock.Wheel {
+	names := make([]string, len(wheels))
+	for i := range wheels {
+		names[i] = wheels[i].FileName()
+	}
+	i, ok := tags.BestWheel(m, names)
+	if !ok {
+		return nil
+	}
+	return &wheels[i]
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/pkginstall/pkginstall/cache"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
@@ -52,7 +53,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	useCache := in.CacheDir != ""
 	sha := strings.ToLower(c.File.SHA256)
 	if useCache && c.Local == "" && sha != "" {
-		if err := allowedSHA(sha, c.AllowedHashes); err == nil {
+		if distinfo.CheckHashes(distinfo.Digests{"sha256": sha}, c.AllowedHashes) == nil {
 			t, err := cache.Lookup(in.CacheDir, sha)
 			if err == nil && pep508.NormalizeName(t.Project()) == c.Name && sameVersion(t.Version(), c.Version) {
 				in.Reporter.Fetched(c, true)
@@ -121,23 +122,6 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	}
 	in.Reporter.Fetched(c, cached)
 	return p, nil
-}
-
-// allowedSHA checks a known sha256 against --hash digests (none: any).
-func allowedSHA(sha string, allowed []string) error {
-	if len(allowed) == 0 {
-		return nil
-	}
-	for _, a := range allowed {
-		alg, hexd, ok := strings.Cut(a, ":")
-		if !ok {
-			alg, hexd, _ = strings.Cut(a, "=")
-		}
-		if strings.EqualFold(alg, "sha256") && strings.EqualFold(hexd, sha) {
-			return nil
-		}
-	}
-	return errors.New("no --hash matches")
 }
 
 // FileSHA256 is the sha256 (hex) of the file at path.

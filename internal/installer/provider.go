@@ -10,12 +10,12 @@ import (
 	"sync"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
-	"github.com/pkginstall/pkginstall/wheel"
 )
 
 // Candidate is one installable version of a project: the best wheel of that
@@ -42,7 +42,7 @@ type project struct {
 // metaResult is the parsed metadata of one candidate.
 type metaResult struct {
 	once sync.Once
-	md   *wheel.Metadata
+	md   *distinfo.Metadata
 	err  error
 }
 
@@ -64,7 +64,7 @@ type Provider struct {
 	// Constraints (-c) narrow the candidates of a name without requiring it.
 	Constraints map[string]pep440.Range
 	// OpenLocal reads the metadata of a local wheel file.
-	OpenLocal func(path string) (*wheel.Metadata, error)
+	OpenLocal func(path string) (*distinfo.Metadata, error)
 
 	pyVersion pep440.Version
 	env       map[string]string
@@ -132,11 +132,10 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		}
 		return err
 	}
-	type best struct {
-		c    *Candidate
-		rank int
-	}
-	bests := map[string]*best{}
+	// Compatible wheels by version, in index order; the best of each
+	// version is its candidate.
+	groups := map[string][]*Candidate{}
+	var order []string
 	var skipped []string
 	var sdists, yanked int
 	for _, f := range proj.Files {
@@ -171,24 +170,25 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 				continue
 			}
 		}
-		rank, ok := p.Matcher.Rank(wn.Tags)
-		if !ok {
+		if _, ok := p.Matcher.Rank(wn.Tags); !ok {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
 			continue
 		}
 		key := v.String()
-		if b := bests[key]; b == nil || rank < b.rank || (rank == b.rank && buildNumber(wn.Build) > buildNumber(b.c.fileBuild())) {
-			bests[key] = &best{c: &Candidate{Name: name, Version: v, File: f}, rank: rank}
+		if groups[key] == nil {
+			order = append(order, key)
 		}
+		groups[key] = append(groups[key], &Candidate{Name: name, Version: v, File: f})
 	}
 	cons, constrained := p.Constraints[name]
-	for _, b := range bests {
-		if constrained && !cons.Contains(b.c.Version) {
-			skipped = append(skipped, fmt.Sprintf("%s: excluded by the constraints (%s)", b.c.File.Filename, cons))
+	for _, key := range order {
+		c := bestCandidate(p.Matcher, groups[key])
+		if constrained && !cons.Contains(c.Version) {
+			skipped = append(skipped, fmt.Sprintf("%s: excluded by the constraints (%s)", c.File.Filename, cons))
 			continue
 		}
-		pr.candidates = append(pr.candidates, b.c)
-		pr.byVersion[b.c.Version.String()] = b.c
+		pr.candidates = append(pr.candidates, c)
+		pr.byVersion[c.Version.String()] = c
 	}
 	// Order: the preferred (installed or locked) version first, then final
 	// releases newest first, then pre-releases newest first, so a
@@ -252,14 +252,6 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	return nil
 }
 
-func (c *Candidate) fileBuild() string {
-	wn, err := tags.ParseWheelFilename(c.File.Filename)
-	if err != nil {
-		return ""
-	}
-	return wn.Build
-}
-
 func (p *Provider) interpreterName() string {
 	return fmt.Sprintf("%s %s on %s", p.Python.Implementation, p.Python.Version, p.Python.Platform)
 }
@@ -276,19 +268,15 @@ func isSdist(fn string) bool {
 	return strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tar.bz2")
 }
 
-// buildNumber orders build tags: the leading digits as a number.
-func buildNumber(b string) int {
-	n := 0
-	for _, r := range b {
-		if r < '0' || r > '9' {
-			break
-		}
-		n = n*10 + int(r-'0')
-		if n > 1<<30 {
-			break
-		}
+// bestCandidate returns the candidate whose wheel tags.BestWheel prefers
+// among cs, all of one version and all compatible.
+func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.File.Filename
 	}
-	return n
+	i, _ := tags.BestWheel(m, names)
+	return cs[i]
 }
 
 // Versions implements resolver.Provider.
@@ -322,7 +310,7 @@ func (p *Provider) Candidate(ctx context.Context, name string, v pep440.Version)
 }
 
 // Metadata returns the parsed core metadata of a candidate, fetching it once.
-func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*wheel.Metadata, error) {
+func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metadata, error) {
 	p.mu.Lock()
 	m := p.meta[c]
 	if m == nil {
@@ -337,7 +325,7 @@ func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*wheel.Metadata,
 			var b []byte
 			b, m.err = p.Index.Metadata(ctx, c.File)
 			if m.err == nil {
-				m.md, m.err = wheel.ParseMetadata(b)
+				m.md, m.err = distinfo.ParseMetadata(b)
 			}
 		}
 		if m.err == nil {
@@ -358,7 +346,7 @@ func (c *Candidate) describe() string {
 }
 
 // checkMetadata refuses metadata whose name or version disagrees with the file.
-func checkMetadata(c *Candidate, md *wheel.Metadata) error {
+func checkMetadata(c *Candidate, md *distinfo.Metadata) error {
 	if pep508.NormalizeName(md.Name) != c.Name {
 		return fmt.Errorf("METADATA names %q, not %s", md.Name, c.Name)
 	}
@@ -437,7 +425,7 @@ func (p *Provider) Dependencies(ctx context.Context, pkg string, v pep440.Versio
 	return deps, nil
 }
 
-func hasExtra(md *wheel.Metadata, extra string) bool {
+func hasExtra(md *distinfo.Metadata, extra string) bool {
 	for _, e := range md.ProvidesExtra {
 		if pep508.NormalizeName(e) == extra {
 			return true

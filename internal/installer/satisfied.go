@@ -4,10 +4,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/scheme"
-	"github.com/pkginstall/pkginstall/wheel"
 )
 
 // satisfied reports whether the installed distributions already satisfy
@@ -53,7 +53,7 @@ func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string,
 		queue = append(queue, item{name, r.Req.Extras, rng})
 	}
 	type state struct {
-		md     *wheel.Metadata
+		md     *distinfo.Metadata
 		extras map[string]bool
 	}
 	seen := map[string]*state{}
@@ -79,7 +79,7 @@ func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string,
 			if err != nil {
 				return nil, false
 			}
-			md, err := wheel.ParseMetadata(b)
+			md, err := distinfo.ParseMetadata(b)
 			if err != nil {
 				return nil, false
 			}

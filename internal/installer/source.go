@@ -1,15 +1,11 @@
 package installer
 
 import (
-	"crypto/sha256"
-	"crypto/sha512"
-	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"os"
-	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -59,50 +55,17 @@ func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
 	return s.w.Open(f)
 }
 
-// checkFileHash checks a downloaded file against the allowed
-// "sha256:<hex>" digests of --hash.
+// checkFileHash checks a downloaded file against the allowed digests of
+// --hash (distinfo.CheckHashes: sha256, sha384 or sha512).
 func checkFileHash(path string, allowed []string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	hashers := map[string]hash.Hash{"sha256": sha256.New()}
-	for _, a := range allowed {
-		alg, _, _ := strings.Cut(strings.Replace(a, "=", ":", 1), ":")
-		switch strings.ToLower(alg) {
-		case "sha384":
-			hashers["sha384"] = sha512.New384()
-		case "sha512":
-			hashers["sha512"] = sha512.New()
-		}
-	}
-	ws := make([]io.Writer, 0, len(hashers))
-	for _, h := range hashers {
-		ws = append(ws, h)
-	}
-	if _, err := io.Copy(io.MultiWriter(ws...), f); err != nil {
+	got, _, err := distinfo.DigestReader(f, distinfo.AlgorithmsFor(allowed)...)
+	if err != nil {
 		return err
 	}
-	got := map[string]string{}
-	for alg, h := range hashers {
-		got[alg] = hex.EncodeToString(h.Sum(nil))
-	}
-	var want []string
-	for _, a := range allowed {
-		alg, hexd, _ := strings.Cut(strings.Replace(a, "=", ":", 1), ":")
-		alg = strings.ToLower(alg)
-		g, ok := got[alg]
-		if !ok {
-			continue
-		}
-		if strings.EqualFold(hexd, g) {
-			return nil
-		}
-		want = append(want, alg+":"+hexd)
-	}
-	if len(want) == 0 {
-		return fmt.Errorf("no sha256, sha384 or sha512 --hash given, the file has sha256:%s", got["sha256"])
-	}
-	return fmt.Errorf("hash mismatch: --hash allows %s, the file has sha256:%s", strings.Join(want, ", "), got["sha256"])
+	return distinfo.CheckHashes(got, allowed)
 }

@@ -16,6 +16,13 @@ func TestNormalizeName(t *testing.T) {
 		{"trailing.", "trailing-"},
 		{"ABC123", "abc123"},
 		{"", ""},
+		// PEP 503 exactly: re.sub(r"[-_.]+", "-", name).lower().
+		{"_foo_", "-foo-"},
+		{"Foo.Bar", "foo-bar"},
+		{"a--b", "a-b"},
+		{"A_._B", "a-b"},
+		{"Foo.Bar__baz-Qux", "foo-bar-baz-qux"},
+		{"---", "-"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeName(tt.in); got != tt.want {

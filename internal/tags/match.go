@@ -31,9 +31,11 @@ func (m *Matcher) Rank(ts []Tag) (rank int, ok bool) {
 }
 
 // BestWheel returns the index of the best compatible wheel among filenames:
-// the lowest rank, and among equal ranks the highest build tag, then the
-// earliest in the list. Invalid file names are ignored. ok is false when
-// none is compatible.
+// the lowest rank, and among equal ranks the highest build tag (PEP 427:
+// no build tag sorts first, then by the tag's leading number, then by the
+// rest as a string), then the earliest in the list. Invalid file names are
+// ignored. ok is false when none is compatible. It is the one wheel
+// ranking: installs from an index, from a lock and download all use it.
 func BestWheel(m *Matcher, filenames []string) (index int, ok bool) {
 	best, bestRank := -1, 0
 	var bestName WheelName

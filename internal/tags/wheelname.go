@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // WheelName is a parsed wheel file name.
@@ -97,27 +99,10 @@ func validName(s string) bool {
 	return true
 }
 
-// NormalizedName returns the PEP 503 normalised project name: lower case,
-// runs of "-", "_" and "." replaced by one "-".
+// NormalizedName returns the PEP 503 normalised project name
+// (pep508.NormalizeName).
 func (w WheelName) NormalizedName() string {
-	var b strings.Builder
-	sep := false
-	for i := 0; i < len(w.Name); i++ {
-		c := w.Name[i]
-		if c == '-' || c == '_' || c == '.' {
-			sep = true
-			continue
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
+	return pep508.NormalizeName(w.Name)
 }
 
 // BuildNumber splits the build tag into its leading number (as a decimal

@@ -1,12 +1,9 @@
-package wheel
+package distinfo
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
-	"hash"
 	"strconv"
 	"strings"
 )
@@ -24,7 +21,7 @@ type RecordEntry struct {
 // fields and a non-empty path; a hash, if present, must look like
 // "algorithm=value"; a size, if present, must be a non-negative decimal
 // number. Blank lines are skipped. Which algorithms are acceptable is
-// decided by [Open], not here.
+// decided by [ParseRecordHash], not here.
 func ParseRecord(b []byte) ([]RecordEntry, error) {
 	var entries []RecordEntry
 	line := 1
@@ -159,44 +156,42 @@ func csvField(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 }
 
-// Hash algorithms a RECORD may use. installer accepts anything in
-// hashlib.algorithms_guaranteed; we accept only the SHA-2 family members
-// that are not truncated below 256 bits and refuse md5, sha1 and sha224.
-var hashes = map[string]func() hash.Hash{
-	"sha256": sha256.New,
-	"sha384": sha512.New384,
-	"sha512": sha512.New,
+// RecordHash is a parsed RECORD hash field.
+type RecordHash struct {
+	Algo   string // "sha256", "sha384" or "sha512"
+	Digest []byte
+}
+
+// String returns the hash in RECORD form.
+func (h RecordHash) String() string { return FormatRecordHash(h.Algo, h.Digest) }
+
+// ParseRecordHash checks a RECORD hash field ("algorithm=urlsafe-b64") and
+// decodes its digest. Only the algorithms [NewHash] knows are accepted:
+// installer accepts anything in hashlib.algorithms_guaranteed; this refuses
+// md5, sha1 and sha224 by name, as too weak, and everything else as
+// unsupported.
+func ParseRecordHash(s string) (RecordHash, error) {
+	algo, val, ok := strings.Cut(s, "=")
+	if !ok {
+		return RecordHash{}, fmt.Errorf("hash %q is not of the form algorithm=digest", s)
+	}
+	newHash, ok := NewHash(algo)
+	if !ok {
+		if weakHashes[strings.ToLower(algo)] {
+			return RecordHash{}, fmt.Errorf("RECORD hash uses %s, which is too weak (want sha256, sha384 or sha512)", algo)
+		}
+		return RecordHash{}, fmt.Errorf("RECORD hash algorithm %q is not supported (want sha256, sha384 or sha512)", algo)
+	}
+	digest, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimRight(val, "="))
+	if err != nil || len(digest) != newHash.Size() {
+		return RecordHash{}, fmt.Errorf("RECORD hash %q is not a urlsafe-base64 %s digest", s, algo)
+	}
+	return RecordHash{Algo: algo, Digest: digest}, nil
 }
 
 var weakHashes = map[string]bool{"md5": true, "sha1": true, "sha224": true}
 
-// recordHash is a parsed RECORD hash.
-type recordHash struct {
-	algo   string
-	digest []byte
-}
-
-// parseHash checks a RECORD hash field and decodes its digest.
-func parseHash(s string) (recordHash, error) {
-	algo, val, ok := strings.Cut(s, "=")
-	if !ok {
-		return recordHash{}, fmt.Errorf("hash %q is not of the form algorithm=digest", s)
-	}
-	newHash, ok := hashes[algo]
-	if !ok {
-		if weakHashes[strings.ToLower(algo)] {
-			return recordHash{}, fmt.Errorf("RECORD hash uses %s, which is too weak (want sha256, sha384 or sha512)", algo)
-		}
-		return recordHash{}, fmt.Errorf("RECORD hash algorithm %q is not supported (want sha256, sha384 or sha512)", algo)
-	}
-	digest, err := base64.RawURLEncoding.Strict().DecodeString(strings.TrimRight(val, "="))
-	if err != nil || len(digest) != newHash().Size() {
-		return recordHash{}, fmt.Errorf("RECORD hash %q is not a urlsafe-base64 %s digest", s, algo)
-	}
-	return recordHash{algo: algo, digest: digest}, nil
-}
-
-// formatHash returns "algo=<urlsafe-b64 without padding>".
-func formatHash(algo string, digest []byte) string {
+// FormatRecordHash returns "algo=<urlsafe-b64 without padding>".
+func FormatRecordHash(algo string, digest []byte) string {
 	return algo + "=" + base64.RawURLEncoding.EncodeToString(digest)
 }

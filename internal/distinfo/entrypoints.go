@@ -1,4 +1,4 @@
-package wheel
+package distinfo
 
 import (
 	"bytes"
@@ -41,8 +41,9 @@ func (e EntryPoint) String() string {
 // Only the console_scripts and gui_scripts groups are returned, in file
 // order. Their values must be "module:attr" (an optional " [extras]" suffix
 // is accepted and ignored) with module and attr dotted Python identifiers,
-// and their names must be usable as a file name: no '/', '\', NUL or
-// control characters, not "." or "..". A name may not be both a console and
+// and their names must be usable as a file name: no '/', '\', NUL,
+// control characters or Unicode format characters (category Cf), not "."
+// or "..". A name may not be both a console and
 // a GUI script.
 func ParseEntryPoints(b []byte) ([]EntryPoint, error) {
 	var eps []EntryPoint
@@ -127,6 +128,10 @@ func checkScriptName(s string) error {
 			return fmt.Errorf("contains a path separator")
 		case r == utf8.RuneError || unicode.IsControl(r):
 			return fmt.Errorf("contains a control character")
+		case unicode.Is(unicode.Cf, r):
+			// U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, ...
+			// make a name look like another one.
+			return fmt.Errorf("contains the invisible format character %U", r)
 		}
 	}
 	return nil
@@ -145,31 +150,61 @@ func parseObjectRef(v string) (mod, attr string, err error) {
 		return "", "", fmt.Errorf("%q is not of the form module:attr", v)
 	}
 	mod, attr = strings.TrimSpace(m), strings.TrimSpace(a)
-	if !dottedIdentifier(mod) {
+	if !DottedIdentifier(mod) {
 		return "", "", fmt.Errorf("module %q is not a dotted Python identifier", mod)
 	}
-	if !dottedIdentifier(attr) {
+	if !DottedIdentifier(attr) {
 		return "", "", fmt.Errorf("attribute %q is not a dotted Python identifier", attr)
 	}
 	return mod, attr, nil
 }
 
-// dottedIdentifier reports whether s is one or more Python identifiers
-// joined by dots.
-func dottedIdentifier(s string) bool {
+// DottedIdentifier reports whether s is one or more Python identifiers
+// joined by dots, each as Python's str.isidentifier decides: a first
+// character in XID_Start or '_', then characters in XID_Continue (letters,
+// letter numbers, combining marks, digits and connector punctuation such as
+// '_' and U+203F).
+func DottedIdentifier(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, part := range strings.Split(s, ".") {
-		if part == "" {
+		if !isIdentifier(part) {
 			return false
-		}
-		for i, r := range part {
-			ok := r == '_' || unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)))
-			if !ok {
-				return false
-			}
 		}
 	}
 	return true
 }
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == utf8.RuneError || notXID[r] || unicode.In(r, unicode.Pattern_Syntax, unicode.Pattern_White_Space) {
+			return false
+		}
+		start := r == '_' || unicode.In(r, unicode.L, unicode.Nl, unicode.Other_ID_Start) && !notXIDStart[r]
+		if i == 0 && !start {
+			return false
+		}
+		if i > 0 && !start && !notXIDStart[r] && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Other_ID_Continue) {
+			return false
+		}
+	}
+	return true
+}
+
+// notXID are the characters of ID_Start or ID_Continue that are not in
+// XID_Start or XID_Continue (UAX #31: their NFKC forms are not
+// identifiers), which str.isidentifier refuses anywhere in an identifier.
+var notXID = map[rune]bool{
+	0x037A: true, 0x309B: true, 0x309C: true,
+	0xFC5E: true, 0xFC5F: true, 0xFC60: true, 0xFC61: true, 0xFC62: true, 0xFC63: true,
+	0xFDFA: true, 0xFDFB: true,
+	0xFE70: true, 0xFE72: true, 0xFE74: true, 0xFE76: true, 0xFE78: true, 0xFE7A: true, 0xFE7C: true, 0xFE7E: true,
+}
+
+// notXIDStart are letters that are XID_Continue but not XID_Start (their
+// NFKC forms begin with a combining mark).
+var notXIDStart = map[rune]bool{0x0E33: true, 0x0EB3: true, 0xFF9E: true, 0xFF9F: true}

@@ -1,29 +1,29 @@
-package wheel_test
+package distinfo_test
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/pkginstall/pkginstall/wheel"
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
 func TestParseRecord(t *testing.T) {
 	tests := []struct {
 		in   string
-		want []wheel.RecordEntry
+		want []distinfo.RecordEntry
 		err  string
 	}{
 		{in: "", want: nil},
-		{in: "a.py,sha256=abc,12\n", want: []wheel.RecordEntry{{"a.py", "sha256=abc", 12}}},
-		{in: "a.py,sha256=abc,12", want: []wheel.RecordEntry{{"a.py", "sha256=abc", 12}}},
-		{in: "a.py,,\r\nb.py,sha256=x,0\r\n", want: []wheel.RecordEntry{{"a.py", "", -1}, {"b.py", "sha256=x", 0}}},
-		{in: "\n\na.py,,\n\n", want: []wheel.RecordEntry{{"a.py", "", -1}}},
-		{in: `"a,b.py",sha256=x,1` + "\n", want: []wheel.RecordEntry{{"a,b.py", "sha256=x", 1}}},
-		{in: `"say ""hi"".py",sha256=x,1`, want: []wheel.RecordEntry{{`say "hi".py`, "sha256=x", 1}}},
-		{in: `a"b.py,,`, want: []wheel.RecordEntry{{`a"b.py`, "", -1}}},
-		{in: "\"line\nbreak\",,\r", want: []wheel.RecordEntry{{"line\nbreak", "", -1}}},
-		{in: `"a"b,,`, want: []wheel.RecordEntry{{"ab", "", -1}}}, // as Python's non-strict reader
+		{in: "a.py,sha256=abc,12\n", want: []distinfo.RecordEntry{{"a.py", "sha256=abc", 12}}},
+		{in: "a.py,sha256=abc,12", want: []distinfo.RecordEntry{{"a.py", "sha256=abc", 12}}},
+		{in: "a.py,,\r\nb.py,sha256=x,0\r\n", want: []distinfo.RecordEntry{{"a.py", "", -1}, {"b.py", "sha256=x", 0}}},
+		{in: "\n\na.py,,\n\n", want: []distinfo.RecordEntry{{"a.py", "", -1}}},
+		{in: `"a,b.py",sha256=x,1` + "\n", want: []distinfo.RecordEntry{{"a,b.py", "sha256=x", 1}}},
+		{in: `"say ""hi"".py",sha256=x,1`, want: []distinfo.RecordEntry{{`say "hi".py`, "sha256=x", 1}}},
+		{in: `a"b.py,,`, want: []distinfo.RecordEntry{{`a"b.py`, "", -1}}},
+		{in: "\"line\nbreak\",,\r", want: []distinfo.RecordEntry{{"line\nbreak", "", -1}}},
+		{in: `"a"b,,`, want: []distinfo.RecordEntry{{"ab", "", -1}}}, // as Python's non-strict reader
 		{in: "a.py,sha256=x\n", err: "RECORD line 1: want 3 fields (path,hash,size), have 2"},
 		{in: "a.py,,\nb.py,sha256=x,1,extra\n", err: "RECORD line 2: want 3 fields"},
 		{in: "a.py,,-1\n", err: `RECORD line 1: size "-1" is not a non-negative decimal number`},
@@ -35,7 +35,7 @@ func TestParseRecord(t *testing.T) {
 		{in: "a.py,,\n\"unterminated,,\n", err: "RECORD line 2: unterminated quoted field"},
 	}
 	for _, tt := range tests {
-		got, err := wheel.ParseRecord([]byte(tt.in))
+		got, err := distinfo.ParseRecord([]byte(tt.in))
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("ParseRecord(%q) error = %v, want %q", tt.in, err, tt.err)
@@ -53,24 +53,25 @@ func TestParseRecord(t *testing.T) {
 }
 
 func TestFormatRecord(t *testing.T) {
-	entries := []wheel.RecordEntry{{"a.py", "sha256=x", 3}, {"b,c.py", "", -1}, {`q"uote`, "sha256=y", 0}}
+	entries := []distinfo.RecordEntry{{"a.py", "sha256=x", 3}, {"b,c.py", "", -1}, {`q"uote`, "sha256=y", 0}}
 	want := "a.py,sha256=x,3\n\"b,c.py\",,\n\"q\"\"uote\",sha256=y,0\n"
-	if got := string(wheel.FormatRecord(entries)); got != want {
+	if got := string(distinfo.FormatRecord(entries)); got != want {
 		t.Errorf("FormatRecord = %q, want %q", got, want)
 	}
 }
 
 func FuzzParseRecord(f *testing.F) {
-	for _, s := range []string{"a.py,sha256=abc,12\n", `"a,b",,` + "\r\n", "x,,\n\ny,sha512=z,0", `"a""b"c,d=e,1`, "\"\n\"\r,,\r"} {
+	for _, s := range []string{"a.py,sha256=abc,12\n", `"a,b",,` + "\r\n", "x,,\n\ny,sha512=z,0", `"a""b"c,d=e,1`, "\"\n\"\r,,\r",
+		"a/b.py,sha256=abc,12\n\"c,d.py\",,\n", "x\r\n\"y\"\"z\",,0\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		entries, err := wheel.ParseRecord(b)
+		entries, err := distinfo.ParseRecord(b)
 		if err != nil {
 			return
 		}
-		out := wheel.FormatRecord(entries)
-		again, err := wheel.ParseRecord(out)
+		out := distinfo.FormatRecord(entries)
+		again, err := distinfo.ParseRecord(out)
 		if err != nil {
 			t.Fatalf("ParseRecord(FormatRecord(%+v)) = %q: %v", entries, out, err)
 		}
@@ -94,11 +95,11 @@ func TestParseMetadata(t *testing.T) {
 		"Description: ignored because there is a body\r\n" +
 		"\r\n" +
 		"The long description.\r\nKey: not a header\r\n"
-	m, err := wheel.ParseMetadata([]byte(in))
+	m, err := distinfo.ParseMetadata([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &wheel.Metadata{
+	want := &distinfo.Metadata{
 		MetadataVersion: "2.1",
 		Name:            "Foo.Bar",
 		Version:         "1.0.post1",
@@ -114,7 +115,7 @@ func TestParseMetadata(t *testing.T) {
 	}
 
 	// A line that is not a header starts the body, as in Python's parser.
-	m, err = wheel.ParseMetadata([]byte("From nobody\nName: x\nVersion: 1\nthis is not a header\nSummary: body now\n"))
+	m, err = distinfo.ParseMetadata([]byte("From nobody\nName: x\nVersion: 1\nthis is not a header\nSummary: body now\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestParseMetadata(t *testing.T) {
 		{"Name: f\xffoo\nVersion: 1\n", "not valid UTF-8"},
 		{"", "no Name header"},
 	} {
-		_, err := wheel.ParseMetadata([]byte(tt.in))
+		_, err := distinfo.ParseMetadata([]byte(tt.in))
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("ParseMetadata(%q) error = %v, want %q", tt.in, err, tt.err)
 		}
@@ -143,7 +144,7 @@ func FuzzParseMetadata(f *testing.F) {
 	f.Add([]byte("Metadata-Version: 2.1\nName: foo\nVersion: 1.0\nRequires-Dist: bar\n baz\n\nbody"))
 	f.Add([]byte("From x\r\nName: a\r\nVersion: 1!2.0rc1.post3.dev4+local.7\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := wheel.ParseMetadata(b)
+		m, err := distinfo.ParseMetadata(b)
 		if err != nil {
 			return
 		}
@@ -166,11 +167,11 @@ foo-gui = foo.gui : start
 [pytest11]
 not a script = anything at all
 `
-	got, err := wheel.ParseEntryPoints([]byte(in))
+	got, err := distinfo.ParseEntryPoints([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []wheel.EntryPoint{
+	want := []distinfo.EntryPoint{
 		{Name: "foo", Module: "foo.cli", Attr: "main", Group: "console_scripts"},
 		{Name: "bar", Module: "bar", Attr: "App.run", Group: "console_scripts"},
 		{Name: "foo-gui", Module: "foo.gui", Attr: "start", Group: "gui_scripts"},
@@ -202,7 +203,7 @@ not a script = anything at all
 		{"[console_scripts]\nfoo = a:b\n  continued\n", "indented continuation lines are not supported"},
 		{"[console_scripts]\n = a:b\n", "empty name"},
 	} {
-		_, err := wheel.ParseEntryPoints([]byte(tt.in))
+		_, err := distinfo.ParseEntryPoints([]byte(tt.in))
 		if err == nil || !strings.Contains(err.Error(), tt.err) {
 			t.Errorf("ParseEntryPoints(%q) error = %v, want %q", tt.in, err, tt.err)
 		}
@@ -213,14 +214,14 @@ func FuzzParseEntryPoints(f *testing.F) {
 	f.Add([]byte("[console_scripts]\nfoo = foo.cli:main\n[gui_scripts]\ng=a.b:c.d [x]\n"))
 	f.Add([]byte("# c\n[other]\nx = y\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		eps, err := wheel.ParseEntryPoints(b)
+		eps, err := distinfo.ParseEntryPoints(b)
 		if err != nil {
 			return
 		}
 		// Round trip through the entry_points.txt form; sections may not
 		// repeat, so group the lines first.
 		var text strings.Builder
-		for _, g := range []string{wheel.ConsoleScripts, wheel.GUIScripts} {
+		for _, g := range []string{distinfo.ConsoleScripts, distinfo.GUIScripts} {
 			text.WriteString("[" + g + "]\n")
 			for _, e := range eps {
 				if e.Group == g {
@@ -228,12 +229,12 @@ func FuzzParseEntryPoints(f *testing.F) {
 				}
 			}
 		}
-		again, err := wheel.ParseEntryPoints([]byte(text.String()))
+		again, err := distinfo.ParseEntryPoints([]byte(text.String()))
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", text.String(), err)
 		}
-		var want []wheel.EntryPoint
-		for _, g := range []string{wheel.ConsoleScripts, wheel.GUIScripts} {
+		var want []distinfo.EntryPoint
+		for _, g := range []string{distinfo.ConsoleScripts, distinfo.GUIScripts} {
 			for _, e := range eps {
 				if e.Group == g {
 					want = append(want, e)
