@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -28,8 +27,6 @@ const (
 	// modification time has not changed (a file rewritten in place changes
 	// only its own time).
 	RescanInterval = time.Second
-	// MaxMetadataSize is the largest METADATA member read from a wheel.
-	MaxMetadataSize = 16 << 20
 )
 
 // Wheel is one served wheel file and what its parse found.
@@ -65,7 +62,10 @@ type listing struct {
 	names    []string            // sorted project names
 }
 
-// scanner keeps the current listing of a folder up to date.
+// scanner keeps the current listing of a folder up to date. Scanning (and
+// parsing new wheels, which may be slow) happens outside mu: requests keep
+// being answered from the current listing while one scan runs, and the
+// new listing is swapped in under mu when it is done.
 type scanner struct {
 	dir  string
 	root *os.Root
@@ -77,44 +77,70 @@ type scanner struct {
 	dirMtime time.Time
 	scanned  time.Time
 	cache    map[key]parsed
+	scanning chan struct{} // non-nil while a scan runs; closed at its end
 }
 
 func newScanner(dir string, root *os.Root, warn func(string)) *scanner {
 	return &scanner{dir: dir, root: root, warn: warn, now: time.Now, cache: map[key]parsed{}}
 }
 
+// parseWheelFunc parses one wheel; tests replace it to hold a parse.
+var parseWheelFunc = parseWheel
+
 // listing returns an up-to-date listing, rescanning when the folder's
 // modification time changed or the last scan is older than RescanInterval.
+// While another request's scan runs, the current listing is returned
+// as it is (only the very first listing is waited for).
 func (s *scanner) listing() (*listing, error) {
 	st, err := s.root.Stat(".")
 	if err != nil {
 		return nil, fmt.Errorf("wheel folder %s: %w", s.dir, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	if s.cur != nil && st.ModTime().Equal(s.dirMtime) && now.Sub(s.scanned) < RescanInterval {
-		return s.cur, nil
+	for {
+		s.mu.Lock()
+		now := s.now()
+		if s.cur != nil && (st.ModTime().Equal(s.dirMtime) && now.Sub(s.scanned) < RescanInterval || s.scanning != nil) {
+			l := s.cur
+			s.mu.Unlock()
+			return l, nil
+		}
+		if wait := s.scanning; wait != nil {
+			s.mu.Unlock()
+			<-wait
+			continue
+		}
+		done := make(chan struct{})
+		s.scanning = done
+		old := s.cache
+		s.mu.Unlock()
+
+		l, cache, err := s.scan(old) // outside the lock: parsing may be slow
+
+		s.mu.Lock()
+		s.scanning = nil
+		close(done)
+		if err == nil {
+			s.cur, s.dirMtime, s.scanned, s.cache = l, st.ModTime(), now, cache
+		}
+		s.mu.Unlock()
+		return l, err
 	}
-	l, err := s.scan()
-	if err != nil {
-		return nil, err
-	}
-	s.cur, s.dirMtime, s.scanned = l, st.ModTime(), now
-	return l, nil
 }
 
-// scan lists the folder and parses every wheel not in the cache.
-func (s *scanner) scan() (*listing, error) {
+// scan lists the folder and parses every wheel not in old, the cache of
+// the previous scan, which it only reads; it returns the new listing and
+// the new cache. Only one scan runs at a time.
+func (s *scanner) scan(old map[key]parsed) (*listing, map[key]parsed, error) {
 	d, err := s.root.Open(".")
 	if err != nil {
-		return nil, fmt.Errorf("wheel folder %s: %w", s.dir, err)
+		return nil, nil, fmt.Errorf("wheel folder %s: %w", s.dir, err)
 	}
 	ents, err := d.ReadDir(-1)
 	d.Close()
 	if err != nil {
-		return nil, fmt.Errorf("wheel folder %s: %w", s.dir, err)
+		return nil, nil, fmt.Errorf("wheel folder %s: %w", s.dir, err)
 	}
+	cache := make(map[key]parsed, len(ents))
 	var keys []key
 	for _, e := range ents {
 		name := e.Name()
@@ -130,7 +156,7 @@ func (s *scanner) scan() (*listing, error) {
 		}
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				s.warnOnce(key{name: name}, fmt.Sprintf("skipping %s: %v", name, err))
+				s.warnOnce(old, cache, key{name: name}, fmt.Sprintf("skipping %s: %v", name, err))
 			}
 			continue
 		}
@@ -145,22 +171,21 @@ func (s *scanner) scan() (*listing, error) {
 	var g errgroup.Group
 	g.SetLimit(4)
 	for i, k := range keys {
-		if p, ok := s.cache[k]; ok {
+		if p, ok := old[k]; ok {
 			results[i] = p
 			continue
 		}
 		g.Go(func() error {
-			w, err := parseWheel(s.root, k)
+			w, err := parseWheelFunc(s.root, k)
 			results[i] = parsed{w: w, err: err}
 			return nil
 		})
 	}
 	g.Wait()
-	cache := make(map[key]parsed, len(keys))
 	l := &listing{files: map[string]*Wheel{}, projects: map[string][]*Wheel{}}
 	for i, k := range keys {
 		p := results[i]
-		if _, seen := s.cache[k]; !seen && p.err != nil {
+		if _, seen := old[k]; !seen && p.err != nil {
 			s.warn(fmt.Sprintf("skipping %s: %v", k.name, p.err))
 		}
 		cache[k] = p
@@ -171,12 +196,13 @@ func (s *scanner) scan() (*listing, error) {
 		l.projects[p.w.Project] = append(l.projects[p.w.Project], p.w)
 	}
 	// Failed stat warnings are remembered too, so they are said once.
-	for k, p := range s.cache {
+	for k, p := range old {
 		if k.size == 0 && k.mtime == 0 && p.err != nil {
-			cache[k] = p
+			if _, ok := cache[k]; !ok {
+				cache[k] = p
+			}
 		}
 	}
-	s.cache = cache
 	for name, ws := range l.projects {
 		sort.Slice(ws, func(i, j int) bool {
 			if c := ws[i].Version.Compare(ws[j].Version); c != 0 {
@@ -187,16 +213,16 @@ func (s *scanner) scan() (*listing, error) {
 		l.names = append(l.names, name)
 	}
 	sort.Strings(l.names)
-	return l, nil
+	return l, cache, nil
 }
 
-// warnOnce warns about a file that could not even be listed.
-func (s *scanner) warnOnce(k key, msg string) {
-	if _, ok := s.cache[k]; ok {
-		return
+// warnOnce warns about a file that could not even be listed, unless the
+// previous scan did.
+func (s *scanner) warnOnce(old, cache map[key]parsed, k key, msg string) {
+	cache[k] = parsed{err: errors.New(msg)}
+	if _, ok := old[k]; !ok {
+		s.warn(msg)
 	}
-	s.cache[k] = parsed{err: errors.New(msg)}
-	s.warn(msg)
 }
 
 // parseWheel hashes one wheel and reads its METADATA.
@@ -218,35 +244,9 @@ func parseWheel(root *os.Root, k key) (*Wheel, error) {
 	if n != k.size {
 		return nil, fmt.Errorf("changed while being read (%d bytes, then %d)", k.size, n)
 	}
-	zr, err := zip.NewReader(f, n)
+	raw, err := distinfo.MetadataFromZip(f, n, k.name)
 	if err != nil {
-		return nil, fmt.Errorf("not a readable zip archive: %v", err)
-	}
-	var meta *zip.File
-	for _, zf := range zr.File {
-		dir, rest, ok := strings.Cut(zf.Name, "/")
-		if !ok || rest != "METADATA" || !strings.HasSuffix(dir, ".dist-info") {
-			continue
-		}
-		if meta != nil {
-			return nil, fmt.Errorf("more than one .dist-info/METADATA (%s, %s)", meta.Name, zf.Name)
-		}
-		meta = zf
-	}
-	if meta == nil {
-		return nil, errors.New("no .dist-info/METADATA")
-	}
-	if meta.UncompressedSize64 > MaxMetadataSize {
-		return nil, fmt.Errorf("%s is larger than %d bytes", meta.Name, MaxMetadataSize)
-	}
-	rc, err := meta.Open()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", meta.Name, err)
-	}
-	raw, err := io.ReadAll(io.LimitReader(rc, MaxMetadataSize+1))
-	rc.Close()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", meta.Name, err)
+		return nil, err
 	}
 	md, err := distinfo.ParseMetadata(raw)
 	if err != nil {

@@ -545,3 +545,64 @@ func FuzzNegotiate(f *testing.F) {
 }
 
 func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
+
+// TestRequestAnsweredWhileParsing: a wheel that is slow to parse (here: one
+// whose parse is held) does not block other requests; they are answered
+// from the current listing, and the new wheel appears once parsed. Before,
+// the folder was scanned and parsed under the scanner's lock.
+func TestRequestAnsweredWhileParsing(t *testing.T) {
+	dir := folder(t, demo("foo", "1.0"))
+	s, hs, _, _ := newTestServer(t, dir)
+	_, _ = get(t, hs.URL+"/simple/foo/", ContentTypeJSON)
+
+	hold, started := make(chan struct{}), make(chan struct{})
+	orig := parseWheelFunc
+	parseWheelFunc = func(root *os.Root, k key) (*Wheel, error) {
+		if strings.HasPrefix(k.name, "slow-") {
+			close(started)
+			<-hold
+		}
+		return orig(root, k)
+	}
+	t.Cleanup(func() { parseWheelFunc = orig })
+	if _, err := wheeltest.BuildFile(dir, demo("slow", "1.0")); err != nil {
+		t.Fatal(err)
+	}
+	s.scan.mu.Lock()
+	s.scan.now = func() time.Time { return time.Now().Add(time.Hour) } // always rescan
+	s.scan.mu.Unlock()
+
+	first := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(hs.URL + "/simple/slow/")
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	<-started // the scan is parsing slow-1.0 now
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(hs.URL + "/simple/foo/")
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	select {
+	case code := <-answered:
+		if code != http.StatusOK {
+			t.Errorf("foo while slow is parsed: status %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a request waited for another wheel's parse")
+	}
+	close(hold)
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("slow after its parse: status %d", code)
+	}
+}
