@@ -14,7 +14,8 @@
 //   - every member name is valid UTF-8 without control characters or
 //     backslashes, relative and clean (no "." or ".." elements);
 //   - .data/<key>/ only for purelib, platlib, scripts, headers and data;
-//   - no destination lies in another .dist-info directory, in a name
+//   - no destination lies in another .dist-info directory or in any
+//     .egg-info at the top of lib/ (another distribution's metadata), in a name
 //     reserved by pkginstall (".pkginstall*" at the top of the target),
 //     or is both a file and a directory of the plan;
 //   - no two files of one run map to one destination, and no destination is

@@ -428,7 +428,7 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 			fail("member %q goes to %s: %v", f.Name, pf.dest, err)
 			continue
 		}
-		if first, _, _ := strings.Cut(strings.TrimPrefix(pf.dest, rels["lib"]+"/"), "/"); strings.HasPrefix(pf.dest, rels["lib"]+"/") && strings.HasSuffix(first, ".dist-info") && first != distInfo {
+		if first, _, _ := strings.Cut(strings.TrimPrefix(pf.dest, rels["lib"]+"/"), "/"); strings.HasPrefix(pf.dest, rels["lib"]+"/") && (strings.HasSuffix(first, ".dist-info") && first != distInfo || strings.HasSuffix(strings.ToLower(first), ".egg-info")) {
 			fail("member %q would write into another distribution's %s", f.Name, first)
 			continue
 		}

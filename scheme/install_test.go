@@ -190,6 +190,8 @@ func TestInstallRefusesBadPlans(t *testing.T) {
 		{"backslash", []memFile{{name: `w\..\x`, data: "1"}}, nil, "backslash"},
 		{"control", []memFile{{name: "w/a\nb", data: "1"}}, nil, "control character"},
 		{"other dist-info", []memFile{{name: "evil-9.dist-info/METADATA", data: "1"}}, nil, "another distribution's evil-9.dist-info"},
+		{"egg-info", []memFile{{name: "evil-9.egg-info/PKG-INFO", data: "1"}}, nil, "another distribution's evil-9.egg-info"},
+		{"egg-info in purelib", []memFile{{name: "w-1.data/purelib/Evil.EGG-INFO", data: "1"}}, nil, "another distribution's Evil.EGG-INFO"},
 		{"reserved", []memFile{{name: "w-1.data/data/.pkginstall-journal.json", data: "{}"}}, nil, "reserved"},
 		{"file and dir", []memFile{{name: "w/a", data: "1"}, {name: "w/a/b.py", data: "2"}}, nil, "where"},
 		{"bad entry point", nil, []EntryPoint{{Name: "w", Module: "w; import os", Attr: "main", Group: GroupConsole}}, "is not module:attribute"},

@@ -12,8 +12,13 @@
 //   - Member names are valid UTF-8 without NUL or other control characters,
 //     use '/' only (no backslash), are relative (no leading '/', no drive
 //     letter) and clean (no empty, "." or ".." components).
-//   - No two members have the same name, even ignoring case, and no name is
-//     both a file and a directory.
+//   - Names are portable: no component Windows cannot hold (a reserved
+//     device name such as CON, aux.py or COM1.txt; a trailing dot or space;
+//     any of < > : " | ? *), refused on every OS.
+//   - No two members have the same name, even ignoring case and Unicode
+//     normalisation (NFC/NFD), and no name is both a file and a directory.
+//   - No .egg-info of any name at the top level or at the top of the .data
+//     directory's purelib/ or platlib/: another distribution's metadata.
 //   - Members are regular files or directories: the Unix file type in the
 //     external attributes is not a symlink, device, FIFO or socket.
 //   - There are at most [MaxFiles] members, each declares at most

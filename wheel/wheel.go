@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/zip"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -417,10 +418,13 @@ func (v *validator) members() {
 			}
 			if !reported[key] {
 				reported[key] = true
-				if prev == clean {
+				switch {
+				case prev == clean:
 					v.add(name, ErrDuplicate, "appears more than once in the archive")
-				} else {
+				case foldCase(prev) == foldCase(clean):
 					v.add(name, ErrDuplicate, "differs only in case from %s, which is also in the archive", QuotePath(prev))
+				default:
+					v.add(name, ErrDuplicate, "differs only in Unicode normalisation (NFC/NFD) or case from %s, which is also in the archive", QuotePath(prev))
 				}
 			}
 			continue
@@ -464,9 +468,14 @@ func (v *validator) members() {
 	}
 }
 
-// foldName returns the key under which names that differ only in case
-// collide (as they do on macOS and Windows file systems).
+// foldName returns the key under which names that differ only in case or
+// in Unicode normalisation (NFC or NFD) collide, as they do on macOS and
+// Windows file systems.
 func foldName(s string) string {
+	return norm.NFC.String(foldCase(norm.NFC.String(s)))
+}
+
+func foldCase(s string) string {
 	return strings.ToLower(strings.ToUpper(s))
 }
 
@@ -506,8 +515,41 @@ func checkPath(p string) error {
 		case "..":
 			return errors.New(`unsafe path: ".." path component`)
 		}
+		if err := portableComponent(c); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// portableComponent refuses a path component Windows cannot hold, on every
+// OS, so that a wheel installs the same everywhere: a reserved device name
+// (CON, PRN, AUX, NUL, COM1-9, LPT1-9 and the superscript ¹²³ forms, with
+// any extension, in any case, trailing spaces ignored), a
+// trailing dot or space, or one of the characters < > : " | ? *.
+func portableComponent(c string) error {
+	if i := strings.IndexAny(c, `<>:"|?*`); i >= 0 {
+		return fmt.Errorf("unsafe path: name contains %q, which Windows does not allow", c[i])
+	}
+	if last := c[len(c)-1]; last == '.' || last == ' ' {
+		return fmt.Errorf("unsafe path: component %q ends in a dot or space, which Windows drops", c)
+	}
+	stem, _, _ := strings.Cut(c, ".")
+	stem = strings.ToUpper(strings.TrimRight(stem, " "))
+	switch {
+	case stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL",
+		(strings.HasPrefix(stem, "COM") || strings.HasPrefix(stem, "LPT")) && isDeviceDigit(stem[3:]):
+		return fmt.Errorf("unsafe path: %q is a reserved device name on Windows", c)
+	}
+	return nil
+}
+
+func isDeviceDigit(s string) bool {
+	switch s {
+	case "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+		return true
+	}
+	return false
 }
 
 // Data directory categories (the wheel spec's install scheme keys).
@@ -557,6 +599,7 @@ func (v *validator) layout() {
 	default:
 		v.addErr(ErrLayout, "%d top-level .data directories (%s), want at most one", len(dataDirs), strings.Join(dataDirs, ", "))
 	}
+	v.eggInfo()
 	if w.DataDir == "" {
 		return
 	}
@@ -570,6 +613,30 @@ func (v *validator) layout() {
 			v.add(name, ErrLayout, "is directly inside %s; files there must be under purelib/, platlib/, scripts/, headers/ or data/", w.DataDir)
 		} else if !dataCategories[cat] {
 			v.add(name, ErrLayout, "is in unknown .data category %q (want purelib, platlib, scripts, headers or data)", cat)
+		}
+	}
+}
+
+// eggInfo refuses .egg-info metadata of any name where it would be
+// installed next to the wheel's own .dist-info: at the top level or at the
+// top of the .data directory's purelib/ or platlib/. importlib.metadata
+// would report that distribution as installed; nothing else would know it.
+func (v *validator) eggInfo() {
+	w := v.w
+	reported := map[string]bool{}
+	for _, name := range v.names {
+		first, rest, _ := strings.Cut(name, "/")
+		if w.DataDir != "" && first == w.DataDir {
+			cat, r, _ := strings.Cut(rest, "/")
+			if cat != "purelib" && cat != "platlib" {
+				continue
+			}
+			first, _, _ = strings.Cut(r, "/")
+			first = w.DataDir + "/" + cat + "/" + first
+		}
+		if strings.HasSuffix(strings.ToLower(first), ".egg-info") && !reported[first] {
+			reported[first] = true
+			v.add(first, ErrLayout, "is .egg-info metadata of another distribution; a wheel may only carry its own .dist-info")
 		}
 	}
 }

@@ -176,6 +176,12 @@ func Fixtures() []Fixture {
 		h("duplicate-name", "the same member twice", func(s *Spec) {
 			s.Files = append(s.Files, File{Path: "duplicate_name/a.py", Content: "a\n"}, File{Path: "duplicate_name/a.py", Content: "b\n"})
 		}),
+		h("egg-info", "another distribution's .egg-info at the top level", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "other-99.0.egg-info/PKG-INFO", Content: "Metadata-Version: 2.1\nName: other\nVersion: 99.0\n"})
+		}),
+		h("egg-info-purelib", "another distribution's .egg-info in .data/purelib", func(s *Spec) {
+			s.Data = append(s.Data, File{Path: "purelib/other-99.0.egg-info/PKG-INFO", Content: "Metadata-Version: 2.1\nName: other\nVersion: 99.0\n"})
+		}),
 		h("extra-record-entry", "RECORD lists a file the archive does not have", func(s *Spec) {
 			s.Hostile.ExtraRecord = []string{"extra_record_entry/ghost.py"}
 		}),
@@ -200,6 +206,9 @@ func Fixtures() []Fixture {
 		}),
 		h("name-mismatch-metadata", "METADATA names another project", func(s *Spec) {
 			s.Hostile.MetadataName = "other-project"
+		}),
+		h("nfd-collision", "two members whose names differ only in Unicode normalisation (NFC and NFD)", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "nfd_collision/caf\u00e9.py", Content: "a\n"}, File{Path: "nfd_collision/cafe\u0301.py", Content: "b\n"})
 		}),
 		h("no-record-size", "a RECORD entry without a size", func(s *Spec) {
 			s.Hostile.NoRecordSize = []string{"no_record_size" + init}
@@ -226,6 +235,15 @@ func Fixtures() []Fixture {
 		}),
 		h("version-mismatch-metadata", "METADATA has another version", func(s *Spec) {
 			s.Hostile.MetadataVersion = "2.0"
+		}),
+		h("windows-char", "a member name with a ':' (an NTFS stream on Windows)", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "windows_char/mod.py:evil", Content: "evil\n"})
+		}),
+		h("windows-reserved", "a member named aux.py, a device name on Windows", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "windows_reserved/aux.py", Content: "evil\n"})
+		}),
+		h("windows-trailing-dot", "a member name ending in a dot, which Windows drops", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "windows_trailing_dot/__init__.py.", Content: "evil\n"})
 		}),
 		h("wheel-version-2", "Wheel-Version: 2.0", func(s *Spec) { s.Hostile.WheelVersion = "2.0" }),
 		h("zip-bomb", "a member declaring 1 KiB that inflates to 16 MiB", func(s *Spec) {
