@@ -12,6 +12,8 @@
 //     time, at most [MaxHeaderLines] header lines) and [ParseMetadata].
 //   - METADATA out of a wheel: [MetadataMember] and [MetadataFromZip], under
 //     the one size limit [MaxMetadataSize].
+//   - direct_url.json (PEP 610): [DirectURL], encoded with encoding/json,
+//     and [FileURL], a correctly escaped file:// URL.
 //   - hash acceptance: [NewHash] (sha256, sha384, sha512 and nothing
 //     weaker), [CheckHashes] (does a file satisfy --hash or a lock's hash).
 //

@@ -496,11 +496,8 @@ func directURL(c *Candidate) string {
 	if c.Local != "" {
 		abs, err := filepath.Abs(c.Local)
 		if err == nil {
-			u = "file://" + filepath.ToSlash(abs)
+			u = distinfo.FileURL(abs)
 		}
 	}
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		u = u[:i]
-	}
-	return fmt.Sprintf(`{"archive_info": {}, "url": %q}`, u)
+	return string(distinfo.DirectURL(u))
 }

@@ -1,0 +1,38 @@
+package distinfo
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// FileURL returns the file:// URL of the absolute path abs, every
+// character that needs it escaped (a space, '#', '%', control
+// characters...), so that url.Parse gives abs back as the URL's Path.
+func FileURL(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/...
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// DirectURL returns the content of a PEP 610 direct_url.json for an
+// archive (a wheel) fetched from rawURL, without its fragment (a hash),
+// encoded with encoding/json.
+func DirectURL(rawURL string) []byte {
+	if i := strings.IndexByte(rawURL, '#'); i >= 0 {
+		rawURL = rawURL[:i]
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// A struct of a string and an empty struct cannot fail to encode.
+	_ = enc.Encode(struct {
+		ArchiveInfo struct{} `json:"archive_info"`
+		URL         string   `json:"url"`
+	}{URL: rawURL})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
