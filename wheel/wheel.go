@@ -373,33 +373,9 @@ func (v *validator) members() {
 			v.add(name, ErrUnsupported, "uses compression method %d (only stored and deflate are supported)", zf.Method)
 			continue
 		}
-		switch mode := zf.ExternalAttrs >> 16; mode & sIFMT {
-		case 0, sIFREG:
-		case sIFDIR:
-			if !isDir {
-				v.bad[name] = true
-				v.add(name, ErrSpecialFile, "is a directory entry without a trailing slash")
-				continue
-			}
-		case sIFLNK:
+		if msg := fileTypeProblem(zf.ExternalAttrs>>16, isDir); msg != "" {
 			v.bad[name] = true
-			v.add(name, ErrSpecialFile, "is a symbolic link")
-			continue
-		case sIFCHR, sIFBLK:
-			v.bad[name] = true
-			v.add(name, ErrSpecialFile, "is a device file")
-			continue
-		case sIFIFO:
-			v.bad[name] = true
-			v.add(name, ErrSpecialFile, "is a named pipe (FIFO)")
-			continue
-		case sIFSOCK:
-			v.bad[name] = true
-			v.add(name, ErrSpecialFile, "is a socket")
-			continue
-		default:
-			v.bad[name] = true
-			v.add(name, ErrSpecialFile, "has unknown file type %#o", mode&sIFMT)
+			v.add(name, ErrSpecialFile, "%s", msg)
 			continue
 		}
 		key := foldName(clean)
@@ -466,6 +442,29 @@ func (v *validator) members() {
 			v.add(name, ErrDuplicate, "is both a file and a directory entry")
 		}
 	}
+}
+
+// fileTypeProblem says why a member whose Unix mode (the high 16 bits of
+// the external attributes) is mode cannot be installed, or "".
+func fileTypeProblem(mode uint32, isDir bool) string {
+	switch mode & sIFMT {
+	case 0, sIFREG:
+		return ""
+	case sIFDIR:
+		if !isDir {
+			return "is a directory entry without a trailing slash"
+		}
+		return ""
+	case sIFLNK:
+		return "is a symbolic link"
+	case sIFCHR, sIFBLK:
+		return "is a device file"
+	case sIFIFO:
+		return "is a named pipe (FIFO)"
+	case sIFSOCK:
+		return "is a socket"
+	}
+	return fmt.Sprintf("has unknown file type %#o", mode&sIFMT)
 }
 
 // foldName returns the key under which names that differ only in case or
