@@ -129,27 +129,8 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 		inst[pep508.NormalizeName(d.Name)] = d
 	}
 
-	p := &Provider{
-		Index:    in.Index,
-		Python:   in.Python,
-		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:      req.Pre,
-		Upgrade:  req.Upgrade,
-		Prefer:   map[string]pep440.Version{},
-		Direct:   map[string]*Candidate{},
-		Pinned:   map[string]bool{},
-		PreNamed: map[string]bool{},
-		NoDeps:   map[string]bool{},
-		OpenLocal: func(path string) (*wheel.Metadata, error) {
-			w, err := wheel.Open(path)
-			if err != nil {
-				return nil, err
-			}
-			defer w.Close()
-			return w.Metadata, nil
-		},
-	}
-	if err := p.Init(); err != nil {
+	p, err := in.newProvider(req.Pre, req.Upgrade)
+	if err != nil {
 		return nil, nil, err
 	}
 	for name, d := range inst {
@@ -158,7 +139,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 		}
 	}
 
-	env := markerEnv(in.Python)
+	env := in.Python.MarkerEnv()
 	root := map[string]pep440.Range{}
 	requested := map[string]bool{}
 	addRoot := func(key string, r pep440.Range) {
@@ -305,6 +286,35 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 	return res, p, nil
 }
 
+// newProvider is the resolver's provider for the target's interpreter and
+// index, reading local wheels' metadata from the files.
+func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
+	p := &Provider{
+		Index:    in.Index,
+		Python:   in.Python,
+		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:      pre,
+		Upgrade:  upgrade,
+		Prefer:   map[string]pep440.Version{},
+		Direct:   map[string]*Candidate{},
+		Pinned:   map[string]bool{},
+		PreNamed: map[string]bool{},
+		NoDeps:   map[string]bool{},
+		OpenLocal: func(path string) (*wheel.Metadata, error) {
+			w, err := wheel.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			defer w.Close()
+			return w.Metadata, nil
+		},
+	}
+	if err := p.Init(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 func sameVersion(installed string, v pep440.Version) bool {
 	iv, err := pep440.Parse(installed)
 	return err == nil && iv.Compare(v) == 0
@@ -319,10 +329,6 @@ func pinsExactly(spec string) bool {
 		}
 	}
 	return false
-}
-
-func markerEnv(py *python.Info) map[string]string {
-	return copyEnv(py.Markers)
 }
 
 func copyEnv(m map[string]string) map[string]string {
@@ -442,7 +448,9 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 	return out, nil
 }
 
-// Apply installs the prepared wheels in one transaction under the target lock.
+// Apply installs the prepared wheels in one transaction. It takes no lock:
+// the caller holds the target lock (scheme.Lock) around it, as the
+// workflow's install transaction does.
 func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*Prepared) error {
 	return in.apply(ctx, res, wheels, true, time.Now())
 }

@@ -29,7 +29,6 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
-	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
 	"github.com/pkginstall/pkginstall/scheme"
@@ -205,7 +204,7 @@ func (e *LockError) Error() string {
 // wheel for the interpreter. Installed distributions the lock does not
 // list come back as Remove changes (callers that sync apply them).
 func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOptions) (*Result, error) {
-	env := markerEnv(in.Python)
+	env := in.Python.MarkerEnv()
 	env["extra"] = ""
 	// PEP 751 markers may test `'name' in extras` and `'name' in
 	// dependency_groups`: a default install selects no extras and the
@@ -215,11 +214,17 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	fail := func(line, col int, format string, args ...any) error {
 		return &LockError{Path: opts.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 	}
-	if ok, why := EnvironmentMatches(l, in.Python); !ok {
+	if ok, why := l.Admits(in.Python); !ok {
 		return nil, fail(0, 0, "%s; run pkginstall lock", why)
 	}
 	matcher := tags.NewMatcher(tags.Supported(in.Python))
-	res := &Result{Resolved: map[string]*Candidate{}}
+	// The provider answers metadata questions about the locked wheels
+	// (for --report); it resolves nothing.
+	prov, err := in.newProvider(false, false)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Resolved: map[string]*Candidate{}, Provider: prov}
 	for _, p := range l.Packages {
 		name := pep508.NormalizeName(p.Name)
 		if p.Marker != "" {
@@ -348,42 +353,4 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		res.Changes = append(res.Changes, Change{Action: Remove, Name: n, OldVersion: inst[n].Version})
 	}
 	return res, nil
-}
-
-// EnvironmentMatches reports whether the lock's environments (any one of
-// its markers) and requires-python admit the interpreter, and if not, why.
-func EnvironmentMatches(l *pylock.Lock, py *python.Info) (bool, string) {
-	env := markerEnv(py)
-	env["extra"] = ""
-	if l.RequiresPython != "" {
-		spec, err := pep440.ParseSpecifierSet(l.RequiresPython)
-		if err != nil {
-			return false, fmt.Sprintf("requires-python %q: %v", l.RequiresPython, err)
-		}
-		v, err := pep440.Parse(py.Version)
-		if err == nil && !spec.Contains(v, true) {
-			return false, fmt.Sprintf("the lock requires Python %s, and %s is %s", l.RequiresPython, py.Executable, py.Version)
-		}
-	}
-	if len(l.Environments) == 0 {
-		return true, ""
-	}
-	for _, e := range l.Environments {
-		m, err := pep508.ParseMarker(e)
-		if err != nil {
-			return false, fmt.Sprintf("environments: %q: %v", e, err)
-		}
-		if ok, err := m.Evaluate(env); err == nil && ok {
-			return true, ""
-		}
-	}
-	return false, fmt.Sprintf("the lock is for other environments (%s), not %s %s on %s",
-		strings.Join(l.Environments, "; "), py.Implementation, py.Version, py.Platform)
-}
-
-// EnvironmentMarker is the environments marker pkginstall writes for an
-// interpreter: its implementation and X.Y version, not its platform (the
-// lock lists every platform's wheels of each locked version).
-func EnvironmentMarker(py *python.Info) string {
-	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
 }
