@@ -110,4 +110,3 @@ func TestCreateTargetKeepsExistingPyPackages(t *testing.T) {
 		t.Error(".gitignore written into an existing __pypackages__")
 	}
 }
-

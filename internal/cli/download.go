@@ -131,4 +131,3 @@ func (a *app) downloadTargets(c *ucli.Context, g *Globals) ([]*python.Info, erro
 	}
 	return out, nil
 }
-
