@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -31,7 +30,6 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pylock"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
-	"github.com/pkginstall/pkginstall/scheme"
 )
 
 // LockPackages returns the pylock packages of a resolution (res from Plan):
@@ -246,80 +244,16 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
 		}
-		var best *pylock.Wheel
-		bestRank := 0
-		var names []string
-		for i := range p.Wheels {
-			w := &p.Wheels[i]
-			names = append(names, w.FileName())
-			wn, err := tags.ParseWheelFilename(w.FileName())
-			if err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: %v", p.Name, err)
-			}
-			if pep508.NormalizeName(wn.Name) != name {
-				return nil, fail(p.Line, p.Col, "package %s: wheel %s is of another distribution", p.Name, w.FileName())
-			}
-			if p.Version != "" {
-				pv, err1 := pep440.Parse(p.Version)
-				wv, err2 := pep440.Parse(wn.Version)
-				if err1 != nil || err2 != nil || pv.Compare(wv) != 0 {
-					return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
-				}
-			}
-			rank, ok := matcher.Rank(wn.Tags)
-			if ok && (best == nil || rank < bestRank) {
-				best, bestRank = w, rank
-			}
-		}
-		if best == nil {
-			return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
-				p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
-		}
-		wn, _ := tags.ParseWheelFilename(best.FileName())
-		v, err := pep440.Parse(wn.Version)
+		c, err := in.lockedCandidate(&p, name, opts.Path, matcher)
 		if err != nil {
-			return nil, fail(p.Line, p.Col, "package %s: wheel %s: invalid version", p.Name, best.FileName())
-		}
-		c := &Candidate{
-			Name:          name,
-			Version:       v,
-			File:          index.File{Filename: best.FileName(), URL: best.URL, SHA256: best.SHA256(), Size: best.Size, Index: p.Index},
-			AllowedHashes: []string{"sha256:" + best.SHA256()},
-		}
-		// A path is read in place and checked against AllowedHashes; a URL
-		// (file:// included) goes through the index client's Fetch, which
-		// checks File.SHA256 and reuses the cache.
-		local := ""
-		if best.URL == "" {
-			local = filepath.FromSlash(best.Path)
-			if !filepath.IsAbs(local) {
-				local = filepath.Join(filepath.Dir(opts.Path), local)
-			}
-			c.Local = local
-		} else {
-			c.AllowedHashes = nil
-			if in.Index == nil {
-				return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, best.URL)
-			}
-			if u, err := url.Parse(best.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
-				local = filepath.FromSlash(u.Path)
-			}
-		}
-		if local != "" {
-			if _, err := os.Stat(local); err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
-			}
+			return nil, err
 		}
 		res.Resolved[name] = c
 	}
 
-	installed, err := scheme.List(in.Paths)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	inst, err := in.installed()
+	if err != nil {
 		return nil, err
-	}
-	inst := map[string]scheme.Dist{}
-	for _, d := range installed {
-		inst[pep508.NormalizeName(d.Name)] = d
 	}
 	names := make([]string, 0, len(res.Resolved))
 	for n := range res.Resolved {
@@ -327,20 +261,7 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		c := res.Resolved[name]
-		ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: opts.Requested[name]}
-		d, ok := inst[name]
-		switch {
-		case !ok:
-			ch.Action = Add
-		case sameVersion(d.Version, c.Version) && !opts.Reinstall:
-			ch.Action, ch.OldVersion = Keep, d.Version
-		case sameVersion(d.Version, c.Version):
-			ch.Action, ch.OldVersion = Reinstall, d.Version
-		default:
-			ch.Action, ch.OldVersion = Upgrade, d.Version
-		}
-		res.Changes = append(res.Changes, ch)
+		res.Changes = append(res.Changes, change(name, res.Resolved[name], inst, opts.Reinstall, opts.Requested[name]))
 	}
 	var extra []string
 	for n := range inst {
@@ -353,4 +274,78 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		res.Changes = append(res.Changes, Change{Action: Remove, Name: n, OldVersion: inst[n].Version})
 	}
 	return res, nil
+}
+
+// lockedCandidate picks the best wheel of the locked package p (named
+// name) for the interpreter: every wheel must be of p's distribution and
+// version; a path is relative to the lock file, lockPath, and must exist.
+func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, matcher *tags.Matcher) (*Candidate, error) {
+	fail := func(line, col int, format string, args ...any) error {
+		return &LockError{Path: lockPath, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	}
+	var best *pylock.Wheel
+	bestRank := 0
+	var names []string
+	for i := range p.Wheels {
+		w := &p.Wheels[i]
+		names = append(names, w.FileName())
+		wn, err := tags.ParseWheelFilename(w.FileName())
+		if err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: %v", p.Name, err)
+		}
+		if pep508.NormalizeName(wn.Name) != name {
+			return nil, fail(p.Line, p.Col, "package %s: wheel %s is of another distribution", p.Name, w.FileName())
+		}
+		if p.Version != "" {
+			pv, err1 := pep440.Parse(p.Version)
+			wv, err2 := pep440.Parse(wn.Version)
+			if err1 != nil || err2 != nil || pv.Compare(wv) != 0 {
+				return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
+			}
+		}
+		rank, ok := matcher.Rank(wn.Tags)
+		if ok && (best == nil || rank < bestRank) {
+			best, bestRank = w, rank
+		}
+	}
+	if best == nil {
+		return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
+			p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
+	}
+	wn, _ := tags.ParseWheelFilename(best.FileName())
+	v, err := pep440.Parse(wn.Version)
+	if err != nil {
+		return nil, fail(p.Line, p.Col, "package %s: wheel %s: invalid version", p.Name, best.FileName())
+	}
+	c := &Candidate{
+		Name:          name,
+		Version:       v,
+		File:          index.File{Filename: best.FileName(), URL: best.URL, SHA256: best.SHA256(), Size: best.Size, Index: p.Index},
+		AllowedHashes: []string{"sha256:" + best.SHA256()},
+	}
+	// A path is read in place and checked against AllowedHashes; a URL
+	// (file:// included) goes through the index client's Fetch, which
+	// checks File.SHA256 and reuses the cache.
+	local := ""
+	if best.URL == "" {
+		local = filepath.FromSlash(best.Path)
+		if !filepath.IsAbs(local) {
+			local = filepath.Join(filepath.Dir(lockPath), local)
+		}
+		c.Local = local
+	} else {
+		c.AllowedHashes = nil
+		if in.Index == nil {
+			return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, best.URL)
+		}
+		if u, err := url.Parse(best.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
+			local = filepath.FromSlash(u.Path)
+		}
+	}
+	if local != "" {
+		if _, err := os.Stat(local); err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
+		}
+	}
+	return c, nil
 }
