@@ -97,16 +97,11 @@ func installKey(env Env, req *installer.Request, python string, compile bool) st
 // pylock.toml when it satisfies pyproject.toml (or always with Frozen),
 // else by resolving [project].dependencies.
 func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions) (*InstallResult, error) {
-	unlock, err := lockProject(ctx, t, env.Reporter)
+	f, l, unlock, err := projectAndLock(ctx, t, env.Reporter)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	f := filesOf(t)
-	l, err := readLock(f)
-	if err != nil {
-		return nil, err
-	}
 	var p *projectReqs
 	if t.Pyproject.Exists {
 		if _, p, err = readProject(f); err != nil {

@@ -50,16 +50,11 @@ type SyncOptions struct {
 // that does not satisfy pyproject.toml (or a missing one) is re-locked
 // first.
 func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer.Result, error) {
-	unlock, err := lockProject(ctx, t, env.Reporter)
+	f, l, unlock, err := projectAndLock(ctx, t, env.Reporter)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	f := filesOf(t)
-	l, err := readLock(f)
-	if err != nil {
-		return nil, err
-	}
 	requested := map[string]bool{}
 	if opts.Frozen {
 		if l == nil {

@@ -87,6 +87,22 @@ func lockProject(ctx context.Context, t *Target, r Reporter) (func(), error) {
 	return project.LockRoot(ctx, t.Root, func() { r.ProjectWaiting(t.Root) })
 }
 
+// projectAndLock takes the project's lock and reads its pylock.toml (nil
+// when there is none): the start of installing the project and of sync.
+func projectAndLock(ctx context.Context, t *Target, r Reporter) (files, *pylock.Lock, func(), error) {
+	unlock, err := lockProject(ctx, t, r)
+	if err != nil {
+		return files{}, nil, nil, err
+	}
+	f := filesOf(t)
+	l, err := readLock(f)
+	if err != nil {
+		unlock()
+		return files{}, nil, nil, err
+	}
+	return f, l, unlock, nil
+}
+
 // files are the project's pyproject.toml and pylock.toml.
 type files struct {
 	pyproject string
