@@ -22,6 +22,7 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	runHostileIndexIfAsked()
 	dir, err := os.MkdirTemp("", "pkginstall-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -103,6 +104,8 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"httpserve": cmdHTTPServe,
 			"mkwheel":   cmdMkwheel,
+			// hostileindex_test.go: an index that lies or stalls.
+			"hostileindex": cmdHostileIndex,
 			// serve_cmds_test.go: the serve, download and offline scripts.
 			"pkgserve":   serveCmds["pkgserve"],
 			"stopserve":  serveCmds["stopserve"],

@@ -154,6 +154,7 @@ func (a *app) newIndex(g *Globals) (*index.Client, error) {
 		NoIndex:        g.NoIndex,
 		Offline:        g.Offline,
 		CacheDir:       g.CacheDir,
+		Timeout:        g.Timeout,
 		Logger:         a.ui.logger(),
 	}
 	// For tests of failing indexes: the base backoff between retries.
