@@ -2,9 +2,11 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 )
@@ -21,6 +23,15 @@ func startLimited(t *testing.T, maxConns int, timeout time.Duration) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	addr, stop := serveLoopback(t, s)
+	t.Cleanup(func() { stop() })
+	return addr
+}
+
+// serveLoopback runs s.Serve on a free loopback port; stop cancels its
+// context and returns what Serve returned.
+func serveLoopback(t *testing.T, s *Server) (addr string, stop func() error) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -28,8 +39,19 @@ func startLimited(t *testing.T, maxConns int, timeout time.Duration) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return ln.Addr().String()
+	var once sync.Once
+	var result error
+	return ln.Addr().String(), func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case result = <-done:
+			case <-time.After(10 * time.Second):
+				result = errors.New("Serve did not return after cancel")
+			}
+		})
+		return result
+	}
 }
 
 // A connection that never sends its request is closed after the header

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -81,16 +80,7 @@ func startHostileIndex(dir, logPath string, flags ...string) (base string, stop 
 			<-done
 		}
 	}
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			default:
-			}
-		}
-	}()
+	lines := firstLine(stdout)
 	select {
 	case line := <-lines:
 		base, ok := strings.CutPrefix(line, "listening ")
