@@ -24,6 +24,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -702,34 +703,6 @@ func (a *app) applyLock(ctx context.Context, in *installer.Installer, res *insta
 	return nil
 }
 
-// writeFileAtomic replaces name with data, keeping its permissions. A
-// symlink is followed: its target is replaced, the link stays a link.
-func writeFileAtomic(name string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(name); err == nil {
-		name = real
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(name); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".pkginstall-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
-
 func (a *app) runAdd(c *ucli.Context) error {
 	args := c.Args().Slice()
 	if len(args) == 0 {
@@ -837,7 +810,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 		return err
 	}
 	return a.applyLock(c.Context, in, res, false, func() error {
-		if err := writeFileAtomic(files.pyproject, data); err != nil {
+		if err := fsutil.WriteFile(files.pyproject, data, fsutil.KeepPerm); err != nil {
 			return err
 		}
 		if created {
@@ -912,7 +885,7 @@ func (a *app) runRemove(c *ucli.Context) error {
 		return err
 	}
 	return a.applyLock(c.Context, in, res, true, func() error {
-		if err := writeFileAtomic(files.pyproject, data); err != nil {
+		if err := fsutil.WriteFile(files.pyproject, data, fsutil.KeepPerm); err != nil {
 			return err
 		}
 		for _, n := range names {

@@ -16,6 +16,7 @@ package pylock
 import (
 	"errors"
 	"fmt"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"os"
 	"path"
@@ -362,24 +363,10 @@ func Marshal(l *Lock) []byte {
 	return []byte(b.String())
 }
 
-// WriteFile writes l to name atomically (a temporary file renamed).
+// WriteFile writes l to name atomically, through a symlink to its target
+// and keeping the permissions of the lock it replaces (fsutil.WriteFile).
 func WriteFile(name string, l *Lock) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".pylock-*.toml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(Marshal(l)); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return fsutil.WriteFile(name, Marshal(l), fsutil.KeepPerm)
 }
 
 var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
