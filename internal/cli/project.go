@@ -24,6 +24,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -188,10 +189,8 @@ type roots struct {
 func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, error) {
 	if rp := pp.Project.RequiresPython; rp != "" {
 		if _, err := pep440.ParseSpecifierSet(rp); err != nil {
-			if l, c, ok := project.Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`)); ok {
-				return nil, &project.ParseError{Path: path, Line: l, Col: c, Msg: fmt.Sprintf("[project] requires-python %q: %v", rp, err)}
-			}
-			return nil, fmt.Errorf("%s: [project] requires-python %q: %v", path, rp, err)
+			l, c, _ := project.Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`))
+			return nil, fileerr.Errorf(path, l, c, "[project] requires-python %q: %v", rp, err)
 		}
 	}
 	r := &roots{names: map[string]bool{}}
@@ -200,10 +199,7 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 		req, err := pep508.ParseRequirement(s)
 		if err != nil {
 			line, col := positionOf(data, s)
-			if line > 0 {
-				return &project.ParseError{Path: path, Line: line, Col: col, Msg: fmt.Sprintf("%s: %v", where, err)}
-			}
-			return fmt.Errorf("%s: %s: %v", path, where, err)
+			return fileerr.Errorf(path, line, col, "%s: %v", where, err)
 		}
 		ir := installer.Req{Req: req, Origin: fmt.Sprintf("%s (%s)", displayPath(path), where)}
 		r.reqs = append(r.reqs, ir)
@@ -254,11 +250,8 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 		}
 		entries, ok := groups[g]
 		if !ok {
-			where := path
-			if l, c, ok := project.Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`)); ok {
-				where = fmt.Sprintf("%s:%d:%d", path, l, c)
-			}
-			return nil, fmt.Errorf("%s: [dependency-groups] %s is included but not defined", where, g)
+			l, c, _ := project.Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`))
+			return nil, fileerr.Errorf(path, l, c, "[dependency-groups] %s is included but not defined", g)
 		}
 		var out []string
 		for _, e := range entries {
@@ -300,9 +293,7 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 func positionOf(data []byte, s string) (int, int) {
 	for _, q := range []string{`"` + s + `"`, `'` + s + `'`} {
 		if i := bytes.Index(data, []byte(q)); i >= 0 {
-			line := bytes.Count(data[:i], []byte("\n")) + 1
-			col := i - bytes.LastIndexByte(data[:i], '\n')
-			return line, col
+			return fileerr.Position(data, i)
 		}
 	}
 	return 0, 0
