@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 // Without a declared size, a download stops one byte past the hard limit
@@ -29,7 +31,7 @@ func TestDownloadHardLimit(t *testing.T) {
 	if s.sent > 64<<10 {
 		t.Errorf("%d bytes sent", s.sent)
 	}
-	assertNoFiles(t, filepath.Join(cache, WheelBucket))
+	assertNoFiles(t, filepath.Join(cache, layout.WheelsBucket))
 }
 
 func assertNoFiles(t *testing.T, dir string) {

@@ -10,12 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/zip"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 // Range reads of a wheel: the first request asks for the last TailSize
@@ -45,8 +46,7 @@ func (c *Client) metadataPath(f File, u *url.URL) string {
 	if f.MetadataURL != "" {
 		meta = Redact(f.MetadataURL) + "#sha256=" + strings.ToLower(f.MetadataSHA256)
 	}
-	h := hashKey(strings.Join([]string{f.Index, stripUser(u).String(), strings.ToLower(f.SHA256), meta}, "\x00"))
-	return filepath.Join(c.opts.CacheDir, MetadataBucket, "by-source", h[:2], h)
+	return layout.MetadataBySource(c.opts.CacheDir, strings.Join([]string{f.Index, stripUser(u).String(), strings.ToLower(f.SHA256), meta}, "\x00"))
 }
 
 // Metadata returns the core metadata (the METADATA file) of f. In order:
@@ -72,7 +72,7 @@ func (c *Client) Metadata(ctx context.Context, f File) ([]byte, error) {
 		return nil, err
 	}
 	if cachePath != "" {
-		if err := writeFileAtomic(cachePath, b); err != nil {
+		if err := writeCacheFile(c.opts.CacheDir, cachePath, b); err != nil {
 			c.log.Warn("cannot write the metadata cache", "file", f.Filename, "error", err)
 		}
 	}
