@@ -466,7 +466,7 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 				return err
 			}
 			prepared[i] = p
-			return nil
+			return checkResolvedMetadata(res.Provider.usedMetadata(ch.Candidate), ch, p)
 		})
 	}
 	err := g.Wait()

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
@@ -45,10 +46,8 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	path := pp.Path
 	if rp := pp.Project.RequiresPython; rp != "" {
 		if _, err := pep440.ParseSpecifierSet(rp); err != nil {
-			if l, c, ok := Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`)); ok {
-				return nil, &ParseError{Path: path, Line: l, Col: c, Msg: fmt.Sprintf("[project] requires-python %q: %v", rp, err)}
-			}
-			return nil, fmt.Errorf("%s: [project] requires-python %q: %v", path, rp, err)
+			l, c, _ := Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`))
+			return nil, fileerr.Errorf(path, l, c, "[project] requires-python %q: %v", rp, err)
 		}
 	}
 	r := &Roots{Names: map[string]bool{}}
@@ -56,10 +55,8 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	add := func(s, where string, isProject bool) error {
 		req, err := pep508.ParseRequirement(s)
 		if err != nil {
-			if line, col := positionOf(data, s); line > 0 {
-				return &ParseError{Path: path, Line: line, Col: col, Msg: fmt.Sprintf("%s: %v", where, err)}
-			}
-			return fmt.Errorf("%s: %s: %v", path, where, err)
+			line, col := positionOf(data, s)
+			return fileerr.Errorf(path, line, col, "%s: %v", where, err)
 		}
 		r.Reqs = append(r.Reqs, Root{Req: req, Where: where, Project: isProject})
 		r.Names[pep508.NormalizeName(req.Name)] = true
@@ -128,11 +125,8 @@ func ExpandGroups(data []byte, pp *Pyproject) ([]Group, error) {
 		}
 		entries, ok := groups[g]
 		if !ok {
-			where := path
-			if l, c, ok := Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`)); ok {
-				where = fmt.Sprintf("%s:%d:%d", path, l, c)
-			}
-			return nil, fmt.Errorf("%s: [dependency-groups] %s is included but not defined", where, g)
+			l, c, _ := Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`))
+			return nil, fileerr.Errorf(path, l, c, "[dependency-groups] %s is included but not defined", g)
 		}
 		var out []string
 		for _, e := range entries {
@@ -170,9 +164,7 @@ func ExpandGroups(data []byte, pp *Pyproject) ([]Group, error) {
 func positionOf(data []byte, s string) (int, int) {
 	for _, q := range []string{`"` + s + `"`, `'` + s + `'`} {
 		if i := bytes.Index(data, []byte(q)); i >= 0 {
-			line := bytes.Count(data[:i], []byte("\n")) + 1
-			col := i - bytes.LastIndexByte(data[:i], '\n')
-			return line, col
+			return fileerr.Position(data, i)
 		}
 	}
 	return 0, 0

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -83,7 +84,7 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 	return installLock(ctx, in, env.Reporter, lockInstall{
 		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint,
 		before: func() error {
-			if err := writeFileAtomic(f.pyproject, data); err != nil {
+			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
 			}
 			if created {
@@ -221,7 +222,7 @@ func Remove(ctx context.Context, t *Target, env Env, opts RemoveOptions) (*insta
 	return installLock(ctx, in, env.Reporter, lockInstall{
 		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint,
 		before: func() error {
-			if err := writeFileAtomic(f.pyproject, data); err != nil {
+			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
 			}
 			for _, n := range opts.Names {
@@ -246,32 +247,4 @@ func elsewhere(path string, data []byte, name string) string {
 		return ""
 	}
 	return "; it is in " + strings.Join(hints, ", ")
-}
-
-// writeFileAtomic replaces name with data, keeping its permissions. A
-// symlink is followed: its target is replaced, the link stays a link.
-func writeFileAtomic(name string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(name); err == nil {
-		name = real
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(name); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".pkginstall-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }

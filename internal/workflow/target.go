@@ -57,7 +57,8 @@ func (env Env) newIndex() (*index.Client, error) {
 // only fetch files by URL. Installing a lock uses it, so no project page
 // is ever read.
 func (env Env) urlOnlyIndex() (*index.Client, error) {
-	return index.New(index.Options{NoIndex: true, Offline: env.Index.Offline, CacheDir: env.Index.CacheDir, Logger: env.Index.Logger})
+	o := env.Index
+	return index.New(index.Options{NoIndex: true, Offline: o.Offline, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger})
 }
 
 // ApplyOptions are how the files of an install reach the target.
