@@ -13,6 +13,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/project"
 )
 
 // globalFlags returns fresh instances of the global flags of SPEC §4. Every
@@ -22,7 +23,7 @@ import (
 func globalFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "project", Usage: "use `DIR` as the project root instead of searching upwards"},
-		&ucli.IntFlag{Name: "max-depth", Value: 8, Usage: "search at most `N` levels up for pyproject.toml or __pypackages__"},
+		&ucli.IntFlag{Name: "max-depth", Value: project.DefaultMaxDepth, Usage: "search at most `N` levels up for pyproject.toml or __pypackages__"},
 		&ucli.StringFlag{Name: "python", Usage: "target interpreter: a path, a command (python3.12) or a version (3.12)"},
 		&ucli.StringFlag{Name: "layout", Usage: "target directory layout: `version` (3.11/) or platform (cp311-linux_x86_64/)"},
 		&ucli.StringFlag{Name: "index-url", Usage: "package index `URL` (default https://pypi.org/simple/; env PKGINSTALL_INDEX_URL, PIP_INDEX_URL)"},
