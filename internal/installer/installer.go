@@ -297,12 +297,28 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			ch.OldVersion = d.Version
 		}
 		res.Changes = append(res.Changes, ch)
+		if w := yankedWarning(c); w != "" && ch.Action != Keep {
+			in.Reporter.Warn(w)
+		}
 	}
 	if err := checkHashes(req, res); err != nil {
 		return nil, nil, err
 	}
 	in.Reporter.Resolved(len(names), time.Since(start))
 	return res, p, nil
+}
+
+// yankedWarning is PEP 592's warning for a yanked file that resolution
+// took (only an == or === pin allows one), with the index's reason.
+func yankedWarning(c *Candidate) string {
+	if !c.File.Yanked {
+		return ""
+	}
+	msg := fmt.Sprintf("installing %s %s, which is yanked", c.Name, c.Version)
+	if c.File.YankedReason != "" {
+		msg += ": " + c.File.YankedReason
+	}
+	return msg + " (" + c.File.Filename + ")"
 }
 
 func sameVersion(installed string, v pep440.Version) bool {
