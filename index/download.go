@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 var errNoRestart = errors.New("cannot restart")
@@ -44,14 +46,13 @@ func (c *Client) fileURLOf(f File) (*url.URL, error) {
 	return u, nil
 }
 
-// wheelPath is root/wheels-v1/<sha[:2]>/<sha>/<filename>.
+// wheelPath is where the wheel filename with sha256 sha is kept under root.
 func wheelPath(root, sha, filename string) string {
-	return filepath.Join(root, WheelBucket, sha[:2], sha, filename)
+	return layout.WheelFile(root, sha, filename)
 }
 
 func (c *Client) byURLPath(root string, u *url.URL) string {
-	h := hashKey(stripUser(u).String())
-	return filepath.Join(root, WheelBucket, "by-url", h[:2], h)
+	return layout.WheelSHAByURL(root, stripUser(u).String())
 }
 
 // cachedWheel returns the path of f in the wheel bucket under root, if there.
@@ -191,8 +192,8 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 	if c.opts.Offline {
 		return "", &OfflineError{URL: redactURL(u)}
 	}
-	tmpDir := filepath.Join(root, WheelBucket, ".tmp")
-	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+	tmpDir := layout.WheelTempDir(root)
+	if err := layout.MkdirAll(root, tmpDir); err != nil {
 		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
 	}
 	tmp, err := os.CreateTemp(tmpDir, f.Filename+".*.partial")
@@ -226,7 +227,7 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 		}
 	}
 	if f.SHA256 == "" {
-		if err := writeFileAtomic(c.byURLPath(root, u), []byte(sha+"\n")); err != nil {
+		if err := writeCacheFile(root, c.byURLPath(root, u), []byte(sha+"\n")); err != nil {
 			c.log.Warn("cannot record the hash of a downloaded file", "file", f.Filename, "error", err)
 		}
 	}

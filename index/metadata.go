@@ -10,12 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/zip"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 // Range reads of a wheel: the first request asks for the last TailSize
@@ -35,10 +36,9 @@ func (c *Client) metadataPath(f File, u *url.URL) string {
 		return ""
 	}
 	if sha := strings.ToLower(f.SHA256); validSHA256(sha) {
-		return filepath.Join(c.opts.CacheDir, MetadataBucket, "sha256", sha[:2], sha)
+		return layout.MetadataBySHA(c.opts.CacheDir, sha)
 	}
-	h := hashKey(stripUser(u).String())
-	return filepath.Join(c.opts.CacheDir, MetadataBucket, "url", h[:2], h)
+	return layout.MetadataByURL(c.opts.CacheDir, stripUser(u).String())
 }
 
 // Metadata returns the core metadata (the METADATA file) of f. In order:
@@ -63,7 +63,7 @@ func (c *Client) Metadata(ctx context.Context, f File) ([]byte, error) {
 		return nil, err
 	}
 	if cachePath != "" {
-		if err := writeFileAtomic(cachePath, b); err != nil {
+		if err := writeCacheFile(c.opts.CacheDir, cachePath, b); err != nil {
 			c.log.Warn("cannot write the metadata cache", "file", f.Filename, "error", err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
@@ -247,30 +248,20 @@ func copyVerified(src, dst, want string, allowed []string) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.partial")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(tmp, h), in); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving %s: %w", dst, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving %s: %w", dst, err)
-	}
-	got := hex.EncodeToString(h.Sum(nil))
-	if want != "" && got != want {
-		return &index.HashMismatchError{File: filepath.Base(dst), Want: want, Got: got}
-	}
-	if !hashAllowed(got, allowed) {
-		return fmt.Errorf("%s: sha256 %s matches no --hash", filepath.Base(dst), got)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
+	return fsutil.Write(dst, 0o644, func(w io.Writer) error {
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(w, h), in); err != nil {
+			return fmt.Errorf("saving %s: %w", dst, err)
+		}
+		got := hex.EncodeToString(h.Sum(nil))
+		if want != "" && got != want {
+			return &index.HashMismatchError{File: filepath.Base(dst), Want: want, Got: got}
+		}
+		if !hashAllowed(got, allowed) {
+			return fmt.Errorf("%s: sha256 %s matches no --hash", filepath.Base(dst), got)
+		}
+		return nil
+	})
 }
 
 func hashAllowed(sha string, allowed []string) bool {

@@ -12,6 +12,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/reqfile"
@@ -81,10 +82,10 @@ func (a *app) installArgs(c *ucli.Context, g *Globals) (*installer.Request, erro
 		a.applyFileOptions(g, f, req)
 		for _, l := range append(f.Requirements, f.Constraints...) {
 			if l.Path != "" || l.Req.URL != "" {
-				return nil, fmt.Errorf("%s:%d:1: a constraint cannot be a file or URL", l.File, l.LineNo)
+				return nil, fileerr.New(l.File, l.LineNo, 1, "a constraint cannot be a file or URL")
 			}
 			if len(l.Req.Extras) > 0 {
-				return nil, fmt.Errorf("%s:%d:1: constraints cannot have extras: %s", l.File, l.LineNo, l.Req.String())
+				return nil, fileerr.Errorf(l.File, l.LineNo, 1, "constraints cannot have extras: %s", l.Req.String())
 			}
 			req.Constraints = append(req.Constraints, lineReq(l))
 		}

@@ -24,6 +24,8 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -187,10 +189,8 @@ type roots struct {
 func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, error) {
 	if rp := pp.Project.RequiresPython; rp != "" {
 		if _, err := pep440.ParseSpecifierSet(rp); err != nil {
-			if l, c, ok := project.Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`)); ok {
-				return nil, &project.ParseError{Path: path, Line: l, Col: c, Msg: fmt.Sprintf("[project] requires-python %q: %v", rp, err)}
-			}
-			return nil, fmt.Errorf("%s: [project] requires-python %q: %v", path, rp, err)
+			l, c, _ := project.Locate(data, "", regexp.MustCompile(`(?m)^\s*requires-python\s*=`))
+			return nil, fileerr.Errorf(path, l, c, "[project] requires-python %q: %v", rp, err)
 		}
 	}
 	r := &roots{names: map[string]bool{}}
@@ -199,10 +199,7 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 		req, err := pep508.ParseRequirement(s)
 		if err != nil {
 			line, col := positionOf(data, s)
-			if line > 0 {
-				return &project.ParseError{Path: path, Line: line, Col: col, Msg: fmt.Sprintf("%s: %v", where, err)}
-			}
-			return fmt.Errorf("%s: %s: %v", path, where, err)
+			return fileerr.Errorf(path, line, col, "%s: %v", where, err)
 		}
 		ir := installer.Req{Req: req, Origin: fmt.Sprintf("%s (%s)", displayPath(path), where)}
 		r.reqs = append(r.reqs, ir)
@@ -253,11 +250,8 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 		}
 		entries, ok := groups[g]
 		if !ok {
-			where := path
-			if l, c, ok := project.Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`)); ok {
-				where = fmt.Sprintf("%s:%d:%d", path, l, c)
-			}
-			return nil, fmt.Errorf("%s: [dependency-groups] %s is included but not defined", where, g)
+			l, c, _ := project.Locate(data, "[dependency-groups]", regexp.MustCompile(`include-group\s*=\s*["']`+regexp.QuoteMeta(g)+`["']`))
+			return nil, fileerr.Errorf(path, l, c, "[dependency-groups] %s is included but not defined", g)
 		}
 		var out []string
 		for _, e := range entries {
@@ -299,9 +293,7 @@ func projectRoots(path string, data []byte, pp *project.Pyproject) (*roots, erro
 func positionOf(data []byte, s string) (int, int) {
 	for _, q := range []string{`"` + s + `"`, `'` + s + `'`} {
 		if i := bytes.Index(data, []byte(q)); i >= 0 {
-			line := bytes.Count(data[:i], []byte("\n")) + 1
-			col := i - bytes.LastIndexByte(data[:i], '\n')
-			return line, col
+			return fileerr.Position(data, i)
 		}
 	}
 	return 0, 0
@@ -702,34 +694,6 @@ func (a *app) applyLock(ctx context.Context, in *installer.Installer, res *insta
 	return nil
 }
 
-// writeFileAtomic replaces name with data, keeping its permissions. A
-// symlink is followed: its target is replaced, the link stays a link.
-func writeFileAtomic(name string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(name); err == nil {
-		name = real
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(name); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".pkginstall-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
-
 func (a *app) runAdd(c *ucli.Context) error {
 	args := c.Args().Slice()
 	if len(args) == 0 {
@@ -837,7 +801,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 		return err
 	}
 	return a.applyLock(c.Context, in, res, false, func() error {
-		if err := writeFileAtomic(files.pyproject, data); err != nil {
+		if err := fsutil.WriteFile(files.pyproject, data, fsutil.KeepPerm); err != nil {
 			return err
 		}
 		if created {
@@ -912,7 +876,7 @@ func (a *app) runRemove(c *ucli.Context) error {
 		return err
 	}
 	return a.applyLock(c.Context, in, res, true, func() error {
-		if err := writeFileAtomic(files.pyproject, data); err != nil {
+		if err := fsutil.WriteFile(files.pyproject, data, fsutil.KeepPerm); err != nil {
 			return err
 		}
 		for _, n := range names {

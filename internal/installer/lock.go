@@ -26,6 +26,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
@@ -186,20 +187,6 @@ type LockOptions struct {
 	Requested map[string]bool // names the user asked for (REQUESTED)
 }
 
-// LockError is a problem with one package of a lock, at its position.
-type LockError struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *LockError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-}
-
 // PlanLock turns a lock into a plan for the target without resolving and
 // without asking any index: for each package whose marker holds, the best
 // wheel for the interpreter. Installed distributions the lock does not
@@ -213,7 +200,7 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	env["extras"] = ""
 	env["dependency_groups"] = strings.Join(l.DefaultGroups, " ")
 	fail := func(line, col int, format string, args ...any) error {
-		return &LockError{Path: opts.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+		return fileerr.Errorf(opts.Path, line, col, format, args...)
 	}
 	if ok, why := EnvironmentMatches(l, in.Python); !ok {
 		return nil, fail(0, 0, "%s; run pkginstall lock", why)

@@ -21,6 +21,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
@@ -157,9 +158,9 @@ func positionError(path string, p *unstable.Parser, err error) error {
 	var pe *unstable.ParserError
 	if errors.As(err, &pe) && pe.Highlight != nil {
 		sh := p.Shape(p.Range(pe.Highlight))
-		return &ParseError{Path: path, Line: sh.Start.Line, Col: sh.Start.Column, Msg: pe.Message}
+		return fileerr.New(path, sh.Start.Line, sh.Start.Column, pe.Message)
 	}
-	return &ParseError{Path: path, Msg: err.Error()}
+	return fileerr.New(path, 0, 0, err.Error())
 }
 
 // scan parses data and locates the array at target (a key path) and where
@@ -199,12 +200,11 @@ func scan(path string, data []byte, target []string) (*document, error) {
 				v := e.Value()
 				if v.Kind != unstable.Array {
 					sh := p.Shape(e.Raw)
-					return nil, &ParseError{Path: path, Line: sh.Start.Line, Col: sh.Start.Column,
-						Msg: fmt.Sprintf("%s must be an array of strings, not %s", strings.Join(target, "."), strings.ToLower(v.Kind.String()))}
+					return nil, fileerr.New(path, sh.Start.Line, sh.Start.Column, fmt.Sprintf("%s must be an array of strings, not %s", strings.Join(target, "."), strings.ToLower(v.Kind.String())))
 				}
 				arr, err := arraySpan(p, e, data)
 				if err != nil {
-					return nil, &ParseError{Path: path, Msg: err.Error()}
+					return nil, fileerr.New(path, 0, 0, err.Error())
 				}
 				doc.array = arr
 				continue

@@ -9,11 +9,12 @@ package project
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
 	toml "github.com/pelletier/go-toml/v2"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 // DefaultMaxDepth is how many levels up FindRoot looks by default.
@@ -61,20 +62,6 @@ type Pyproject struct {
 	} `toml:"tool"`
 }
 
-// ParseError is a pyproject.toml that does not parse or has a wrong type.
-type ParseError struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-}
-
 // Load reads root/pyproject.toml. A missing file is not an error: Exists is false.
 func Load(root string) (*Pyproject, error) {
 	p := &Pyproject{Path: filepath.Join(root, "pyproject.toml")}
@@ -92,7 +79,7 @@ func Load(root string) (*Pyproject, error) {
 	return p, nil
 }
 
-// Decode unmarshals TOML data into v, turning errors into *ParseError.
+// Decode unmarshals TOML data into v, turning errors into *fileerr.Error.
 func Decode(path string, data []byte, v any) error {
 	err := toml.Unmarshal(data, v)
 	if err == nil {
@@ -101,11 +88,11 @@ func Decode(path string, data []byte, v any) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return &ParseError{Path: path, Line: line, Col: col, Msg: DecodeErrorMessage(de)}
+		return fileerr.New(path, line, col, DecodeErrorMessage(de))
 	}
 	var se *toml.StrictMissingError
 	if errors.As(err, &se) {
-		return &ParseError{Path: path, Msg: se.Error()}
+		return fileerr.New(path, 0, 0, se.Error())
 	}
-	return &ParseError{Path: path, Msg: err.Error()}
+	return fileerr.New(path, 0, 0, err.Error())
 }
