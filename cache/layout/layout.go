@@ -10,8 +10,10 @@
 //
 //	CACHEDIR.TAG                               the standard cache tag (bford.info/cachedir)
 //	simple-v1/<h[:2]>/<h>                      index pages: JSON header line, then the body (h = sha256 of the URL)
-//	metadata-v1/sha256/<sha[:2]>/<sha>         METADATA of the wheel with that sha256
-//	metadata-v1/url/<h[:2]>/<h>                METADATA of a wheel known only by URL
+//	metadata-v1/by-source/<h[:2]>/<h>          METADATA as one source vouched for it (h = sha256 of
+//	                                           index.Client's key: source, file URL, declared hashes);
+//	                                           the older sha256/ and url/ entries (keyed by the
+//	                                           declared wheel hash alone) are no longer read
 //	wheels-v1/<sha[:2]>/<sha>/<filename>       downloaded wheels
 //	wheels-v1/by-url/<h[:2]>/<h>               sha256 of a wheel downloaded from a URL that gave none
 //	wheels-v1/.tmp/                            downloads in progress
@@ -93,14 +95,10 @@ func PageFile(root, url string) string {
 	return sharded(filepath.Join(root, PagesBucket), Key(url))
 }
 
-// MetadataBySHA is the cached METADATA of the wheel with sha256 sha.
-func MetadataBySHA(root, sha string) string {
-	return sharded(filepath.Join(root, MetadataBucket, "sha256"), sha)
-}
-
-// MetadataByURL is the cached METADATA of the wheel at url.
-func MetadataByURL(root, url string) string {
-	return sharded(filepath.Join(root, MetadataBucket, "url"), Key(url))
+// MetadataBySource is the cached METADATA under key, which the index
+// client builds from everything that vouches for it (see index.Client).
+func MetadataBySource(root, key string) string {
+	return sharded(filepath.Join(root, MetadataBucket, "by-source"), Key(key))
 }
 
 // WheelFile is the downloaded wheel filename whose sha256 is sha.

@@ -9,6 +9,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 	"github.com/pkginstall/pkginstall/scheme"
 	ucli "github.com/urfave/cli/v2"
 )
@@ -97,4 +98,9 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 	}
 	t.paths = paths
 	return t, nil
+}
+
+// workflow is the target as the workflows take it.
+func (t *target) workflow() *workflow.Target {
+	return &workflow.Target{Root: t.root, Pyproject: t.pyproject, Python: t.py, Paths: t.paths}
 }

@@ -1,10 +1,15 @@
 // Package project finds a project's root and reads the parts of its
-// pyproject.toml that pkginstall uses ([project] and [tool.pkginstall]).
+// pyproject.toml that pkginstall uses ([project], [dependency-groups] and
+// [tool.pkginstall]), edits its requirement arrays in place, and serialises
+// the commands that rewrite the project's files.
 //
 // Rules: the root is the nearest ancestor of the working directory (itself
 // included, at most MaxDepth levels up) that holds pyproject.toml or
 // __pypackages__, else the working directory (SPEC §2). A pyproject.toml that
-// does not parse is an error naming FILE:LINE:COL.
+// does not parse is an error naming FILE:LINE:COL. The project's roots are
+// [project].dependencies, every extra and every PEP 735 group (include-group
+// followed, no cycles, names compared normalised); group and extra names are
+// project-name shaped and keep the spelling the file already uses.
 package project
 
 import (
@@ -22,7 +27,7 @@ const DefaultMaxDepth = 8
 
 // FindRoot returns the project root for the working directory cwd.
 func FindRoot(cwd string, maxDepth int) string {
-	dir := cwd
+	dir := filepath.Clean(cwd)
 	for i := 0; i <= maxDepth; i++ {
 		for _, marker := range []string{"pyproject.toml", "__pypackages__"} {
 			if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
@@ -72,11 +77,7 @@ func Load(root string) (*Pyproject, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Exists = true
-	if err := Decode(p.Path, data, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return Parse(p.Path, data)
 }
 
 // Decode unmarshals TOML data into v, turning errors into *fileerr.Error.
