@@ -15,6 +15,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/reqfile"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -246,6 +247,9 @@ func installKey(g *Globals, req *installer.Request, python string, compile bool)
 // install plans, prepares and applies a request: the shared path of
 // install, sync and add.
 func (a *app) install(ctx context.Context, in *installer.Installer, req *installer.Request) (*installer.Result, error) {
+	if err := safety.CheckTarget(in.Paths.SafetyDirs()...); err != nil {
+		return nil, err
+	}
 	if !req.DryRun {
 		if _, err := os.Stat(in.Paths.PyPackages); err == nil {
 			// Finish or undo an interrupted run before reading the state.

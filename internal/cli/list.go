@@ -10,6 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -123,6 +124,9 @@ func (a *app) uninstallCommand() *ucli.Command {
 }
 
 func (a *app) uninstall(ctx context.Context, t *target, names []string) error {
+	if err := safety.CheckTarget(t.paths.SafetyDirs()...); err != nil {
+		return err
+	}
 	dists, err := scheme.List(t.paths)
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/pylock"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -637,6 +638,9 @@ func (a *app) runSync(c *ucli.Context) error {
 // then (after before, which may write files) install them in one
 // transaction and, when exact, uninstall what the lock does not list.
 func (a *app) applyLock(ctx context.Context, in *installer.Installer, res *installer.Result, exact bool, before func() error) error {
+	if err := safety.CheckTarget(in.Paths.SafetyDirs()...); err != nil {
+		return err
+	}
 	if _, err := os.Stat(in.Paths.PyPackages); err == nil {
 		unlock, err := scheme.Lock(ctx, in.Paths, func() { in.Reporter.Waiting(in.Paths.PyPackages) })
 		if err != nil {
