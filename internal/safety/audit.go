@@ -50,6 +50,9 @@ func Audit(dirs ...string) []Finding {
 	a := &auditor{seen: map[string]bool{}}
 	real := map[string]string{} // lexical dir -> its real path ("" when missing)
 	base, err := filepath.EvalSymlinks(filepath.Dir(dirs[0]))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // no project directory yet: nothing to import
+	}
 	if err != nil {
 		return a.cannot(filepath.Dir(dirs[0]), err)
 	}

@@ -163,3 +163,11 @@ func TestShellArg(t *testing.T) {
 		}
 	}
 }
+
+// No project directory yet: nothing to import, nothing to refuse.
+func TestAuditNoProject(t *testing.T) {
+	pp := filepath.Join(t.TempDir(), "new", "__pypackages__")
+	if f := Audit(pp, filepath.Join(pp, "3.11")); len(f) != 0 {
+		t.Errorf("findings: %s", kinds(f))
+	}
+}
