@@ -28,13 +28,13 @@ package hook
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/safety"
 )
 
@@ -93,22 +93,7 @@ func Install(dir string) error {
 		return err
 	}
 	path := filepath.Join(dir, FileName)
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(Sitecustomize) {
-		return nil
-	}
-	f, err := os.CreateTemp(dir, ".sitecustomize-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write hook: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(Sitecustomize)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o644)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write hook %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if _, err := fsutil.WriteIfChanged(path, Sitecustomize, 0o644); err != nil {
 		return fmt.Errorf("write hook %s: %w", path, err)
 	}
 	return nil

@@ -57,6 +57,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
@@ -89,26 +90,7 @@ type File struct {
 	RequireHashes  bool
 }
 
-// Error is a problem at a place in a requirements file.
-type Error struct {
-	File      string
-	Line, Col int // 1-based; 0 when unknown
-	Err       error
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Col > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Col, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// ErrEditable is the error (wrapped in *Error) for an -e/--editable line.
+// ErrEditable is the error (wrapped in a *fileerr.Error) for an -e/--editable line.
 var ErrEditable = errors.New("editable installs are not supported")
 
 // Parse reads the requirements file at path and the files it includes.
@@ -116,7 +98,7 @@ var ErrEditable = errors.New("editable installs are not supported")
 func Parse(path string, getenv func(string) string) (*File, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &Error{File: path, Err: fmt.Errorf("cannot read requirements file: %w", unwrapPath(err))}
+		return nil, &fileerr.Error{Path: path, Err: fmt.Errorf("cannot read requirements file: %w", unwrapPath(err))}
 	}
 	return ParseBytes(path, data, getenv, readLocal)
 }
@@ -170,7 +152,7 @@ type fileParser struct {
 func (p *fileParser) parse(name string, data []byte, constraint bool, stack []string) error {
 	text, err := decode(data)
 	if err != nil {
-		return &Error{File: name, Err: err}
+		return &fileerr.Error{Path: name, Err: err}
 	}
 	stack = append(stack, cleanName(name))
 	for _, l := range preprocess(text, p.getenv) {
@@ -320,7 +302,7 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 		if col <= 0 {
 			col = lineStart
 		}
-		return &Error{File: name, Line: l.no, Col: col, Err: fmt.Errorf(format, args...)}
+		return &fileerr.Error{Path: name, Line: l.no, Col: col, Err: fmt.Errorf(format, args...)}
 	}
 	req, optStr := breakArgsOptions(l.text)
 	optCol := lineStart
@@ -401,7 +383,7 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 
 // include parses a nested -r/-c file.
 func (p *fileParser) include(parent string, lineNo, col int, target string, constraint bool, stack []string) error {
-	fail := func(err error) error { return &Error{File: parent, Line: lineNo, Col: col, Err: err} }
+	fail := func(err error) error { return &fileerr.Error{Path: parent, Line: lineNo, Col: col, Err: err} }
 	child := joinInclude(parent, target)
 	if slices.Contains(stack, cleanName(child)) {
 		return fail(fmt.Errorf("requirements file %s includes itself (%s -> %s)", child, strings.Join(stack, " -> "), cleanName(child)))

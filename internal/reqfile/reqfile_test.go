@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 const (
@@ -188,7 +190,7 @@ func TestIncludes(t *testing.T) {
 
 	for _, name := range []string{"cycle-a.txt", "self.txt"} {
 		_, err := ParseBytes(name, []byte(files[name]), env(nil), open)
-		var e *Error
+		var e *fileerr.Error
 		if !errors.As(err, &e) || !strings.Contains(err.Error(), "includes itself") {
 			t.Errorf("%s: got %v, want an include-cycle error", name, err)
 		}
@@ -241,9 +243,9 @@ func TestErrors(t *testing.T) {
 			t.Errorf("%q: no error, want %q", tt.in, tt.want)
 			continue
 		}
-		var e *Error
+		var e *fileerr.Error
 		if !errors.As(err, &e) {
-			t.Errorf("%q: error %T is not *Error", tt.in, err)
+			t.Errorf("%q: error %T is not *fileerr.Error", tt.in, err)
 		}
 		if !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %q, want it to contain %q", tt.in, err, tt.want)
@@ -299,7 +301,7 @@ func TestParseFromDisk(t *testing.T) {
 		t.Errorf("got %+v", f.Requirements)
 	}
 	_, err = Parse(filepath.Join(dir, "absent.txt"), nil)
-	var e *Error
+	var e *fileerr.Error
 	if !errors.As(err, &e) || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
