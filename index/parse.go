@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/pkginstall/pkginstall/internal/printable"
 )
 
 // ParseHTML parses a PEP 503 project page (or a find-links HTML page). Each
@@ -72,7 +74,7 @@ func ParseHTML(base *url.URL, body []byte) ([]File, error) {
 			}
 			if y, ok := attr(tok, "data-yanked"); ok {
 				f.Yanked = true
-				f.YankedReason = y
+				f.YankedReason = printable.Sanitize(y)
 			}
 			meta, ok := attr(tok, "data-core-metadata")
 			if !ok {
@@ -239,7 +241,7 @@ func parseYanked(raw json.RawMessage) (bool, string) {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return true, s
+		return true, printable.Sanitize(s)
 	}
 	return false, ""
 }

@@ -1,5 +1,5 @@
 // Package fsutil owns pkginstall's file-system primitives: the one atomic
-// write and the one file lock. Every package that replaces a file or
+// write, the one file lock and the one way to read a file the user names. Every package that replaces a file or
 // serialises processes calls it; none writes its own.
 //
 // Rules it enforces:
@@ -24,4 +24,8 @@
 //     lock a directory, so there the lock is taken on DirLockName inside it.
 //     A waiting Lock calls onWait once (so the caller can say whom it waits
 //     for) and gives up when its context is done.
+//   - A file the user names for reading (a requirements, constraints or lock
+//     file, a local wheel) is read with OpenRegular or ReadRegular: only a
+//     regular file is accepted, the open never blocks (a FIFO is refused,
+//     not waited on), and ReadRegular's size limit holds while reading.
 package fsutil

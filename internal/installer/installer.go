@@ -177,13 +177,30 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			return nil, nil, err
 		}
 		res.Resolved[name] = c
-		res.Changes = append(res.Changes, change(name, c, inst, req.Reinstall, requested[name]))
+		ch := change(name, c, inst, req.Reinstall, requested[name])
+		res.Changes = append(res.Changes, ch)
+		if w := yankedWarning(c); w != "" && ch.Action != Keep {
+			in.Reporter.Warn(w)
+		}
 	}
 	if err := checkHashes(req, res); err != nil {
 		return nil, nil, err
 	}
 	in.Reporter.Resolved(len(names), time.Since(start))
 	return res, p, nil
+}
+
+// yankedWarning is PEP 592's warning for a yanked file that resolution
+// took (only an == or === pin allows one), with the index's reason.
+func yankedWarning(c *Candidate) string {
+	if !c.File.Yanked {
+		return ""
+	}
+	msg := fmt.Sprintf("installing %s %s, which is yanked", c.Name, c.Version)
+	if c.File.YankedReason != "" {
+		msg += ": " + c.File.YankedReason
+	}
+	return msg + " (" + c.File.Filename + ")"
 }
 
 // installed are the distributions installed in the target, by normalised

@@ -336,3 +336,32 @@ func TestTrustedHostAccepted(t *testing.T) {
 		t.Errorf("got %+v", f)
 	}
 }
+
+func TestErrorsQuoteLinesAsWritten(t *testing.T) {
+	getenv := func(k string) string {
+		return map[string]string{"TOKEN": "s3cr3t-t0ken", "V": "1.0"}[k]
+	}
+	for _, c := range []struct{ name, data, want string }{
+		{"url", "https://u:${TOKEN}@host/pkg.tar.gz\n", "${TOKEN}"},
+		{"requirement", "six ==${V} !! ${TOKEN}\n", "${TOKEN}"},
+		{"options", "six --hash=${TOKEN}\n", "${TOKEN}"},
+	} {
+		_, err := ParseBytes("r.txt", []byte(c.data), getenv, nil)
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %q should quote %s and not its value", c.name, err, c.want)
+		}
+	}
+}
+
+func TestRefusesBinaryText(t *testing.T) {
+	for _, data := range []string{"six\x00==1.0\n", "\xff\xfes\x00\x00\x00"} {
+		_, err := ParseBytes("r.txt", []byte(data), nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "not a text file") {
+			t.Errorf("ParseBytes(%q) error = %v, want 'not a text file'", data, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/pkginstall/pkginstall/internal/installer"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -38,14 +39,19 @@ type transaction struct {
 	hint string // added to a file conflict error
 }
 
-// run stats the target, takes its lock, recovers an interrupted run,
-// plans, prepares every wheel, calls before, applies, uninstalls
+// run checks that the target is safe (safety.CheckTarget: SPEC §6),
+// stats it, takes its lock, recovers an interrupted run, plans, prepares
+// every wheel, calls before, applies, uninstalls
 // (exact), removes a target this run created when applying fails, and
 // writes or forgets the no-op manifest. The target lock is held from the
 // recovery until the manifest is written; a target that does not exist
 // yet is locked (and so created) only when something is installed.
 func (tx *transaction) run(ctx context.Context) (*installer.Result, error) {
 	in := tx.in
+	// SPEC §6: never write where run would refuse to read.
+	if err := safety.CheckTarget(in.Paths.SafetyDirs()...); err != nil {
+		return nil, err
+	}
 	var unlock func()
 	defer func() {
 		if unlock != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -14,6 +15,9 @@ import (
 // installed is a warning, not an error. It returns the distributions it
 // removed (also when it stops at an error).
 func Uninstall(ctx context.Context, t *Target, rep Reporter, names []string) ([]scheme.Dist, error) {
+	if err := safety.CheckTarget(t.Paths.SafetyDirs()...); err != nil {
+		return nil, err
+	}
 	dists, err := scheme.List(t.Paths)
 	if err != nil {
 		return nil, err
