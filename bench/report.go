@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // report is everything one benchmark run found; -json prints it as is.
@@ -445,9 +447,5 @@ func updateFile(file, md string) error {
 	default:
 		s = strings.TrimRight(s, "\n") + "\n\n" + block + "\n"
 	}
-	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, file)
+	return fsutil.WriteFile(file, []byte(s), fsutil.KeepPerm)
 }

@@ -1,9 +1,11 @@
 // Package cache keeps unpacked wheel trees in pkginstall's cache directory
 // and maintains the cache as a whole (location, clean, prune).
 //
-// Layout. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose file
-// has sha256 <sha> (lower-case hex): files/ with every member, and
-// wheel.json describing the wheel (names, hashes, modes, entry points).
+// Layout. Package cache/layout names every bucket and file of the cache
+// directory. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose
+// file has sha256 <sha> (lower-case hex): files/ with every member, and
+// wheel.json describing the wheel (names, hashes, modes, entry points) in
+// the format of the manifest types of manifest.go, pinned by a golden test.
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -53,47 +55,31 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/pkginstall/pkginstall/cache/layout"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
 
-// Buckets of the cache directory.
 const (
-	UnpackedBucket = "unpacked-v1"
-	WheelBucket    = "wheels-v1" // index.WheelBucket
-	manifestName   = "wheel.json"
-	filesDir       = "files"
-	tmpPrefix      = ".tmp-"
+	manifestName = layout.TreeManifest
+	filesDir     = layout.TreeFiles
+	tmpPrefix    = layout.TempPrefix
 )
-
-// manifest is wheel.json.
-type manifest struct {
-	Version       int                 `json:"version"`
-	Filename      string              `json:"filename"`
-	Project       string              `json:"project"`
-	ProjVersion   string              `json:"project_version"`
-	DistInfo      string              `json:"dist_info"`
-	DataDir       string              `json:"data_dir"`
-	RootIsPurelib bool                `json:"root_is_purelib"`
-	Files         []scheme.SourceFile `json:"files"`
-	MTimes        []int64             `json:"mtimes"` // of each file once written (ns)
-	EntryPoints   []scheme.EntryPoint `json:"entry_points,omitempty"`
-}
 
 // Tree is an unpacked, verified wheel in the cache. It is a
 // scheme.LinkSource.
 type Tree struct {
-	dir   string // <cache>/unpacked-v1/<sha[:2]>/<sha>
-	m     manifest
-	files map[string]int
+	dir         string // <cache>/unpacked-v1/<sha[:2]>/<sha>
+	m           manifest
+	sources     []scheme.SourceFile // m.Files
+	entryPoints []scheme.EntryPoint // m.EntryPoints
+	files       map[string]int
 }
 
 var _ scheme.CheckedLinkSource = (*Tree)(nil)
 
 // TreeDir is where the tree of the wheel with sha256 sha lives.
-func TreeDir(cacheDir, sha string) string {
-	return filepath.Join(cacheDir, UnpackedBucket, sha[:2], sha)
-}
+func TreeDir(cacheDir, sha string) string { return layout.TreeDir(cacheDir, sha) }
 
 func validSHA(sha string) bool {
 	if len(sha) != 64 {
@@ -120,10 +106,10 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 		return nil, err
 	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Version != 1 {
+	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
-	t := &Tree{dir: dir, m: m, files: make(map[string]int, len(m.Files))}
+	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files))}
 	if len(m.MTimes) != len(m.Files) {
 		return nil, discard(dir, "damaged "+manifestName)
 	}
@@ -169,7 +155,7 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 		}
 		created = append(created, d)
 	}
-	if err := os.MkdirAll(bucket, 0o755); err != nil {
+	if err := layout.MkdirAll(cacheDir, bucket); err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
 	published := false
@@ -193,11 +179,11 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
 	m := manifest{
-		Version: 1, Filename: w.Filename, Project: w.Project, ProjVersion: w.Version,
+		Version: manifestVersion, Filename: w.Filename, Project: w.Project, ProjVersion: w.Version,
 		DistInfo: w.DistInfo, DataDir: w.DataDir, RootIsPurelib: w.RootIsPurelib,
 	}
 	for _, f := range w.Files {
-		m.Files = append(m.Files, scheme.SourceFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode})
+		m.Files = append(m.Files, manifestFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode})
 		fi, err := os.Lstat(filepath.Join(tmp, filesDir, filepath.FromSlash(f.Name)))
 		if err != nil {
 			return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
@@ -205,7 +191,7 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 		m.MTimes = append(m.MTimes, fi.ModTime().UnixNano())
 	}
 	for _, e := range w.EntryPoints {
-		m.EntryPoints = append(m.EntryPoints, scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
+		m.EntryPoints = append(m.EntryPoints, manifestEntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
 	}
 	b, err := json.Marshal(&m)
 	if err != nil {
@@ -320,10 +306,10 @@ func (t *Tree) DataDir() string { return t.m.DataDir }
 func (t *Tree) RootIsPurelib() bool { return t.m.RootIsPurelib }
 
 // Files lists every member except RECORD.
-func (t *Tree) Files() []scheme.SourceFile { return t.m.Files }
+func (t *Tree) Files() []scheme.SourceFile { return t.sources }
 
 // EntryPoints lists the console and GUI scripts.
-func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.m.EntryPoints }
+func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.entryPoints }
 
 // Path is the absolute path of member name.
 func (t *Tree) Path(name string) string {

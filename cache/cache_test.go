@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pkginstall/pkginstall/cache/layout"
 	"github.com/pkginstall/pkginstall/wheel"
 )
 
@@ -40,7 +41,7 @@ func openWheel(t *testing.T, path string) *wheel.Wheel {
 // leftovers lists temporary entries of the unpacked bucket.
 func leftovers(t *testing.T, cacheDir string) []string {
 	var out []string
-	_ = filepath.WalkDir(filepath.Join(cacheDir, UnpackedBucket), func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(filepath.Join(cacheDir, layout.UnpackedBucket), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasPrefix(d.Name(), tmpPrefix) {
 			out = append(out, p)
 		}
@@ -140,7 +141,8 @@ func TestUnpackRefusesBadContent(t *testing.T) {
 	if l := leftovers(t, dir); len(l) != 0 {
 		t.Errorf("temporary files left: %v", l)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+	// The root keeps only its tag (written when the cache was first used).
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 || ents[0].Name() != layout.TagName {
 		t.Errorf("directories left in the cache: %v", ents)
 	}
 }
@@ -155,10 +157,10 @@ func TestPrune(t *testing.T) {
 	// temporary directory and a fresh one.
 	otherSHA := strings.Repeat("ab", 32)
 	for _, p := range []string{
-		filepath.Join(dir, WheelBucket, sha[:2], sha, "demo.whl"),
-		filepath.Join(dir, WheelBucket, otherSHA[:2], otherSHA, "other.whl"),
-		filepath.Join(dir, UnpackedBucket, "zz", tmpPrefix+"old", "f"),
-		filepath.Join(dir, UnpackedBucket, "zz", tmpPrefix+"new", "f"),
+		filepath.Join(dir, layout.WheelsBucket, sha[:2], sha, "demo.whl"),
+		filepath.Join(dir, layout.WheelsBucket, otherSHA[:2], otherSHA, "other.whl"),
+		filepath.Join(dir, layout.UnpackedBucket, "zz", tmpPrefix+"old", "f"),
+		filepath.Join(dir, layout.UnpackedBucket, "zz", tmpPrefix+"new", "f"),
 	} {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -170,11 +172,11 @@ func TestPrune(t *testing.T) {
 	now := time.Now()
 	old := now.Add(-60 * 24 * time.Hour)
 	for _, p := range []string{
-		filepath.Join(dir, WheelBucket, sha[:2], sha, "demo.whl"),
-		filepath.Join(dir, WheelBucket, sha[:2], sha),
-		filepath.Join(dir, WheelBucket, otherSHA[:2], otherSHA, "other.whl"),
-		filepath.Join(dir, WheelBucket, otherSHA[:2], otherSHA),
-		filepath.Join(dir, UnpackedBucket, "zz", tmpPrefix+"old"),
+		filepath.Join(dir, layout.WheelsBucket, sha[:2], sha, "demo.whl"),
+		filepath.Join(dir, layout.WheelsBucket, sha[:2], sha),
+		filepath.Join(dir, layout.WheelsBucket, otherSHA[:2], otherSHA, "other.whl"),
+		filepath.Join(dir, layout.WheelsBucket, otherSHA[:2], otherSHA),
+		filepath.Join(dir, layout.UnpackedBucket, "zz", tmpPrefix+"old"),
 	} {
 		if err := os.Chtimes(p, old, old); err != nil {
 			t.Fatal(err)
@@ -190,10 +192,10 @@ func TestPrune(t *testing.T) {
 	if _, err := Lookup(dir, sha); err != nil {
 		t.Errorf("recently used tree pruned: %v", err)
 	}
-	if !exists(filepath.Join(dir, WheelBucket, sha[:2], sha, "demo.whl")) || exists(filepath.Join(dir, WheelBucket, otherSHA[:2], otherSHA)) {
+	if !exists(filepath.Join(dir, layout.WheelsBucket, sha[:2], sha, "demo.whl")) || exists(filepath.Join(dir, layout.WheelsBucket, otherSHA[:2], otherSHA)) {
 		t.Error("wrong wheels pruned")
 	}
-	if !exists(filepath.Join(dir, UnpackedBucket, "zz", tmpPrefix+"new")) {
+	if !exists(filepath.Join(dir, layout.UnpackedBucket, "zz", tmpPrefix+"new")) {
 		t.Error("a young temporary directory was removed")
 	}
 	// Later, nothing was used: the tree and its wheel go.

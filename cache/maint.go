@@ -1,13 +1,13 @@
 package cache
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 // OrphanAge is how old a temporary file or directory of the cache must be
@@ -20,35 +20,49 @@ type PruneStats struct {
 	Bytes                int64
 }
 
-// Clean removes the whole cache directory. It refuses a directory that
-// does not look like a pkginstall cache (holding something other than
-// known buckets and files).
+// Clean removes every bucket of the cache directory, and the directory
+// itself when nothing else is left in it but its CACHEDIR.TAG. It refuses,
+// removing nothing, a directory that is not a pkginstall cache
+// (layout.Check; the error is a *layout.NotACacheError), and never removes
+// an entry of the root that is not a known bucket.
 func Clean(cacheDir string) error {
-	ents, err := os.ReadDir(cacheDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	exists, err := layout.Check(cacheDir)
+	if !exists || err != nil {
+		return err
 	}
+	for _, b := range layout.Buckets {
+		if err := os.RemoveAll(filepath.Join(cacheDir, b)); err != nil {
+			return err
+		}
+	}
+	ents, err := os.ReadDir(cacheDir)
 	if err != nil {
 		return err
 	}
-	for _, e := range ents {
-		n := e.Name()
-		if !strings.Contains(n, "-v") && !strings.HasPrefix(n, ".") && n != "CACHEDIR.TAG" {
-			return fmt.Errorf("refusing to clean %s: %s does not belong to a pkginstall cache", cacheDir, n)
+	if len(ents) == 1 && ents[0].Name() == layout.TagName {
+		if err := os.Remove(filepath.Join(cacheDir, layout.TagName)); err != nil {
+			return err
 		}
 	}
-	return os.RemoveAll(cacheDir)
+	if len(ents) <= 1 {
+		return os.Remove(cacheDir)
+	}
+	return nil
 }
 
 // Prune removes unpacked trees and downloaded wheels not used for maxAge
 // (a wheel counts as used when its unpacked tree is), and temporary files
-// older than OrphanAge. A tree is renamed away before it is deleted.
+// older than OrphanAge. A tree is renamed away before it is deleted. It
+// refuses, as Clean does, a directory that is not a pkginstall cache.
 func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, error) {
 	var st PruneStats
+	if exists, err := layout.Check(cacheDir); !exists || err != nil {
+		return st, err
+	}
 	cut := now.Add(-maxAge)
 	orphan := now.Add(-OrphanAge)
 	used := map[string]bool{} // sha -> tree kept
-	ub := filepath.Join(cacheDir, UnpackedBucket)
+	ub := filepath.Join(cacheDir, layout.UnpackedBucket)
 	shards, _ := os.ReadDir(ub)
 	for _, sh := range shards {
 		if !sh.IsDir() {
@@ -86,11 +100,11 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 			}
 		}
 	}
-	wb := filepath.Join(cacheDir, WheelBucket)
+	wb := filepath.Join(cacheDir, layout.WheelsBucket)
 	shards, _ = os.ReadDir(wb)
 	for _, sh := range shards {
 		dir := filepath.Join(wb, sh.Name())
-		if sh.Name() == ".tmp" {
+		if layout.IsWheelTempDir(sh.Name()) {
 			ents, _ := os.ReadDir(dir)
 			for _, e := range ents {
 				if fi, err := e.Info(); err == nil && fi.ModTime().Before(orphan) {

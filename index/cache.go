@@ -1,11 +1,8 @@
 package index
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,14 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// Cache buckets under Options.CacheDir. The version suffix changes when the
-// format of a bucket changes, so old and new clients never misread each other.
-const (
-	PageBucket     = "simple-v1"
-	MetadataBucket = "metadata-v1"
-	WheelBucket    = "wheels-v1"
+	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // page is an index or find-links page, fresh from the network or the cache.
@@ -71,14 +63,8 @@ func (p *page) setCacheHeaders(h http.Header) {
 	}
 }
 
-func hashKey(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:])
-}
-
 func (c *Client) pagePath(key string) string {
-	h := hashKey(key)
-	return filepath.Join(c.opts.CacheDir, PageBucket, h[:2], h)
+	return layout.PageFile(c.opts.CacheDir, key)
 }
 
 // readPage loads a cached page; any problem is a miss.
@@ -114,7 +100,7 @@ func (c *Client) writePage(p *page) {
 	buf.Write(head)
 	buf.WriteByte('\n')
 	buf.Write(p.Body)
-	if err := writeFileAtomic(c.pagePath(p.Key), buf.Bytes()); err != nil {
+	if err := writeCacheFile(c.opts.CacheDir, c.pagePath(p.Key), buf.Bytes()); err != nil {
 		c.log.Warn("cannot write the page cache", "error", err)
 	}
 }
@@ -184,41 +170,11 @@ func (c *Client) fetchPage(ctx context.Context, u *url.URL) (*page, error) {
 	return result, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside name, then renames
-// it into place, so readers see the old file or the new one, never a part.
-func writeFileAtomic(name string, data []byte) error {
-	return writeAtomic(name, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-func writeAtomic(name string, fill func(w io.Writer) error) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeCacheFile atomically writes data to name, a file of the cache root,
+// creating its directory (and the root, with its tag) when missing.
+func writeCacheFile(root, name string, data []byte) error {
+	if err := layout.MkdirAll(root, filepath.Dir(name)); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(name)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	bw := bufio.NewWriterSize(f, 64<<10)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return fsutil.WriteFile(name, data, 0o644)
 }

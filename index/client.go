@@ -28,6 +28,7 @@ type Client struct {
 	retries   int
 	retryWait time.Duration
 	userAgent string
+	timeout   time.Duration
 	creds     *credentials
 	indexes   []*url.URL // with a trailing slash; userinfo kept for credentials
 	findLinks []*url.URL // http(s) or file URLs
@@ -43,6 +44,10 @@ func New(opts Options) (*Client, error) {
 		retryWait: opts.RetryWait,
 		userAgent: opts.UserAgent,
 		creds:     &credentials{},
+		timeout:   opts.Timeout,
+	}
+	if c.timeout <= 0 {
+		c.timeout = DefaultTimeout
 	}
 	if c.log == nil {
 		c.log = discardLogger()
@@ -73,7 +78,7 @@ func New(opts Options) (*Client, error) {
 				u.Path += "/"
 				u.RawPath = ""
 			}
-			c.creds.add(u)
+			c.creds.configure(u)
 			c.indexes = append(c.indexes, u)
 		}
 	}
@@ -82,7 +87,7 @@ func New(opts Options) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("invalid find-links location %s: %v", Redact(s), err)
 		}
-		c.creds.add(u)
+		c.creds.configure(u)
 		c.findLinks = append(c.findLinks, u)
 	}
 	c.creds.netrc = readNetrc(opts.Netrc, c.log)

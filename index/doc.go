@@ -22,14 +22,31 @@
 //     added: they come first, and an index file with the same file name as a
 //     find-links file is dropped.
 //   - Metadata: the PEP 658/714 ".metadata" file first (its sha256 checked
-//     when the page gives one), then a ranged read of the wheel's zip central
-//     directory and its *.dist-info/METADATA member only, then a full download.
-//   - Downloads are hashed while streamed; a known sha256 that differs is a
-//     *HashMismatchError naming both digests. Cached wheels live in
-//     wheels-v1/<sha[:2]>/<sha>/<filename> and are written atomically.
-//   - Credentials come from URL userinfo and the netrc file and are sent only
-//     to the host they belong to. Every URL in an error or a log line is
-//     redacted (userinfo becomes "***").
+//     when the page gives one; a mismatch is an error naming the index), then
+//     a ranged read of the wheel's zip central directory and its
+//     *.dist-info/METADATA member only, then a full download. The metadata
+//     cache is keyed by the source that listed the file, the file's URL, the
+//     wheel's declared sha256 and the .metadata file's URL and declared
+//     sha256, so one index can never fill an entry another index reads.
+//   - Downloads ask for Accept-Encoding: identity and refuse an encoded
+//     body; they stop one byte past the size the index declares (PEP 700),
+//     else past MaxDownloadSize. They are hashed while streamed; a known
+//     sha256 that differs is a *HashMismatchError naming both digests.
+//     Cached wheels live in wheels-v1/<sha[:2]>/<sha>/<filename>, written
+//     to a .partial (removed on any failure) and published by rename only
+//     when complete, verified and a readable zip.
+//   - Every wait for the network is bounded by Options.Timeout (pip's
+//     --timeout): connecting and the response headers, then each stretch of
+//     a body, which must deliver MinProgress bytes (or end) within it; else
+//     a *TimeoutError (retried like other timeouts). Cancelling the context
+//     stops a request at once.
+//   - Credentials, first found: the userinfo of a configured index or
+//     find-links URL, for that host and port; the netrc entry for the host,
+//     for the scheme's default port or a configured URL's port on that host;
+//     the userinfo in the requested URL itself, for that request only. A
+//     redirect to another host or port, or from https to http, carries none.
+//     Every URL in an error or a log line is redacted (userinfo becomes
+//     "***").
 //   - Offline mode never touches the network: pages, metadata and wheels come
 //     from the cache, file:// indexes and local find-links; anything else is
 //     an *OfflineError.

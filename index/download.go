@@ -12,6 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/klauspost/compress/zip"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 var errNoRestart = errors.New("cannot restart")
@@ -44,14 +48,13 @@ func (c *Client) fileURLOf(f File) (*url.URL, error) {
 	return u, nil
 }
 
-// wheelPath is root/wheels-v1/<sha[:2]>/<sha>/<filename>.
+// wheelPath is where the wheel filename with sha256 sha is kept under root.
 func wheelPath(root, sha, filename string) string {
-	return filepath.Join(root, WheelBucket, sha[:2], sha, filename)
+	return layout.WheelFile(root, sha, filename)
 }
 
 func (c *Client) byURLPath(root string, u *url.URL) string {
-	h := hashKey(stripUser(u).String())
-	return filepath.Join(root, WheelBucket, "by-url", h[:2], h)
+	return layout.WheelSHAByURL(root, stripUser(u).String())
 }
 
 // cachedWheel returns the path of f in the wheel bucket under root, if there.
@@ -85,6 +88,9 @@ func (c *Client) Download(ctx context.Context, f File, w io.Writer) (string, err
 	return c.download(ctx, f, w, nil)
 }
 
+// downloadLimit is MaxDownloadSize; tests lower it.
+var downloadLimit int64 = MaxDownloadSize
+
 // download is Download with an optional reset that rewinds w, allowing a
 // retry after a failure in the middle of the body.
 func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func() error) (string, error) {
@@ -117,8 +123,11 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 	} else {
 		err := c.get(ctx, getRequest{
 			url: u,
+			// Bytes as stored: a compressed body would be decoded into
+			// something of any size, and its hash is not the file's.
+			header: http.Header{"Accept-Encoding": {"identity"}},
 			consume: func(resp *http.Response) error {
-				return copyFrom(resp.Body)
+				return copyCapped(resp, f, copyFrom)
 			},
 			restart: func() error {
 				if written == 0 {
@@ -145,6 +154,49 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 		return got, fmt.Errorf("size mismatch for %s: expected %d bytes, got %d", f.Filename, f.Size, written)
 	}
 	return got, nil
+}
+
+// origin names where f comes from in an error: its index or find-links
+// source, else its (redacted) URL.
+func origin(f File) string {
+	if f.Index != "" {
+		return f.Index
+	}
+	return Redact(f.URL)
+}
+
+// copyCapped copies a download's body with copyFrom, refusing an encoded
+// body and stopping one byte past the size the index declares (or past
+// downloadLimit when it declares none).
+func copyCapped(resp *http.Response, f File, copyFrom func(io.Reader) error) error {
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return fmt.Errorf("downloading %s from %s: the server sent Content-Encoding %q though identity was asked; refusing to decode it", f.Filename, origin(f), ce)
+	}
+	limit, what := downloadLimit, fmt.Sprintf("the limit of %d bytes", downloadLimit)
+	if f.Size > 0 {
+		limit, what = f.Size, fmt.Sprintf("the %d bytes the index declares", f.Size)
+	}
+	tooLarge := fmt.Errorf("downloading %s from %s: larger than %s", f.Filename, origin(f), what)
+	if resp.ContentLength > limit {
+		return tooLarge
+	}
+	var n int64
+	err := copyFrom(&countingReader{r: io.LimitReader(resp.Body, limit+1), n: &n})
+	if n > limit {
+		return tooLarge
+	}
+	return err
+}
+
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
 }
 
 // Fetch makes f available as a local file and returns its path. A file://
@@ -191,8 +243,8 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 	if c.opts.Offline {
 		return "", &OfflineError{URL: redactURL(u)}
 	}
-	tmpDir := filepath.Join(root, WheelBucket, ".tmp")
-	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+	tmpDir := layout.WheelTempDir(root)
+	if err := layout.MkdirAll(root, tmpDir); err != nil {
 		return "", fmt.Errorf("fetching %s: %w", f.Filename, err)
 	}
 	tmp, err := os.CreateTemp(tmpDir, f.Filename+".*.partial")
@@ -210,6 +262,9 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("fetching %s: %w", f.Filename, cerr)
 	}
+	if err == nil && f.IsWheel() {
+		err = checkZip(tmpName, f)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -226,9 +281,28 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 		}
 	}
 	if f.SHA256 == "" {
-		if err := writeFileAtomic(c.byURLPath(root, u), []byte(sha+"\n")); err != nil {
+		if err := writeCacheFile(root, c.byURLPath(root, u), []byte(sha+"\n")); err != nil {
 			c.log.Warn("cannot record the hash of a downloaded file", "file", f.Filename, "error", err)
 		}
 	}
 	return final, nil
+}
+
+// checkZip refuses to publish a downloaded wheel that is not a zip archive
+// (its central directory is read, nothing more): the cache holds only
+// files that can be installed.
+func checkZip(path string, f File) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("fetching %s: %w", f.Filename, err)
+	}
+	if _, err := zip.NewReader(fh, st.Size()); err != nil {
+		return fmt.Errorf("%s from %s is not a valid wheel: %w", f.Filename, origin(f), err)
+	}
+	return nil
 }

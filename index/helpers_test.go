@@ -118,3 +118,5 @@ func newClient(t testing.TB, opts Options) *Client {
 	}
 	return c
 }
+
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

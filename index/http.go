@@ -20,11 +20,9 @@ import (
 	"time"
 )
 
-// Timeouts of the shared transport. A whole request is bounded by its context.
-const (
-	ConnectTimeout        = 15 * time.Second
-	ResponseHeaderTimeout = 30 * time.Second
-)
+// The shared transport has no timeouts of its own: every wait of a request
+// (connecting, TLS, headers, body) is bounded by the Client's watchdog
+// (Options.Timeout), and the whole request by its context.
 
 var (
 	transportsMu sync.Mutex
@@ -67,7 +65,7 @@ func newTransport(certFile string) (*http.Transport, error) {
 			return nil, fmt.Errorf("SSL_CERT_FILE %s holds no PEM certificate", f)
 		}
 	}
-	d := &net.Dialer{Timeout: ConnectTimeout, KeepAlive: 30 * time.Second}
+	d := &net.Dialer{KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           d.DialContext,
@@ -75,66 +73,94 @@ func newTransport(certFile string) (*http.Transport, error) {
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   16,
 		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   ConnectTimeout,
-		ResponseHeaderTimeout: ResponseHeaderTimeout,
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 	}, nil
 }
 
-// credentials holds the userinfo of configured URLs by host and the netrc
-// file; authTransport sends them only to their own host.
+// credentials holds what the user configured: the userinfo of index and
+// find-links URLs (by host:port), the host:port of every such URL, and the
+// netrc file. authTransport asks it for each request.
 type credentials struct {
-	mu     sync.Mutex
-	byHost map[string]*url.Userinfo // key: canonical host:port
-	netrc  *Netrc
+	mu      sync.Mutex
+	byHost  map[string]*url.Userinfo // key: canonical host:port
+	origins map[string]bool          // canonical host:port of configured URLs
+	netrc   *Netrc
 }
 
 func canonicalHost(u *url.URL) string {
 	host := strings.ToLower(u.Hostname())
 	port := u.Port()
 	if port == "" {
-		switch strings.ToLower(u.Scheme) {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
-		}
+		port = defaultPort(u.Scheme)
 	}
 	return net.JoinHostPort(host, port)
 }
 
-func (c *credentials) add(u *url.URL) {
-	if u.User == nil {
-		return
+func defaultPort(scheme string) string {
+	switch strings.ToLower(scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
 	}
+	return ""
+}
+
+// configure records a URL the user gave (an index or find-links location).
+func (c *credentials) configure(u *url.URL) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.byHost == nil {
 		c.byHost = map[string]*url.Userinfo{}
+		c.origins = map[string]bool{}
 	}
 	k := canonicalHost(u)
-	if _, ok := c.byHost[k]; !ok {
+	c.origins[k] = true
+	if _, ok := c.byHost[k]; !ok && u.User != nil {
 		c.byHost[k] = u.User
 	}
 }
 
-func (c *credentials) lookup(u *url.URL) (user, pass string, ok bool) {
+// lookup returns the credentials for a request to u, first found of:
+//  1. the userinfo of a configured URL with u's host and port;
+//  2. the netrc entry for u's host (or its default entry), when u's port
+//     is its scheme's default port or the port of a configured URL on that
+//     host: netrc names hosts, not ports, and a password for an index must
+//     not reach another service on the same machine;
+//  3. link, the userinfo written in the requested URL itself (a page's link
+//     or a direct reference), for this request only.
+//
+// pip puts the link's own userinfo first; here the user's configuration wins,
+// so a page cannot swap the account used for a host.
+func (c *credentials) lookup(u *url.URL, link *url.Userinfo) (user, pass string, ok bool) {
+	k := canonicalHost(u)
 	c.mu.Lock()
-	ui := c.byHost[canonicalHost(u)]
+	ui := c.byHost[k]
+	configured := c.origins[k]
 	c.mu.Unlock()
 	if ui != nil {
 		p, _ := ui.Password()
 		return ui.Username(), p, true
 	}
-	if e, ok := c.netrc.Lookup(u.Hostname()); ok && (e.Login != "" || e.Password != "") {
-		return e.Login, e.Password, true
+	if configured || u.Port() == "" || u.Port() == defaultPort(u.Scheme) {
+		if e, ok := c.netrc.Lookup(u.Hostname()); ok && (e.Login != "" || e.Password != "") {
+			return e.Login, e.Password, true
+		}
+	}
+	if link != nil {
+		p, _ := link.Password()
+		return link.Username(), p, true
 	}
 	return "", "", false
 }
 
-// authTransport drops any Authorization header and sets the one belonging
-// to the request's host, so credentials never follow a redirect elsewhere.
+// linkUserKey carries a requested URL's own userinfo in its context.
+type linkUserKey struct{}
+
+// authTransport drops any Authorization header and sets the one that
+// credentials.lookup gives for the request's host and port, except after a
+// redirect to another host or port, or from https to http: those carry none.
 type authTransport struct {
 	base  http.RoundTripper
 	creds *credentials
@@ -142,15 +168,29 @@ type authTransport struct {
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
-	if r.URL.User != nil {
-		t.creds.add(r.URL)
-		r.URL = stripUser(r.URL)
-	}
+	r.URL = stripUser(r.URL)
 	r.Header.Del("Authorization")
-	if user, pass, ok := t.creds.lookup(r.URL); ok {
-		r.SetBasicAuth(user, pass)
+	if !redirectedAway(req) {
+		link, _ := req.Context().Value(linkUserKey{}).(*url.Userinfo)
+		if user, pass, ok := t.creds.lookup(r.URL, link); ok {
+			r.SetBasicAuth(user, pass)
+		}
 	}
 	return t.base.RoundTrip(r)
+}
+
+// redirectedAway reports whether req follows a redirect that left the first
+// request's host and port, or went from https to http on the way.
+func redirectedAway(req *http.Request) bool {
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		prev := first.Response.Request
+		if strings.EqualFold(prev.URL.Scheme, "https") && !strings.EqualFold(first.URL.Scheme, "https") {
+			return true
+		}
+		first = prev
+	}
+	return canonicalHost(first.URL) != canonicalHost(req.URL)
 }
 
 // bodyError marks a failure while reading a response body, which is worth a
@@ -160,14 +200,80 @@ type bodyError struct{ err error }
 func (e *bodyError) Error() string { return e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
 
-type bodyReader struct{ r io.Reader }
+// bodyReader feeds the watchdog and names a failure after its cause: a
+// *TimeoutError when the watchdog cut the read.
+type bodyReader struct {
+	r   io.Reader
+	wd  *watchdog
+	ctx context.Context
+}
 
 func (b bodyReader) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
+	if n > 0 {
+		b.wd.progress(n)
+	}
 	if err != nil && err != io.EOF {
+		if te := timeoutCause(b.ctx); te != nil {
+			err = te
+		}
 		err = &bodyError{err}
 	}
 	return n, err
+}
+
+// watchdog cancels one attempt when the network stalls: no response
+// headers within d, then less than MinProgress bytes of body within any d.
+// A slow but moving download is never cut; a stuck or trickling one is.
+type watchdog struct {
+	d     time.Duration
+	timer *time.Timer
+	mu    sync.Mutex
+	body  bool  // headers arrived
+	got   int64 // body bytes since the last reset
+}
+
+func startWatchdog(d time.Duration, cancel context.CancelCauseFunc) *watchdog {
+	w := &watchdog{d: d}
+	w.timer = time.AfterFunc(d, func() {
+		w.mu.Lock()
+		body := w.body
+		w.mu.Unlock()
+		cancel(&TimeoutError{After: d, Body: body})
+	})
+	return w
+}
+
+// headers restarts the clock for the body.
+func (w *watchdog) headers() {
+	w.mu.Lock()
+	w.body, w.got = true, 0
+	w.mu.Unlock()
+	w.timer.Reset(w.d)
+}
+
+func (w *watchdog) progress(n int) {
+	w.mu.Lock()
+	w.got += int64(n)
+	reset := w.got >= MinProgress
+	if reset {
+		w.got = 0
+	}
+	w.mu.Unlock()
+	if reset {
+		w.timer.Reset(w.d)
+	}
+}
+
+func (w *watchdog) stop() { w.timer.Stop() }
+
+// timeoutCause is the *TimeoutError that cancelled ctx, if that is what did.
+func timeoutCause(ctx context.Context) *TimeoutError {
+	var te *TimeoutError
+	if errors.As(context.Cause(ctx), &te) {
+		return te
+	}
+	return nil
 }
 
 // getRequest describes one GET with retries.
@@ -192,7 +298,6 @@ func (c *Client) get(ctx context.Context, r getRequest) error {
 	if c.opts.Offline {
 		return &OfflineError{URL: redactURL(r.url)}
 	}
-	c.creds.add(r.url)
 	u := stripUser(r.url)
 	red := redactURL(r.url)
 	maxAttempts := 1 + c.retries
@@ -237,7 +342,16 @@ func (c *Client) get(ctx context.Context, r getRequest) error {
 }
 
 func (c *Client) attempt(ctx context.Context, u *url.URL, red string, r getRequest, retryAfter *time.Duration) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	wd := startWatchdog(c.timeout, cancel)
+	defer wd.stop()
+	if r.url.User != nil {
+		// Credentials written in this URL: a last resort for this one
+		// request (see credentials.lookup), never remembered.
+		actx = context.WithValue(actx, linkUserKey{}, r.url.User)
+	}
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return &FetchError{URL: red, Err: err}
 	}
@@ -249,12 +363,15 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, red string, r getReque
 	resp, err := c.http.Do(req)
 	if err != nil {
 		var ue *url.Error
-		if errors.As(err, &ue) {
+		if te := timeoutCause(actx); te != nil {
+			err = te
+		} else if errors.As(err, &ue) {
 			err = ue.Err // its message repeats the URL; ours is redacted
 		}
 		return &FetchError{URL: red, Err: err}
 	}
 	defer resp.Body.Close()
+	wd.headers()
 	ok := r.ok
 	if ok == nil {
 		ok = statusOK
@@ -267,7 +384,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, red string, r getReque
 	resp.Body = struct {
 		io.Reader
 		io.Closer
-	}{bodyReader{resp.Body}, resp.Body}
+	}{bodyReader{r: resp.Body, wd: wd, ctx: actx}, resp.Body}
 	if err := r.consume(resp); err != nil {
 		var be *bodyError
 		if errors.As(err, &be) {

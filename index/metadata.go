@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/pkginstall/pkginstall/cache/layout"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
@@ -30,20 +30,28 @@ const (
 // errNoRanges: the server does not answer range requests with 206.
 var errNoRanges = errors.New("server does not support range requests")
 
+// metadataPath is where the metadata of f is cached, keyed by everything
+// that vouches for it: the source that listed f (its index or find-links
+// location), f's URL, the wheel's sha256 as that source declares it, and
+// the URL and declared sha256 of the PEP 658 file. An entry can only have
+// been written from what the same source declared, so an untrusted index
+// never fills an entry that another index reads (the issue of keying by the
+// declared wheel hash alone).
 func (c *Client) metadataPath(f File, u *url.URL) string {
 	if c.opts.CacheDir == "" {
 		return ""
 	}
-	if sha := strings.ToLower(f.SHA256); validSHA256(sha) {
-		return filepath.Join(c.opts.CacheDir, MetadataBucket, "sha256", sha[:2], sha)
+	meta := ""
+	if f.MetadataURL != "" {
+		meta = Redact(f.MetadataURL) + "#sha256=" + strings.ToLower(f.MetadataSHA256)
 	}
-	h := hashKey(stripUser(u).String())
-	return filepath.Join(c.opts.CacheDir, MetadataBucket, "url", h[:2], h)
+	return layout.MetadataBySource(c.opts.CacheDir, strings.Join([]string{f.Index, stripUser(u).String(), strings.ToLower(f.SHA256), meta}, "\x00"))
 }
 
 // Metadata returns the core metadata (the METADATA file) of f. In order:
 // the cache; a local wheel (file:// or already in the wheel cache); the
-// PEP 658/714 .metadata file, checked against MetadataSHA256 when given;
+// PEP 658/714 .metadata file, checked against MetadataSHA256 when given (a
+// mismatch is an error naming the index);
 // the METADATA member read through HTTP range requests on the wheel's zip
 // central directory; a full download (kept in the wheel cache when there is
 // one).
@@ -63,7 +71,7 @@ func (c *Client) Metadata(ctx context.Context, f File) ([]byte, error) {
 		return nil, err
 	}
 	if cachePath != "" {
-		if err := writeFileAtomic(cachePath, b); err != nil {
+		if err := writeCacheFile(c.opts.CacheDir, cachePath, b); err != nil {
 			c.log.Warn("cannot write the metadata cache", "file", f.Filename, "error", err)
 		}
 	}
@@ -146,7 +154,7 @@ func (c *Client) metadataFile(ctx context.Context, f File) ([]byte, error) {
 	if want := strings.ToLower(f.MetadataSHA256); want != "" {
 		sum := sha256.Sum256(b)
 		if got := hex.EncodeToString(sum[:]); got != want {
-			return nil, &HashMismatchError{File: f.Filename + ".metadata", Want: want, Got: got}
+			return nil, fmt.Errorf("index %s: %w", origin(f), &HashMismatchError{File: f.Filename + ".metadata", Want: want, Got: got})
 		}
 	}
 	return b, nil

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/printable"
 )
 
 // ParseHTML parses a PEP 503 project page (or a find-links HTML page). Each
@@ -74,7 +75,7 @@ func ParseHTML(base *url.URL, body []byte) ([]File, error) {
 			}
 			if y, ok := attr(tok, "data-yanked"); ok {
 				f.Yanked = true
-				f.YankedReason = y
+				f.YankedReason = printable.Sanitize(y)
 			}
 			meta, ok := attr(tok, "data-core-metadata")
 			if !ok {
@@ -241,7 +242,7 @@ func parseYanked(raw json.RawMessage) (bool, string) {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return true, s
+		return true, printable.Sanitize(s)
 	}
 	return false, ""
 }

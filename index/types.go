@@ -49,6 +49,10 @@ type Options struct {
 	RetryWait      time.Duration // base backoff; 0 = DefaultRetryWait
 	UserAgent      string        // "" = DefaultUserAgent
 	Netrc          string        // path; "" = $NETRC or ~/.netrc; a missing file is ignored
+	// Timeout bounds every wait for the network: connecting, the response
+	// headers, and each stretch of a body (see MinProgress); 0 =
+	// DefaultTimeout. It is pip's --timeout.
+	Timeout time.Duration
 }
 
 // Defaults and limits.
@@ -63,6 +67,18 @@ const (
 
 	MaxPageSize = 64 << 20 // largest project page read into memory (METADATA: distinfo.MaxMetadataSize)
 
+	// MaxDownloadSize caps a download whose size the index does not
+	// declare. The largest wheels on PyPI (CUDA builds of torch and the
+	// nvidia-* libraries) are about 2.5 GB; 8 GiB leaves room for growth
+	// while an endless body still stops long before it fills a disk.
+	MaxDownloadSize = 8 << 30
+
+	// DefaultTimeout is Options.Timeout when unset (pip's default).
+	DefaultTimeout = 15 * time.Second
+	// MinProgress is what a response body must deliver in every Timeout:
+	// at least this many bytes, or its end. A body that trickles a byte a
+	// second is as stuck as one that sends nothing.
+	MinProgress = 1024
 )
 
 // Content types of the simple API.
@@ -105,6 +121,26 @@ type HashMismatchError struct {
 func (e *HashMismatchError) Error() string {
 	return fmt.Sprintf("hash mismatch for %s: expected sha256 %s, got sha256 %s", e.File, e.Want, e.Got)
 }
+
+// TimeoutError says that the network did not answer in time: no response
+// headers, or less than MinProgress bytes of a body, within Timeout.
+type TimeoutError struct {
+	After time.Duration
+	Body  bool // while reading a body (else: waiting for a connection or headers)
+}
+
+func (e *TimeoutError) Error() string {
+	if e.Body {
+		return fmt.Sprintf("timed out: less than %d bytes in %s", MinProgress, e.After)
+	}
+	return fmt.Sprintf("timed out: no response in %s", e.After)
+}
+
+// Timeout marks the error as a timeout (net.Error), which is retried.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Temporary is part of net.Error.
+func (e *TimeoutError) Temporary() bool { return true }
 
 // OfflineError says that something is needed from the network in offline mode.
 type OfflineError struct {

@@ -1,13 +1,6 @@
 package scheme
 
-import (
-	"io/fs"
-	"path/filepath"
-)
-
-// FileOwner returns the uid owning the file fi describes; ok is false where
-// files have no Unix owner (Windows).
-func FileOwner(fi fs.FileInfo) (uid int, ok bool) { return fileOwner(fi) }
+import "path/filepath"
 
 // InstalledFiles returns the absolute paths of the files d's RECORD lists
 // inside the target (RECORD paths outside it are left out), for telling

@@ -20,10 +20,6 @@ const (
 // PyPackagesDir is the name of the project-local package directory.
 const PyPackagesDir = "__pypackages__"
 
-// DefaultMaxDepth is how many levels above the working directory
-// FindProjectRoot looks by default (SPEC §2, --max-depth).
-const DefaultMaxDepth = 8
-
 // Paths is the scheme of one target directory. All fields are absolute.
 type Paths struct {
 	Project    string // the project root
@@ -117,26 +113,6 @@ func NewPaths(projectRoot string, info *python.Info, layout string) (Paths, erro
 		Bin:        filepath.Join(target, bin),
 		Include:    filepath.Join(target, "include"),
 	}, nil
-}
-
-// FindProjectRoot returns the nearest of cwd and its ancestors, at most
-// maxDepth levels up, that holds pyproject.toml or __pypackages__; if none
-// does, it returns cwd (SPEC §2).
-func FindProjectRoot(cwd string, maxDepth int) string {
-	dir := filepath.Clean(cwd)
-	for i := 0; i <= maxDepth; i++ {
-		for _, marker := range []string{"pyproject.toml", PyPackagesDir} {
-			if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
-				return dir
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	return cwd
 }
 
 // CreateTarget creates the target's directories (PyPackages, Target, Lib,

@@ -7,46 +7,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
-
-// lockPoll is how often a waiting Lock retries.
-const lockPoll = 100 * time.Millisecond
 
 // Lock takes the exclusive lock of p's __pypackages__ (the file
 // __pypackages__/.pkginstall.lock, created with the directory and its
-// .gitignore when missing). When another process (or another Lock call in
-// this one) holds it, Lock calls onWait once, so the CLI can say
-// "waiting for another pkginstall on ...", then blocks until the lock is
-// free or ctx is done. The returned function releases the lock.
+// .gitignore when missing), through fsutil.Lock. When another process (or
+// another Lock call in this one) holds it, Lock calls onWait once, so the
+// CLI can say "waiting for another pkginstall on ...", then blocks until
+// the lock is free or ctx is done. The returned function releases the lock.
 func Lock(ctx context.Context, p Paths, onWait func()) (unlock func(), err error) {
 	if err := mkdirPyPackages(p); err != nil {
 		return nil, err
 	}
-	name := filepath.Join(p.PyPackages, LockName)
-	fl := flock.New(name)
-	ok, err := fl.TryLock()
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", name, err)
-	}
-	if !ok {
-		if onWait != nil {
-			onWait()
-		}
-		ok, err = fl.TryLockContext(ctx, lockPoll)
-		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, fmt.Errorf("waiting for lock %s: %w", name, ctxErr)
-			}
-			return nil, fmt.Errorf("lock %s: %w", name, err)
-		}
-		if !ok {
-			return nil, fmt.Errorf("lock %s: not acquired", name)
-		}
-	}
-	return func() { _ = fl.Unlock() }, nil
+	return fsutil.Lock(ctx, filepath.Join(p.PyPackages, LockName), onWait)
 }
 
 // mkdirPyPackages creates __pypackages__ with its .gitignore when missing.

@@ -1,35 +1,15 @@
 package scheme
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// CheckSafeDir applies SPEC §6 to one directory that is about to go on
-// sys.path: it must be owned by the current user or root, and not writable
-// by others (group-writable is fine: many systems use umask 002). A
-// missing directory is safe (there is nothing in it to import).
-func CheckSafeDir(dir string) error {
-	st, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if st.Mode().Perm()&0o002 != 0 {
-		return fmt.Errorf("%s is writable by others (mode %04o); fix it with: chmod o-w %s", dir, st.Mode().Perm(), dir)
-	}
-	if owner, ok := fileOwner(st); ok {
-		uid := os.Getuid()
-		if owner != uid && owner != 0 {
-			return fmt.Errorf("%s is owned by uid %d, not by you (uid %d) or root", dir, owner, uid)
-		}
-	}
-	return nil
+// SafetyDirs lists the directories SPEC §6 audits, in the order
+// safety.Audit walks them: __pypackages__, the target, lib/ and bin/.
+func (p Paths) SafetyDirs() []string {
+	return []string{p.PyPackages, p.Target, p.Lib, p.Bin}
 }
 
 // RemoveIfPristine removes p's __pypackages__ when it holds nothing but what

@@ -1,37 +1,9 @@
 package scheme
 
 import (
-	"errors"
-	"os"
 	"strings"
 	"testing"
 )
-
-func TestCheckSafe(t *testing.T) {
-	p := newProject(t, testInfo())
-	if err := CheckSafe(p); err == nil {
-		t.Error("CheckSafe on a missing __pypackages__ succeeded")
-	}
-	if err := CreateTarget(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := CheckSafe(p); err != nil {
-		t.Fatalf("fresh target: %v", err)
-	}
-	os.Chmod(p.Target, 0o775)
-	if err := CheckSafe(p); err != nil {
-		t.Errorf("group-writable target: %v", err)
-	}
-	for _, d := range []string{p.PyPackages, p.Target, p.Lib} {
-		os.Chmod(d, 0o777)
-		err := CheckSafe(p)
-		var ue *UnsafeError
-		if !errors.As(err, &ue) || ue.Path != d || !strings.Contains(err.Error(), "is writable by other users (mode 0777)") {
-			t.Errorf("world-writable %s: %v", d, err)
-		}
-		os.Chmod(d, 0o755)
-	}
-}
 
 func TestScriptInterpreter(t *testing.T) {
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/safety"
 )
 
 // MaxShebang is the longest "#!interpreter\n" line written as is (the
@@ -109,13 +110,12 @@ type Launcher struct {
 //     it are resolved), and from it lib/, the target and __pypackages__, so
 //     it runs from any working directory, with no environment variable,
 //     and still works after the project folder is moved;
-//  2. refuses to run (message on stderr, exit status 1) when __pypackages__,
-//     the target or lib/ is not owned by the current user or root, or is
-//     writable by others (SPEC §6);
-//  3. drops its own bin/ directory from sys.path, inserts lib/ just before
-//     the first site-packages entry (after the standard library, so no
-//     wheel shadows it) and processes lib/'s .pth files as site does, their
-//     entries right after lib/;
+//  2. calls safety.Bootstrap's _pkginstall_use, which refuses (every
+//     reason on stderr, exit status 1) a __pypackages__, target or lib/ that
+//     SPEC §6 refuses, and puts lib/ on sys.path by its real path after the
+//     standard library, with its .pth files processed as site-packages
+//     does (the same code as `run` and the shell hook);
+//  3. takes its own bin/ directory off sys.path;
 //  4. imports Module, resolves Attr and exits with its return value.
 func WriteLauncher(l Launcher) ([]byte, error) {
 	if !distinfo.DottedIdentifier(l.Module) || !distinfo.DottedIdentifier(l.Attr) {
@@ -146,9 +146,9 @@ func WriteLauncher(l Launcher) ([]byte, error) {
 }
 
 // launcherBody is the Python part of every launcher.
-const launcherBody = `# @COMMENT@: a launcher written by pkginstall.
+var launcherBody = `# @COMMENT@: a launcher written by pkginstall.
 # It finds its packages in lib/ next to its own bin/ directory.
-` + launcherSetup + `def _pkginstall_main():
+` + safety.Bootstrap + "\n\n" + launcherSetup + `def _pkginstall_main():
     _pkginstall_setup()
     import importlib
     obj = importlib.import_module(@MODULE@)
@@ -161,62 +161,27 @@ if __name__ == "__main__":
     _pkginstall_main()
 `
 
-// launcherSetup defines _pkginstall_setup, which checks that the packages
-// are safe to use and puts lib/ (and its .pth entries) on sys.path, found
-// from the real path of __file__. It is shared by launchers and the
-// trampoline of .data scripts, and holds no single quote so that the
-// trampoline can pass it to "python -c" as one single-quoted shell word.
-const launcherSetup = `import os
-import sys
-
-
-def _pkginstall_refuse(msg):
-    sys.stderr.write("error: %s: refusing to use its packages: %s\n"
-                     % (os.path.basename(sys.argv[0]), msg))
-    sys.exit(1)
-
-
-def _pkginstall_setup():
+// launcherSetup is safety.Bootstrap followed by _pkginstall_setup, which
+// finds __pypackages__, the target and lib/ from the real path of __file__,
+// takes the script's own directory off sys.path and calls _pkginstall_use
+// (refusing to run, exit status 1, on any finding). It is shared by
+// launchers and the trampoline of .data scripts, and holds no single quote
+// so that the trampoline can pass it to "python -c" as one single-quoted
+// shell word.
+const launcherSetup = `def _pkginstall_setup():
     here = os.path.dirname(os.path.realpath(os.path.abspath(__file__)))
     lib = os.path.normpath(os.path.join(here, *@LIB@))
     target = os.path.normpath(os.path.join(here, *@TARGET@))
     pypackages = os.path.normpath(os.path.join(here, *@PYPACKAGES@))
-    if hasattr(os, "getuid"):
-        uid = os.getuid()
-        for d in (pypackages, target, lib):
-            try:
-                st = os.stat(d)
-            except OSError as e:
-                _pkginstall_refuse("cannot inspect %s: %s" % (d, e.strerror))
-            if st.st_uid not in (uid, 0):
-                _pkginstall_refuse("%s is owned by uid %d, not by you or root"
-                                   % (d, st.st_uid))
-            if st.st_mode & 0o002:
-                _pkginstall_refuse("%s is writable by other users (mode %04o); "
-                                   "run chmod o-w on it" % (d, st.st_mode & 0o7777))
     # The directory of the script itself must not shadow modules.
     if sys.path and sys.path[0] and os.path.realpath(sys.path[0]) == here:
         del sys.path[0]
-    import site
-    try:
-        sitedirs = set(site.getsitepackages())
-    except AttributeError:
-        sitedirs = set()
-    if getattr(site, "ENABLE_USER_SITE", False):
-        sitedirs.add(site.getusersitepackages())
-    pos = len(sys.path)
-    for i, p in enumerate(sys.path):
-        if p in sitedirs or os.path.basename(p) in ("site-packages", "dist-packages"):
-            pos = i
-            break
-    sys.path.insert(pos, lib)
-    before = list(sys.path)
-    known = set(os.path.normcase(os.path.abspath(p)) for p in sys.path if p)
-    site.addsitedir(lib, known)
-    if sys.path[:len(before)] == before:
-        added = sys.path[len(before):]
-        del sys.path[len(before):]
-        sys.path[pos + 1:pos + 1] = added
+    faults = _pkginstall_use(pypackages, target, lib)
+    for why in faults:
+        sys.stderr.write("error: %s: refusing to use its packages: %s\n"
+                         % (os.path.basename(sys.argv[0]), why))
+    if faults:
+        sys.exit(1)
 
 
 `
@@ -259,11 +224,32 @@ func DataScriptHead(info *python.Info, libRel, targetRel, pypackagesRel string) 
 		"@TARGET@", pyPathPartsQ(targetRel, '"'),
 		"@PYPACKAGES@", pyPathPartsQ(pypackagesRel, '"'),
 	)
-	boot := r.Replace(launcherSetup) + dataScriptBoot
+	boot := safety.Bootstrap + "\n\n" + r.Replace(launcherSetup) + dataScriptBoot
 	if strings.Contains(boot, "'") {
 		return nil, fmt.Errorf("script trampoline for %s would hold a quote", exe)
 	}
 	return []byte("#!/bin/sh\n'''exec' '" + exe + "' -c '" + boot + "' \"$0\" \"$@\"\n' '''\n"), nil
+}
+
+// RunBootstrap returns the sitecustomize.py that `run` writes into a
+// private directory of p's target and puts alone on PYTHONPATH: the same
+// safety.Bootstrap, called with p's __pypackages__, target and lib/ (their
+// lexical paths: every link on the way is checked when Python starts). A
+// finding is a warning and lib/ is not used; `run` has refused the same
+// before starting the command, so this happens only when someone changed
+// the directories in between. Then it runs the sitecustomize it shadows.
+func RunBootstrap(p Paths) []byte {
+	return []byte("# Written by pkginstall run: puts " + strings.NewReplacer("\n", " ", "\r", " ").Replace(p.Lib) +
+		" on sys.path.\n" + safety.Bootstrap + `
+
+def _pkginstall_run():
+    pypackages = ` + pyString(p.PyPackages) + `
+    for why in _pkginstall_use(pypackages, ` + pyString(p.Target) + `, ` + pyString(p.Lib) + `):
+        _pkginstall_warn("not using %s: %s" % (pypackages, why))
+
+
+_pkginstall_sitecustomize(_pkginstall_run)
+`)
 }
 
 // windowsLauncher returns a .cmd file running name-script.py next to it

@@ -229,3 +229,35 @@ func TestWriteLauncherQuotes(t *testing.T) {
 		}
 	}
 }
+
+// RunBootstrap names the project's directories as Python literals: a
+// space, a quote and a non-ASCII letter in the path survive, and the
+// sitecustomize it writes, alone on PYTHONPATH under an empty
+// environment, makes the project's packages importable from lib/.
+func TestRunBootstrapPaths(t *testing.T) {
+	info := realPython(t)
+	dir := filepath.Join(t.TempDir(), `a b'c"é`)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPaths(dir, info, LayoutVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustInstall(t, p, info, helloWheel(), InstallOptions{})
+	boot := filepath.Join(p.Target, ".pkginstall-run")
+	if err := os.MkdirAll(boot, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(boot, "sitecustomize.py"), RunBootstrap(p), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(info.Executable, "-c", "import hello, sys; print(hello.__file__); print(any(p.endswith(\".pkginstall-run\") for p in sys.path))")
+	cmd.Env = []string{"PYTHONPATH=" + boot}
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	want := filepath.Join(p.Lib, "hello", "__init__.py") + "\nFalse\n"
+	if err != nil || string(out) != want {
+		t.Errorf("python: %v\n%s\nwant:\n%s", err, out, want)
+	}
+}

@@ -32,4 +32,8 @@
 //     ETag (the sha256) and byte ranges (http.ServeContent).
 //   - Only GET and HEAD; one log line per request (client, method, path,
 //     status, bytes, duration).
+//   - At most MaxConns connections at once; a client gets ReadHeaderTimeout
+//     for its headers, ReadTimeout for its request, IdleTimeout between
+//     requests, and WriteIdleTimeout for each write of a response (so a
+//     client that stops reading lets go of its connection).
 package serve

@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
@@ -94,14 +96,35 @@ func (s *Server) Stats() (Stats, error) {
 // Requests is the number of requests answered so far.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
+// Limits of a listening server: a slow or idle client cannot hold a
+// connection (or one of the MaxConns) for long, while a big wheel to a
+// slow but reading client is never cut (the write deadline moves with
+// every write).
+const (
+	MaxConns          = 256              // connections served at once; more wait in the accept queue
+	ReadHeaderTimeout = 10 * time.Second // for the request line and headers
+	ReadTimeout       = 30 * time.Second // for the whole request (GET and HEAD have no body)
+	WriteIdleTimeout  = 30 * time.Second // for each write of a response
+	IdleTimeout       = 60 * time.Second // between requests on a keep-alive connection
+)
+
+// limits are the values Serve uses; tests shorten them.
+var limits = struct {
+	maxConns                          int
+	readHeader, read, writeIdle, idle time.Duration
+}{MaxConns, ReadHeaderTimeout, ReadTimeout, WriteIdleTimeout, IdleTimeout}
+
 // Serve answers requests on ln until ctx is done, then shuts down
 // gracefully (in-flight requests get a few seconds to finish). It returns
-// nil after a shutdown asked for by ctx.
+// nil after a shutdown asked for by ctx. At most MaxConns connections are
+// served at once, under the timeouts above.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ln = netutil.LimitListener(ln, limits.maxConns)
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: limits.readHeader,
+		ReadTimeout:       limits.read,
+		IdleTimeout:       limits.idle,
 		ErrorLog:          log.New(io.Discard, "", 0),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
@@ -122,12 +145,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// recorder counts what a handler writes, for the log line.
+// recorder counts what a handler writes, for the log line, and moves the
+// write deadline WriteIdleTimeout ahead before each write.
 type recorder struct {
 	http.ResponseWriter
+	rc     *http.ResponseController
 	status int
 	bytes  int64
 }
+
+// Unwrap gives http.ResponseController the connection's writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
@@ -140,6 +168,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
+	r.rc.SetWriteDeadline(time.Now().Add(limits.writeIdle)) //nolint:errcheck // unsupported only in tests' recorders
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += int64(n)
 	return n, err
@@ -148,7 +177,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 // ServeHTTP answers one request and logs it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &recorder{ResponseWriter: w}
+	rec := &recorder{ResponseWriter: w, rc: http.NewResponseController(w)}
+	rec.rc.SetWriteDeadline(time.Now().Add(limits.writeIdle)) //nolint:errcheck // as in Write
 	s.handle(rec, r)
 	if rec.status == 0 {
 		rec.status = http.StatusOK

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	runHostileIndexIfAsked()
 	dir, err := os.MkdirTemp("", "pkginstall-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -100,9 +102,19 @@ func TestScripts(t *testing.T) {
 			}
 			return nil
 		},
+		// [root]: the scripts that give files to another user (uid 65534)
+		// need it.
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Getuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"httpserve": cmdHTTPServe,
 			"mkwheel":   cmdMkwheel,
+			// hostileindex_test.go: an index that lies or stalls.
+			"hostileindex": cmdHostileIndex,
 			// serve_cmds_test.go: the serve, download and offline scripts.
 			"pkgserve":   serveCmds["pkgserve"],
 			"stopserve":  serveCmds["stopserve"],
@@ -141,16 +153,7 @@ func startStaticServer(py, dir string) (base string, stop func(), err error) {
 		return "", nil, err
 	}
 	stop = func() { cmd.Process.Kill(); cmd.Wait() }
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			default:
-			}
-		}
-	}()
+	lines := firstLine(stdout)
 	select {
 	case line := <-lines:
 		// "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
@@ -165,6 +168,22 @@ func startStaticServer(py, dir string) (base string, stop func(), err error) {
 		stop()
 		return "", nil, fmt.Errorf("http.server did not start")
 	}
+}
+
+// firstLine delivers the first line a process prints (its address, once
+// it listens) and keeps reading the rest so the process never blocks.
+func firstLine(stdout io.Reader) <-chan string {
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			default:
+			}
+		}
+	}()
+	return lines
 }
 
 // cmdMkwheel builds a wheel from a JSON wheeltest.Spec into a directory.

@@ -2,13 +2,18 @@ package cli
 
 import (
 	"fmt"
-	"github.com/pkginstall/pkginstall/index"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/project"
 )
 
 // globalFlags returns fresh instances of the global flags of SPEC §4. Every
@@ -18,7 +23,7 @@ import (
 func globalFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "project", Usage: "use `DIR` as the project root instead of searching upwards"},
-		&ucli.IntFlag{Name: "max-depth", Value: 8, Usage: "search at most `N` levels up for pyproject.toml or __pypackages__"},
+		&ucli.IntFlag{Name: "max-depth", Value: project.DefaultMaxDepth, Usage: "search at most `N` levels up for pyproject.toml or __pypackages__"},
 		&ucli.StringFlag{Name: "python", Usage: "target interpreter: a path, a command (python3.12) or a version (3.12)"},
 		&ucli.StringFlag{Name: "layout", Usage: "target directory layout: `version` (3.11/) or platform (cp311-linux_x86_64/)"},
 		&ucli.StringFlag{Name: "index-url", Usage: "package index `URL` (default https://pypi.org/simple/; env PKGINSTALL_INDEX_URL, PIP_INDEX_URL)"},
@@ -28,6 +33,7 @@ func globalFlags() []ucli.Flag {
 		&ucli.BoolFlag{Name: "offline", Usage: "never touch the network: cache and --find-links only"},
 		&ucli.StringFlag{Name: "cache-dir", Usage: "cache `DIR` (env PKGINSTALL_CACHE_DIR; default $XDG_CACHE_HOME/pkginstall)"},
 		&ucli.BoolFlag{Name: "no-cache", Usage: "do not read or write the cache"},
+		&ucli.StringFlag{Name: "timeout", Usage: "give up on a connection that sends nothing for `SECONDS` (env PKGINSTALL_TIMEOUT; default 15)"},
 		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors"},
 		&ucli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print diagnostics to stderr"},
 		&ucli.StringFlag{Name: "color", Value: "auto", Usage: "colour output: auto, always or never (honours NO_COLOR)"},
@@ -46,7 +52,8 @@ type Globals struct {
 	FindLinks      []string
 	NoIndex        bool
 	Offline        bool
-	CacheDir       string // "" when --no-cache
+	CacheDir       string        // "" when --no-cache
+	Timeout        time.Duration // --timeout: every wait for the network
 	Quiet          bool
 	Verbose        bool
 	Color          string
@@ -120,6 +127,7 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 		Color:          gString(c, "color"),
 		NoProgress:     gBool(c, "no-progress"),
 	}
+	var err error
 	cur, _ := lookup(c, "max-depth")
 	g.MaxDepth = cur.Int("max-depth")
 	if g.MaxDepth < 0 {
@@ -136,11 +144,13 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 		return nil, usagef("--color must be auto, always or never, not %q", g.Color)
 	}
 	getenv := a.env.Getenv
+	if g.Timeout, err = parseTimeout(gString(c, "timeout"), getenv("PKGINSTALL_TIMEOUT")); err != nil {
+		return nil, err
+	}
 	g.indexFromFlag = g.IndexURL != "" || getenv("PKGINSTALL_INDEX_URL") != "" || getenv("PIP_INDEX_URL") != ""
 	if g.IndexURL == "" {
 		g.IndexURL = firstNonEmpty(getenv("PKGINSTALL_INDEX_URL"), getenv("PIP_INDEX_URL"), "https://pypi.org/simple/")
 	}
-	var err error
 	if g.IndexURL, err = checkIndexURL("--index-url", g.IndexURL); err != nil {
 		return nil, err
 	}
@@ -165,6 +175,26 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 	a.ui.verbose = g.Verbose
 	a.ui.setColor(g.Color, getenv)
 	return g, nil
+}
+
+// parseTimeout reads --timeout (else PKGINSTALL_TIMEOUT): seconds, as pip
+// takes them (a decimal number more than 0); default index.DefaultTimeout.
+func parseTimeout(flag, env string) (time.Duration, error) {
+	v, what := flag, "--timeout"
+	if v == "" {
+		v, what = env, "PKGINSTALL_TIMEOUT"
+	}
+	if v == "" {
+		return index.DefaultTimeout, nil
+	}
+	secs, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(secs) || math.IsInf(secs, 0) || secs > 1e6 {
+		return 0, usagef("%s must be a number of seconds, not %q", what, v)
+	}
+	if secs <= 0 {
+		return 0, usagef("%s must be more than 0 seconds, not %q", what, v)
+	}
+	return time.Duration(secs * float64(time.Second)), nil
 }
 
 func defaultCacheDir(getenv func(string) string) string {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -44,12 +45,25 @@ func usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
+// stdlogWriter turns the standard log package's lines into debug lines.
+type stdlogWriter struct{ u *ui }
+
+func (w stdlogWriter) Write(p []byte) (int, error) {
+	w.u.debugf("%s", strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
 // Run runs the command line args[1:] and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) (code int) {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
 	u := newUI(env)
+	// Go's net/http reports some protocol oddities (an unsolicited response
+	// on an idle connection, ...) through the standard log package, which
+	// writes raw lines to stderr: they become debug lines (-v) instead.
+	log.SetFlags(0)
+	log.SetOutput(stdlogWriter{u})
 	defer func() {
 		if r := recover(); r != nil {
 			// A bug, not bad input: say so on one line, never a stack trace

@@ -1,23 +1,13 @@
 package cli
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	ucli "github.com/urfave/cli/v2"
-	"golang.org/x/sync/errgroup"
 
-	"github.com/pkginstall/pkginstall/index"
-	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
 func (a *app) downloadCommand() *ucli.Command {
@@ -71,67 +61,18 @@ func (a *app) runDownload(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	idx, err := a.newIndex(g)
+	res, err := workflow.Download(c.Context, a.workflowEnv(g), workflow.DownloadOptions{Request: req, Targets: targets, Dest: dest})
 	if err != nil {
 		return err
 	}
-	// Resolve for every target; nothing is written before all succeed.
-	want := map[string]*installer.Candidate{} // by file name
-	for _, py := range targets {
-		cands, err := installer.Resolve(c.Context, installer.ResolveOptions{
-			Python:   py,
-			Index:    idx,
-			Reporter: a.reporter(),
-		}, req)
-		if err != nil {
-			if len(targets) > 1 {
-				return fmt.Errorf("for %s: %w", describeTarget(py), err)
-			}
-			return err
-		}
-		for _, cand := range cands {
-			want[cand.File.Filename] = cand
-		}
-	}
-	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", dest, err)
-	}
-	names := make([]string, 0, len(want))
-	for n := range want {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-
-	cacheDir := g.CacheDir
-	if cacheDir == "" {
-		tmp, err := os.MkdirTemp("", "pkginstall-download-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		cacheDir = tmp
-	}
-	saved := make([]bool, len(names))
-	eg, ctx := errgroup.WithContext(c.Context)
-	eg.SetLimit(8)
-	for i, name := range names {
-		eg.Go(func() error {
-			s, err := a.saveWheel(ctx, idx, want[name], cacheDir, dest)
-			saved[i] = s
-			return err
-		})
-	}
-	if err := eg.Wait(); err != nil {
-		return err
-	}
 	n := 0
-	for i, s := range saved {
+	for i, s := range res.Saved {
 		if s {
 			n++
-			a.ui.infof("Saved %s", filepath.Join(dest, names[i]))
+			a.ui.infof("Saved %s", filepath.Join(dest, res.Files[i]))
 		}
 	}
-	a.ui.infof("%d %s in %s (%d saved, %d already there)", len(names), pluralWord(len(names), "wheel", "wheels"), dest, n, len(names)-n)
+	a.ui.infof("%d %s in %s (%d saved, %d already there)", len(res.Files), pluralWord(len(res.Files), "wheel", "wheels"), dest, n, len(res.Files)-n)
 	return nil
 }
 
@@ -189,96 +130,4 @@ func (a *app) downloadTargets(c *ucli.Context, g *Globals) ([]*python.Info, erro
 		out = append(out, info)
 	}
 	return out, nil
-}
-
-func describeTarget(py *python.Info) string {
-	if py.Executable != "" {
-		return py.Executable
-	}
-	return fmt.Sprintf("%s %s on %s", py.Implementation, py.Version, py.Platform)
-}
-
-// saveWheel makes dest/<filename> hold the candidate's wheel, verified by
-// its sha256 (the index's) and --hash (sha256, sha384 or sha512), and reports whether it wrote it.
-// A file already there with the right hash is kept without a download.
-func (a *app) saveWheel(ctx context.Context, idx *index.Client, cand *installer.Candidate, cacheDir, dest string) (bool, error) {
-	fn := cand.File.Filename
-	if fn == "" || fn != filepath.Base(fn) || strings.HasPrefix(fn, ".") || strings.ContainsAny(fn, "/\\\x00") {
-		return false, fmt.Errorf("refusing to save %q: not a plain file name", fn)
-	}
-	want := strings.ToLower(cand.File.SHA256)
-	src := cand.Local
-	if src != "" && want == "" {
-		h, err := installer.FileSHA256(src)
-		if err != nil {
-			return false, err
-		}
-		want = h
-	}
-	target := filepath.Join(dest, fn)
-	if have, err := fileDigests(target, cand.AllowedHashes); err == nil {
-		if (want == "" || have["sha256"] == want) && distinfo.CheckHashes(have, cand.AllowedHashes) == nil {
-			return false, nil
-		}
-		a.ui.warnf("%s differs from the wheel the index offers; replacing it", target)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, err
-	}
-	if src == "" {
-		if idx == nil {
-			return false, fmt.Errorf("%s: no index to download it from", fn)
-		}
-		p, err := idx.Fetch(ctx, cand.File, cacheDir)
-		if err != nil {
-			return false, err
-		}
-		src = p
-	}
-	return true, copyVerified(src, target, want, cand.AllowedHashes)
-}
-
-// copyVerified copies src to dst through a temporary file in dst's folder,
-// hashing while copying, and renames it into place only when the sha256 is
-// the expected one (want, if known, and one of allowed, if any).
-func copyVerified(src, dst, want string, allowed []string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.partial")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	got, _, err := distinfo.DigestReader(io.TeeReader(in, tmp), distinfo.AlgorithmsFor(allowed)...)
-	if err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving %s: %w", dst, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving %s: %w", dst, err)
-	}
-	if want != "" && got["sha256"] != want {
-		return &index.HashMismatchError{File: filepath.Base(dst), Want: want, Got: got["sha256"]}
-	}
-	if err := distinfo.CheckHashes(got, allowed); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Base(dst), err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
-}
-
-// fileDigests returns the digests of the file at path that checking it
-// against allowed needs (sha256 always).
-func fileDigests(path string, allowed []string) (distinfo.Digests, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	d, _, err := distinfo.DigestReader(f, distinfo.AlgorithmsFor(allowed)...)
-	return d, err
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,9 +10,11 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/reqfile"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -25,7 +25,7 @@ func (a *app) installCommand() *ucli.Command {
 		UsageText: "pkginstall install [options] [REQ | WHEEL | NAME @ URL]... [-r FILE]... [-c FILE]...",
 		Description: `Each REQ is a PEP 508 requirement ("requests>=2", "moto[server]"), a wheel
 file path, or "name @ URL". Dependencies are resolved against the index.`,
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringSliceFlag{Name: "requirement", Aliases: []string{"r"}, Usage: "install from the requirements `FILE` (repeatable)"},
 			&ucli.StringSliceFlag{Name: "constraint", Aliases: []string{"c"}, Usage: "constrain versions with the constraints `FILE` (repeatable)"},
 			&ucli.BoolFlag{Name: "no-deps", Usage: "install only what is named, not its dependencies"},
@@ -36,11 +36,27 @@ file path, or "name @ URL". Dependencies are resolved against the index.`,
 			&ucli.BoolFlag{Name: "dry-run", Usage: "say what would be installed, change nothing"},
 			&ucli.BoolFlag{Name: "frozen", Usage: "with no requirements: install pylock.toml exactly, never resolve"},
 			&ucli.StringFlag{Name: "report", Usage: "write pip's installation report (JSON, version 1) to `FILE` (- for stdout)"},
-			&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works)"},
-			&ucli.BoolFlag{Name: "compile", EnvVars: []string{"PKGINSTALL_COMPILE"}, Usage: "byte-compile the installed .py files (as pip does by default)"},
-		},
+		}, applyFlags()...),
 		Action: a.runInstall,
 	}
+}
+
+// applyFlags are the flags of every command that installs: how files reach
+// the target.
+func applyFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works)"},
+		&ucli.BoolFlag{Name: "compile", EnvVars: []string{"PKGINSTALL_COMPILE"}, Usage: "byte-compile the installed .py files (as pip does by default)"},
+	}
+}
+
+// applyOptions reads applyFlags.
+func applyOptions(c *ucli.Context) (workflow.ApplyOptions, error) {
+	linkMode, err := scheme.ParseLinkMode(c.String("link-mode"))
+	if err != nil {
+		return workflow.ApplyOptions{}, &UsageError{Msg: err.Error()}
+	}
+	return workflow.ApplyOptions{LinkMode: linkMode, Compile: c.Bool("compile")}, nil
 }
 
 // installArgs turns the command line and requirements files into a request.
@@ -81,10 +97,10 @@ func (a *app) installArgs(c *ucli.Context, g *Globals) (*installer.Request, erro
 		a.applyFileOptions(g, f, req)
 		for _, l := range append(f.Requirements, f.Constraints...) {
 			if l.Path != "" || l.Req.URL != "" {
-				return nil, fmt.Errorf("%s:%d:1: a constraint cannot be a file or URL", l.File, l.LineNo)
+				return nil, fileerr.New(l.File, l.LineNo, 1, "a constraint cannot be a file or URL")
 			}
 			if len(l.Req.Extras) > 0 {
-				return nil, fmt.Errorf("%s:%d:1: constraints cannot have extras: %s", l.File, l.LineNo, l.Req.String())
+				return nil, fileerr.Errorf(l.File, l.LineNo, 1, "constraints cannot have extras: %s", l.Req.String())
 			}
 			req.Constraints = append(req.Constraints, lineReq(l))
 		}
@@ -141,12 +157,8 @@ func parseArg(arg string) (installer.Req, error) {
 	return out, nil
 }
 
-// newIndex builds the index client the globals describe, or nil when there
-// is nothing to ask (--no-index and no --find-links).
-func (a *app) newIndex(g *Globals) (*index.Client, error) {
-	if g.NoIndex && len(g.FindLinks) == 0 {
-		return nil, nil
-	}
+// indexOptions are the options of the index client the globals describe.
+func (a *app) indexOptions(g *Globals) index.Options {
 	opts := index.Options{
 		IndexURL:       g.IndexURL,
 		ExtraIndexURLs: g.ExtraIndexURLs,
@@ -154,22 +166,29 @@ func (a *app) newIndex(g *Globals) (*index.Client, error) {
 		NoIndex:        g.NoIndex,
 		Offline:        g.Offline,
 		CacheDir:       g.CacheDir,
+		Timeout:        g.Timeout,
 		Logger:         a.ui.logger(),
 	}
 	// For tests of failing indexes: the base backoff between retries.
 	if d, err := time.ParseDuration(a.env.Getenv("PKGINSTALL_RETRY_WAIT")); err == nil {
 		opts.RetryWait = d
 	}
-	return index.New(opts)
+	return opts
+}
+
+// workflowEnv is what the workflows need from the globals.
+func (a *app) workflowEnv(g *Globals) workflow.Env {
+	return workflow.Env{Index: a.indexOptions(g), Reporter: a.reporter()}
 }
 
 func (a *app) runInstall(c *ucli.Context) error {
 	a.ui.stdoutIsData = c.String("report") == "-"
-	if r := c.String("report"); r != "" && r != "-" {
+	report := c.String("report")
+	if report != "" && report != "-" {
 		// Fail before installing, not after, when the report cannot be
 		// written where asked.
-		if st, err := os.Stat(filepath.Dir(r)); err != nil || !st.IsDir() {
-			return fmt.Errorf("--report %s: %s is not a directory", r, filepath.Dir(r))
+		if st, err := os.Stat(filepath.Dir(report)); err != nil || !st.IsDir() {
+			return fmt.Errorf("--report %s: %s is not a directory", report, filepath.Dir(report))
 		}
 	}
 	g, err := a.globals(c)
@@ -180,140 +199,25 @@ func (a *app) runInstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(req.Reqs) == 0 {
-		return a.installProject(c, g, req)
+	apply, err := applyOptions(c)
+	if err != nil {
+		return err
 	}
 	t, err := a.resolveTarget(c.Context, g)
 	if err != nil {
 		return err
 	}
-	// No-op fast path: the same request as the last install, and the
-	// target as that install left it: no index, no resolution.
-	fast := !req.Upgrade && !req.Reinstall && !req.DryRun && c.String("report") == ""
-	key := installKey(g, req, t.py.Executable, c.Bool("compile"))
-	if fast && installer.UpToDate(t.paths, key) {
-		a.reporter().Installed(nil, 0)
-		return nil
+	if len(req.Reqs) == 0 && !t.pyproject.Exists && !c.Bool("frozen") {
+		return usagef("install needs requirements, wheel files or -r FILE, or a pyproject.toml in the project (none in %s)", t.root)
 	}
-	idx, err := a.newIndex(g)
+	res, err := workflow.Install(c.Context, t.workflow(), a.workflowEnv(g), workflow.InstallOptions{
+		Request: req, Frozen: c.Bool("frozen"), Apply: apply, Report: report != "",
+	})
 	if err != nil {
 		return err
 	}
-	linkMode, err := scheme.ParseLinkMode(c.String("link-mode"))
-	if err != nil {
-		return &UsageError{Msg: err.Error()}
-	}
-	in := &installer.Installer{
-		Paths:     t.paths,
-		Python:    t.py,
-		Index:     idx,
-		CacheDir:  g.CacheDir,
-		Reporter:  a.reporter(),
-		LinkMode:  linkMode,
-		Compile:   c.Bool("compile"),
-		Overwrite: req.Reinstall,
-	}
-	res, err := a.install(c.Context, in, req)
-	if err != nil {
-		return err
-	}
-	if fast {
-		_ = installer.WriteManifest(t.paths, key)
-	} else if !req.DryRun {
-		installer.ForgetManifest(t.paths)
-	}
-	if report := c.String("report"); report != "" {
-		if err := writeReport(report, a.env.Stdout, t, req, res); err != nil {
-			return err
-		}
+	if report != "" {
+		return writeReport(report, a.env.Stdout, t, res.Request, res.Result)
 	}
 	return nil
-}
-
-// installKey is the no-op manifest key of a request.
-func installKey(g *Globals, req *installer.Request, python string, compile bool) string {
-	parts := []string{"install-v1", python, g.IndexURL, strings.Join(g.ExtraIndexURLs, " "), strings.Join(g.FindLinks, " "),
-		fmt.Sprint(g.NoIndex, req.Pre, req.NoDeps, req.RequireHashes, compile)}
-	for _, r := range req.Reqs {
-		parts = append(parts, "r", r.Req.String(), r.Path, strings.Join(r.Hashes, " "))
-	}
-	for _, r := range req.Constraints {
-		parts = append(parts, "c", r.Req.String())
-	}
-	return installer.RequestKey(parts...)
-}
-
-// install plans, prepares and applies a request: the shared path of
-// install, sync and add.
-func (a *app) install(ctx context.Context, in *installer.Installer, req *installer.Request) (*installer.Result, error) {
-	if !req.DryRun {
-		if _, err := os.Stat(in.Paths.PyPackages); err == nil {
-			// Finish or undo an interrupted run before reading the state.
-			unlock, err := scheme.Lock(ctx, in.Paths, func() { in.Reporter.Waiting(in.Paths.PyPackages) })
-			if err != nil {
-				return nil, err
-			}
-			err = scheme.Recover(in.Paths)
-			unlock()
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	res, _, err := in.Plan(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	in.Reporter.Plan(res.Changes, req.DryRun)
-	if req.DryRun {
-		return res, nil
-	}
-	wheels, err := in.Prepare(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, w := range wheels {
-			w.Close()
-		}
-	}()
-	if len(wheels) == 0 {
-		in.Reporter.Installed(nil, 0)
-		return res, nil
-	}
-	// Nothing is written to the target before this point: a bad wheel or an
-	// unsatisfiable request leaves no trace. The lock makes two processes
-	// on one target take turns.
-	_, statErr := os.Stat(in.Paths.PyPackages)
-	fresh := errors.Is(statErr, os.ErrNotExist)
-	unlock, err := scheme.Lock(ctx, in.Paths, func() { in.Reporter.Waiting(in.Paths.PyPackages) })
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	if err := in.Apply(ctx, res, wheels); err != nil {
-		if fresh {
-			// This run created __pypackages__: leave no trace of it.
-			scheme.RemoveIfPristine(in.Paths)
-		}
-		var ce *scheme.ConflictError
-		if errors.As(err, &ce) {
-			return nil, fmt.Errorf("%w (use --reinstall to let it overwrite them)", err)
-		}
-		return nil, err
-	}
-	a.warnUnmet(in)
-	return res, nil
-}
-
-// warnUnmet warns about requirements of installed distributions that
-// nothing satisfies (possible after --no-deps).
-func (a *app) warnUnmet(in *installer.Installer) {
-	problems, err := installer.Check(in.Paths, in.Python)
-	if err != nil {
-		return
-	}
-	for _, p := range problems {
-		a.ui.warnf("%s", p)
-	}
 }

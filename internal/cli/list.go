@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -123,38 +123,11 @@ func (a *app) uninstallCommand() *ucli.Command {
 }
 
 func (a *app) uninstall(ctx context.Context, t *target, names []string) error {
-	dists, err := scheme.List(t.paths)
-	if err != nil {
-		return err
-	}
-	have := map[string]scheme.Dist{}
-	for _, d := range dists {
-		have[pep508.NormalizeName(d.Name)] = d
-	}
-	var todo []scheme.Dist
-	for _, n := range names {
-		d, ok := have[pep508.NormalizeName(n)]
-		if !ok {
-			a.ui.warnf("%s is not installed in %s; skipping it", n, t.paths.Target)
-			continue
-		}
-		todo = append(todo, d)
-	}
-	if len(todo) == 0 {
-		return nil
-	}
-	unlock, err := scheme.Lock(ctx, t.paths, func() { a.ui.infof("waiting for another pkginstall to finish with %s …", t.paths.PyPackages) })
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	for _, d := range todo {
-		if err := scheme.Uninstall(ctx, t.paths, d.Name); err != nil {
-			return fmt.Errorf("uninstalling %s: %w", d.Name, err)
-		}
+	done, err := workflow.Uninstall(ctx, t.workflow(), a.reporter(), names)
+	for _, d := range done {
 		a.ui.infof(" - %s==%s", pep508.NormalizeName(d.Name), d.Version)
 	}
-	return nil
+	return err
 }
 
 // formatFlag is the --format of list, where and doctor: text or json.

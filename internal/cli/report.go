@@ -8,12 +8,41 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/internal/installer"
+	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
 // textReporter renders installer progress as lines on stderr.
 type textReporter struct{ u *ui }
 
-func (a *app) reporter() installer.Reporter { return &textReporter{u: a.ui} }
+func (a *app) reporter() workflow.Reporter { return &textReporter{u: a.ui} }
+
+func (r *textReporter) ProjectWaiting(root string) {
+	r.u.infof("Waiting for another pkginstall working on %s", root)
+}
+
+func (r *textReporter) Created(path string) {
+	r.u.infof("Created %s", workflow.DisplayPath(path))
+}
+
+func (r *textReporter) Added(req string, w project.Where) {
+	r.u.infof("Added %s to %s", req, w)
+}
+
+func (r *textReporter) Dropped(name string, w project.Where) {
+	r.u.infof("Removed %s from %s", name, w)
+}
+
+func (r *textReporter) Locked(n int, path string) {
+	r.u.infof("Locked %d package%s in %s", n, plural(n), workflow.DisplayPath(path))
+}
+
+func (r *textReporter) Removed(changes []installer.Change) {
+	r.u.infof("Removed %d package%s", len(changes), plural(len(changes)))
+	for _, ch := range changes {
+		r.u.infof(" - %s==%s", ch.Name, ch.OldVersion)
+	}
+}
 
 func (r *textReporter) Waiting(dir string) {
 	r.u.infof("waiting for another pkginstall to finish with %s …", dir)

@@ -12,6 +12,8 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/pkginstall/pkginstall/internal/fsutil"
+	"github.com/pkginstall/pkginstall/internal/safety"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -26,28 +28,6 @@ func (a *app) runCommand() *ucli.Command {
 	}
 }
 
-// runBootstrap is the sitecustomize.py that `run` puts on PYTHONPATH: it
-// processes the .pth files of lib/ as site-packages would (site.addsitedir),
-// takes its own directory off sys.path, and then runs the sitecustomize it
-// shadowed, if any.
-const runBootstrap = `# Written by pkginstall run: processes lib/.pth files, then chains.
-import os, sys, site
-_here = os.path.dirname(os.path.abspath(__file__))
-_lib = os.environ.get("PKGINSTALL_RUN_LIB", "")
-if _lib and os.path.isdir(_lib):
-    site.addsitedir(_lib)
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
-try:
-    import importlib.machinery, importlib.util
-    _spec = importlib.machinery.PathFinder.find_spec("sitecustomize", sys.path)
-    if _spec is not None and _spec.loader is not None:
-        _mod = importlib.util.module_from_spec(_spec)
-        _spec.loader.exec_module(_mod)
-        sys.modules["sitecustomize"] = _mod
-except Exception as _e:
-    print("pkginstall: error in sitecustomize: %r" % (_e,), file=sys.stderr)
-`
-
 func (a *app) runRun(c *ucli.Context) error {
 	args := c.Args().Slice()
 	if len(args) == 0 {
@@ -58,20 +38,28 @@ func (a *app) runRun(c *ucli.Context) error {
 		return err
 	}
 	p := t.paths
-	if err := checkSafe(p); err != nil {
+	// The bootstrap's private directory: the only entry run adds to
+	// PYTHONPATH (never lib/ itself, which would go ahead of the standard
+	// library).
+	boot := filepath.Join(p.Target, ".pkginstall-run")
+	dirs := append(p.SafetyDirs(), boot)
+	if err := safety.Check(dirs...); err != nil {
 		return err
 	}
-	boot := filepath.Join(p.Target, ".pkginstall-run")
+	pythonPath := joinPath(a.env.Getenv("PYTHONPATH"))
 	if _, err := os.Stat(p.Target); err == nil {
-		if err := writeIfChanged(filepath.Join(boot, "sitecustomize.py"), []byte(runBootstrap)); err != nil {
+		if err := writeIfChanged(filepath.Join(boot, "sitecustomize.py"), scheme.RunBootstrap(p)); err != nil {
 			return fmt.Errorf("preparing %s: %w", boot, err)
 		}
+		if err := safety.Check(dirs...); err != nil {
+			return err
+		}
+		pythonPath = joinPath(boot, pythonPath)
 	}
 
 	env := os.Environ()
 	env = setEnv(env, "PATH", joinPath(p.Bin, a.env.Getenv("PATH")))
-	env = setEnv(env, "PYTHONPATH", joinPath(p.Lib, boot, a.env.Getenv("PYTHONPATH")))
-	env = setEnv(env, "PKGINSTALL_RUN_LIB", p.Lib)
+	env = setEnv(env, "PYTHONPATH", pythonPath)
 
 	cmd := args[0]
 	var exe string
@@ -152,22 +140,6 @@ func writeIfChanged(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-// checkSafe applies SPEC §6: a __pypackages__ goes on sys.path only if it
-// and its target directory are owned by the current user or root and not
-// writable by others (group-writable is fine); so must its lib/, as
-// console scripts and doctor require. CheckSafeDir passes a missing one.
-func checkSafe(p scheme.Paths) error {
-	for _, dir := range []string{p.PyPackages, p.Target, p.Lib} {
-		if err := scheme.CheckSafeDir(dir); err != nil {
-			return fmt.Errorf("refusing to use %s: %w", p.PyPackages, err)
-		}
-	}
-	return nil
+	_, err := fsutil.WriteIfChanged(path, data, 0o644)
+	return err
 }

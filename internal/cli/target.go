@@ -2,13 +2,14 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/workflow"
 	"github.com/pkginstall/pkginstall/scheme"
 	ucli "github.com/urfave/cli/v2"
 )
@@ -85,13 +86,11 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 
 	t.layout = firstNonEmpty(g.Layout, pp.Tool.Pkginstall.Layout, "version")
 	if t.layout != "version" && t.layout != "platform" {
-		where := pp.Path
+		var l, c int
 		if data, err := os.ReadFile(pp.Path); err == nil {
-			if l, c, ok := project.Locate(data, "[tool.pkginstall]", regexp.MustCompile(`(?m)^\s*layout\s*=`)); ok {
-				where = fmt.Sprintf("%s:%d:%d", pp.Path, l, c)
-			}
+			l, c, _ = project.Locate(data, "[tool.pkginstall]", regexp.MustCompile(`(?m)^\s*layout\s*=`))
 		}
-		return nil, fmt.Errorf("%s: [tool.pkginstall] layout must be \"version\" or \"platform\", not %q", where, t.layout)
+		return nil, fileerr.Errorf(pp.Path, l, c, "[tool.pkginstall] layout must be \"version\" or \"platform\", not %q", t.layout)
 	}
 	paths, err := scheme.NewPaths(t.root, py, t.layout)
 	if err != nil {
@@ -99,4 +98,9 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 	}
 	t.paths = paths
 	return t, nil
+}
+
+// workflow is the target as the workflows take it.
+func (t *target) workflow() *workflow.Target {
+	return &workflow.Target{Root: t.root, Pyproject: t.pyproject, Python: t.py, Paths: t.paths}
 }

@@ -6,10 +6,14 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/pkginstall/pkginstall/internal/printable"
 )
 
 // ui prints to the terminal: results on stdout, diagnostics on stderr.
-// It is safe for concurrent use.
+// It is safe for concurrent use. Every line goes through
+// printable.Terminal, so no text from an index, a wheel or a file can move
+// the cursor, recolour the screen or hide what follows.
 type ui struct {
 	env     Env
 	stdout  io.Writer
@@ -64,7 +68,7 @@ func (u *ui) paint(code, s string) string {
 func (u *ui) errorf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	msg := fmt.Sprintf(format, args...)
+	msg := printable.Terminal(fmt.Sprintf(format, args...))
 	first, rest, _ := strings.Cut(msg, "\n")
 	fmt.Fprintf(u.stderr, "%s %s\n", u.paint("1;31", "error:"), first)
 	if rest != "" {
@@ -76,7 +80,7 @@ func (u *ui) errorf(format string, args ...any) {
 func (u *ui) warnf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	msg := fmt.Sprintf(format, args...)
+	msg := printable.Terminal(fmt.Sprintf(format, args...))
 	if u.warned[msg] {
 		return
 	}
@@ -91,7 +95,7 @@ func (u *ui) infof(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintf(u.stderr, format+"\n", args...)
+	fmt.Fprintln(u.stderr, printable.Terminal(fmt.Sprintf(format, args...)))
 }
 
 // debugf prints diagnostics to stderr with -v.
@@ -101,12 +105,12 @@ func (u *ui) debugf(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintf(u.stderr, "debug: "+format+"\n", args...)
+	fmt.Fprintln(u.stderr, "debug: "+printable.Terminal(fmt.Sprintf(format, args...)))
 }
 
 // outf prints a result line to stdout.
 func (u *ui) outf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintf(u.stdout, format+"\n", args...)
+	fmt.Fprintln(u.stdout, printable.Terminal(fmt.Sprintf(format, args...)))
 }

@@ -14,29 +14,41 @@
 //     of SPEC §2); with no __pypackages__ there, nothing is added;
 //   - the target is the version-layout directory of the running
 //     interpreter (3.11, 3.13t, pypy3.10), else its platform-layout one;
-//   - __pypackages__, the target and lib/ must be owned by the user or root
-//     and not writable by others, else a "warning: pkginstall: …" line on
-//     stderr says why and nothing is added;
-//   - lib/ goes on sys.path just before site-packages, its .pth files are
-//     processed, the hook's own directory is taken off sys.path, and any
+//   - inside a virtual environment (sys.prefix != sys.base_prefix) it does
+//     nothing: the venv takes precedence, as in the PEP 582 reference
+//     implementation;
+//   - the rest is safety.Bootstrap, the code launchers and `run` share:
+//     __pypackages__, the target and lib/ are checked (SPEC §6; a
+//     "warning: pkginstall: …" line on stderr for each finding, and
+//     nothing is added), lib/ goes on sys.path by its real path after the
+//     standard library, its .pth files are processed as site-packages
+//     does, the hook's own directory is taken off sys.path, and any
 //     sitecustomize it shadows runs afterwards.
 package hook
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/fsutil"
+	"github.com/pkginstall/pkginstall/internal/safety"
 )
 
-// Sitecustomize is the hook's Python source. It stays valid Python 2
-// syntax, since every interpreter on the machine reads it.
+// hookPy is the hook's own part: finding the project and the target. Its
+// marker line is replaced by safety.Bootstrap.
 //
-//go:embed sitecustomize.py
-var Sitecustomize []byte
+//go:embed hook.py
+var hookPy string
+
+// Sitecustomize is the hook's Python source, hook.py with the bootstrap
+// in it. It stays valid Python 2 syntax, since every interpreter on the
+// machine reads it.
+var Sitecustomize = []byte(strings.Replace(hookPy,
+	"# @BOOTSTRAP@ (safety.Bootstrap: _pkginstall_use, _pkginstall_sitecustomize)\n", safety.Bootstrap, 1))
 
 // FileName is the name of the hook file inside its directory.
 const FileName = "sitecustomize.py"
@@ -77,26 +89,11 @@ func Install(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create hook directory: %w", err)
 	}
-	if err := checkDir(dir); err != nil {
+	if err := safety.CheckDir("hook directory", dir); err != nil {
 		return err
 	}
 	path := filepath.Join(dir, FileName)
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(Sitecustomize) {
-		return nil
-	}
-	f, err := os.CreateTemp(dir, ".sitecustomize-*.tmp")
-	if err != nil {
-		return fmt.Errorf("write hook: %w", err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(Sitecustomize)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o644)); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write hook %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if _, err := fsutil.WriteIfChanged(path, Sitecustomize, 0o644); err != nil {
 		return fmt.Errorf("write hook %s: %w", path, err)
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/safety"
 )
 
 var (
@@ -480,5 +482,17 @@ func TestCode(t *testing.T) {
 	}
 	if _, err := Code("bash", "/a\nb"); err == nil {
 		t.Error("Code accepted a newline in the directory")
+	}
+}
+
+// The hook carries the one bootstrap (the marker line of hook.py is
+// replaced by it), not a copy of its own.
+func TestSitecustomizeHasBootstrap(t *testing.T) {
+	s := string(Sitecustomize)
+	if !strings.Contains(s, safety.Bootstrap) || strings.Contains(s, "@BOOTSTRAP@") {
+		t.Fatal("the hook does not embed safety.Bootstrap")
+	}
+	if strings.Index(s, "def _pkginstall_use(") > strings.Index(s, "def _pkginstall_setup(") {
+		t.Error("the bootstrap comes after the code that calls it")
 	}
 }

@@ -26,7 +26,7 @@ func Check(p scheme.Paths, py *python.Info) ([]string, error) {
 			versions[pep508.NormalizeName(d.Name)] = v
 		}
 	}
-	env := copyEnv(py.Markers)
+	env := py.MarkerEnv()
 	env["extra"] = ""
 	var out []string
 	for _, d := range dists {

@@ -120,36 +120,12 @@ type Result struct {
 // distributions, without changing anything.
 func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
 	start := time.Now()
-	installed, err := scheme.List(in.Paths)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	inst, err := in.installed()
+	if err != nil {
 		return nil, nil, err
 	}
-	inst := map[string]scheme.Dist{}
-	for _, d := range installed {
-		inst[pep508.NormalizeName(d.Name)] = d
-	}
-
-	p := &Provider{
-		Index:    in.Index,
-		Python:   in.Python,
-		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:      req.Pre,
-		Upgrade:  req.Upgrade,
-		Prefer:   map[string]pep440.Version{},
-		Direct:   map[string]*Candidate{},
-		Pinned:   map[string]bool{},
-		PreNamed: map[string]bool{},
-		NoDeps:   map[string]bool{},
-		OpenLocal: func(path string) (*distinfo.Metadata, error) {
-			w, err := wheel.Open(path)
-			if err != nil {
-				return nil, err
-			}
-			defer w.Close()
-			return w.Metadata, nil
-		},
-	}
-	if err := p.Init(); err != nil {
+	p, err := in.newProvider(req.Pre, req.Upgrade)
+	if err != nil {
 		return nil, nil, err
 	}
 	for name, d := range inst {
@@ -157,92 +133,12 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			p.Prefer[name] = v
 		}
 	}
-
-	env := markerEnv(in.Python)
-	root := map[string]pep440.Range{}
-	requested := map[string]bool{}
-	addRoot := func(key string, r pep440.Range) {
-		if old, ok := root[key]; ok {
-			root[key] = old.Intersect(r)
-		} else {
-			root[key] = r
-		}
+	env := in.Python.MarkerEnv()
+	root, requested, err := in.roots(p, req, env)
+	if err != nil {
+		return nil, nil, err
 	}
-	for i := range req.Reqs {
-		r := &req.Reqs[i]
-		if r.Path != "" || r.Req.URL != "" {
-			c, err := directCandidate(r.Req.Name, r.Req.URL, r.Path)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", r.Origin, err)
-			}
-			if c.Local == "" && in.Index == nil {
-				return nil, nil, fmt.Errorf("%s: %s: only file:// URLs and paths can be installed without an index", r.Origin, r.Req.URL)
-			}
-			if c.Local != "" {
-				if _, err := os.Stat(c.Local); err != nil {
-					return nil, nil, fmt.Errorf("%s: %s: no such wheel file", r.Origin, c.Local)
-				}
-			}
-			if old := p.Direct[c.Name]; old != nil && old.Version.Compare(c.Version) != 0 {
-				return nil, nil, fmt.Errorf("%s: %s is given twice, as %s and %s", r.Origin, c.Name, old.describe(), c.describe())
-			}
-			p.Direct[c.Name] = c
-			if r.Req.Name == "" {
-				r.Req.Name = c.Name
-			}
-		}
-		if r.Req.Marker != nil {
-			e := copyEnv(env)
-			e["extra"] = ""
-			ok, err := r.Req.Marker.Evaluate(e)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %s: %w", r.Origin, r.Req.String(), err)
-			}
-			if !ok {
-				in.Reporter.Debug("ignoring %s: its marker does not hold for this interpreter", r.Req.String())
-				continue
-			}
-		}
-		name := pep508.NormalizeName(r.Req.Name)
-		requested[name] = true
-		rng := r.Req.Specifier.Range()
-		addRoot(name, rng)
-		for _, e := range r.Req.Extras {
-			addRoot(resolver.ExtraPackage(name, pep508.NormalizeName(e)), rng)
-		}
-		if pinsExactly(r.Req.Specifier.String()) {
-			p.Pinned[name] = true
-		}
-		if r.Req.Specifier.HasPrerelease() {
-			p.PreNamed[name] = true
-		}
-		if req.NoDeps {
-			p.NoDeps[name] = true
-		}
-		if req.Reinstall || req.Upgrade {
-			delete(p.Prefer, name)
-		}
-	}
-	constraints := map[string]pep440.Range{}
-	for _, c := range req.Constraints {
-		if c.Req.Marker != nil {
-			e := copyEnv(env)
-			e["extra"] = ""
-			if ok, err := c.Req.Marker.Evaluate(e); err != nil || !ok {
-				continue
-			}
-		}
-		name := pep508.NormalizeName(c.Req.Name)
-		r := c.Req.Specifier.Range()
-		if old, ok := constraints[name]; ok {
-			r = old.Intersect(r)
-		}
-		constraints[name] = r
-		if pinsExactly(c.Req.Specifier.String()) {
-			p.Pinned[name] = true
-		}
-	}
-	p.Constraints = constraints
+	p.Constraints = constraintRanges(p, req, env)
 	if names, ok := satisfied(req, inst, env, p.Direct); ok {
 		res := &Result{Resolved: map[string]*Candidate{}, Provider: p}
 		for _, name := range names {
@@ -281,28 +177,196 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			return nil, nil, err
 		}
 		res.Resolved[name] = c
-		ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: requested[name]}
-		d, ok := inst[name]
-		switch {
-		case !ok:
-			ch.Action = Add
-		case sameVersion(d.Version, c.Version) && !req.Reinstall:
-			ch.Action = Keep
-			ch.OldVersion = d.Version
-		case sameVersion(d.Version, c.Version):
-			ch.Action = Reinstall
-			ch.OldVersion = d.Version
-		default:
-			ch.Action = Upgrade
-			ch.OldVersion = d.Version
-		}
+		ch := change(name, c, inst, req.Reinstall, requested[name])
 		res.Changes = append(res.Changes, ch)
+		if w := yankedWarning(c); w != "" && ch.Action != Keep {
+			in.Reporter.Warn(w)
+		}
 	}
 	if err := checkHashes(req, res); err != nil {
 		return nil, nil, err
 	}
 	in.Reporter.Resolved(len(names), time.Since(start))
 	return res, p, nil
+}
+
+// yankedWarning is PEP 592's warning for a yanked file that resolution
+// took (only an == or === pin allows one), with the index's reason.
+func yankedWarning(c *Candidate) string {
+	if !c.File.Yanked {
+		return ""
+	}
+	msg := fmt.Sprintf("installing %s %s, which is yanked", c.Name, c.Version)
+	if c.File.YankedReason != "" {
+		msg += ": " + c.File.YankedReason
+	}
+	return msg + " (" + c.File.Filename + ")"
+}
+
+// installed are the distributions installed in the target, by normalised
+// name (none when the target does not exist).
+func (in *Installer) installed() (map[string]scheme.Dist, error) {
+	installed, err := scheme.List(in.Paths)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	inst := map[string]scheme.Dist{}
+	for _, d := range installed {
+		inst[pep508.NormalizeName(d.Name)] = d
+	}
+	return inst, nil
+}
+
+// change is the plan's line for the resolved candidate c of name.
+func change(name string, c *Candidate, inst map[string]scheme.Dist, reinstall, requested bool) Change {
+	ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: requested}
+	d, ok := inst[name]
+	switch {
+	case !ok:
+		ch.Action = Add
+	case sameVersion(d.Version, c.Version) && !reinstall:
+		ch.Action, ch.OldVersion = Keep, d.Version
+	case sameVersion(d.Version, c.Version):
+		ch.Action, ch.OldVersion = Reinstall, d.Version
+	default:
+		ch.Action, ch.OldVersion = Upgrade, d.Version
+	}
+	return ch
+}
+
+// roots turns the request's requirements whose markers hold into the
+// resolver's roots (extras as packages of their own), registering direct
+// wheels, pins, pre-release and no-deps wishes with p. requested are the
+// names asked for.
+func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (root map[string]pep440.Range, requested map[string]bool, _ error) {
+	root = map[string]pep440.Range{}
+	requested = map[string]bool{}
+	addRoot := func(key string, r pep440.Range) {
+		if old, ok := root[key]; ok {
+			root[key] = old.Intersect(r)
+		} else {
+			root[key] = r
+		}
+	}
+	for i := range req.Reqs {
+		r := &req.Reqs[i]
+		if r.Path != "" || r.Req.URL != "" {
+			if err := in.direct(p, r); err != nil {
+				return nil, nil, err
+			}
+		}
+		if r.Req.Marker != nil {
+			e := copyEnv(env)
+			e["extra"] = ""
+			ok, err := r.Req.Marker.Evaluate(e)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %s: %w", r.Origin, r.Req.String(), err)
+			}
+			if !ok {
+				in.Reporter.Debug("ignoring %s: its marker does not hold for this interpreter", r.Req.String())
+				continue
+			}
+		}
+		name := pep508.NormalizeName(r.Req.Name)
+		requested[name] = true
+		rng := r.Req.Specifier.Range()
+		addRoot(name, rng)
+		for _, e := range r.Req.Extras {
+			addRoot(resolver.ExtraPackage(name, pep508.NormalizeName(e)), rng)
+		}
+		if pinsExactly(r.Req.Specifier.String()) {
+			p.Pinned[name] = true
+		}
+		if r.Req.Specifier.HasPrerelease() {
+			p.PreNamed[name] = true
+		}
+		if req.NoDeps {
+			p.NoDeps[name] = true
+		}
+		if req.Reinstall || req.Upgrade {
+			delete(p.Prefer, name)
+		}
+	}
+	return root, requested, nil
+}
+
+// direct registers the wheel a requirement names by path or URL with p,
+// and names the requirement after it when it had no name.
+func (in *Installer) direct(p *Provider, r *Req) error {
+	c, err := directCandidate(r.Req.Name, r.Req.URL, r.Path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Origin, err)
+	}
+	if c.Local == "" && in.Index == nil {
+		return fmt.Errorf("%s: %s: only file:// URLs and paths can be installed without an index", r.Origin, r.Req.URL)
+	}
+	if c.Local != "" {
+		if _, err := os.Stat(c.Local); err != nil {
+			return fmt.Errorf("%s: %s: no such wheel file", r.Origin, c.Local)
+		}
+	}
+	if old := p.Direct[c.Name]; old != nil && old.Version.Compare(c.Version) != 0 {
+		return fmt.Errorf("%s: %s is given twice, as %s and %s", r.Origin, c.Name, old.describe(), c.describe())
+	}
+	p.Direct[c.Name] = c
+	if r.Req.Name == "" {
+		r.Req.Name = c.Name
+	}
+	return nil
+}
+
+// constraintRanges are the version ranges of the constraints whose
+// markers hold, by name; an exact pin is registered with p.
+func constraintRanges(p *Provider, req *Request, env map[string]string) map[string]pep440.Range {
+	constraints := map[string]pep440.Range{}
+	for _, c := range req.Constraints {
+		if c.Req.Marker != nil {
+			e := copyEnv(env)
+			e["extra"] = ""
+			if ok, err := c.Req.Marker.Evaluate(e); err != nil || !ok {
+				continue
+			}
+		}
+		name := pep508.NormalizeName(c.Req.Name)
+		r := c.Req.Specifier.Range()
+		if old, ok := constraints[name]; ok {
+			r = old.Intersect(r)
+		}
+		constraints[name] = r
+		if pinsExactly(c.Req.Specifier.String()) {
+			p.Pinned[name] = true
+		}
+	}
+	return constraints
+}
+
+// newProvider is the resolver's provider for the target's interpreter and
+// index, reading local wheels' metadata from the files.
+func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
+	p := &Provider{
+		Index:    in.Index,
+		Python:   in.Python,
+		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:      pre,
+		Upgrade:  upgrade,
+		Prefer:   map[string]pep440.Version{},
+		Direct:   map[string]*Candidate{},
+		Pinned:   map[string]bool{},
+		PreNamed: map[string]bool{},
+		NoDeps:   map[string]bool{},
+		OpenLocal: func(path string) (*distinfo.Metadata, error) {
+			w, err := wheel.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			defer w.Close()
+			return w.Metadata, nil
+		},
+	}
+	if err := p.Init(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func sameVersion(installed string, v pep440.Version) bool {
@@ -319,10 +383,6 @@ func pinsExactly(spec string) bool {
 		}
 	}
 	return false
-}
-
-func markerEnv(py *python.Info) map[string]string {
-	return copyEnv(py.Markers)
 }
 
 func copyEnv(m map[string]string) map[string]string {
@@ -418,7 +478,7 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 				return err
 			}
 			prepared[i] = p
-			return nil
+			return checkResolvedMetadata(res.Provider.usedMetadata(ch.Candidate), ch, p)
 		})
 	}
 	err := g.Wait()
@@ -437,7 +497,9 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 	return out, nil
 }
 
-// Apply installs the prepared wheels in one transaction under the target lock.
+// Apply installs the prepared wheels in one transaction. It takes no lock:
+// the caller holds the target lock (scheme.Lock) around it, as the
+// workflow's install transaction does.
 func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*Prepared) error {
 	return in.apply(ctx, res, wheels, true, time.Now())
 }

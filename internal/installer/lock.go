@@ -14,7 +14,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -26,13 +25,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
-	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
-	"github.com/pkginstall/pkginstall/scheme"
 )
 
 // LockPackages returns the pylock packages of a resolution (res from Plan):
@@ -186,26 +184,12 @@ type LockOptions struct {
 	Requested map[string]bool // names the user asked for (REQUESTED)
 }
 
-// LockError is a problem with one package of a lock, at its position.
-type LockError struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *LockError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-}
-
 // PlanLock turns a lock into a plan for the target without resolving and
 // without asking any index: for each package whose marker holds, the best
 // wheel for the interpreter. Installed distributions the lock does not
 // list come back as Remove changes (callers that sync apply them).
 func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOptions) (*Result, error) {
-	env := markerEnv(in.Python)
+	env := in.Python.MarkerEnv()
 	env["extra"] = ""
 	// PEP 751 markers may test `'name' in extras` and `'name' in
 	// dependency_groups`: a default install selects no extras and the
@@ -213,13 +197,19 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	env["extras"] = ""
 	env["dependency_groups"] = strings.Join(l.DefaultGroups, " ")
 	fail := func(line, col int, format string, args ...any) error {
-		return &LockError{Path: opts.Path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+		return fileerr.Errorf(opts.Path, line, col, format, args...)
 	}
-	if ok, why := EnvironmentMatches(l, in.Python); !ok {
+	if ok, why := l.Admits(in.Python); !ok {
 		return nil, fail(0, 0, "%s; run pkginstall lock", why)
 	}
 	matcher := tags.NewMatcher(tags.Supported(in.Python))
-	res := &Result{Resolved: map[string]*Candidate{}}
+	// The provider answers metadata questions about the locked wheels
+	// (for --report); it resolves nothing.
+	prov, err := in.newProvider(false, false)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Resolved: map[string]*Candidate{}, Provider: prov}
 	for _, p := range l.Packages {
 		name := pep508.NormalizeName(p.Name)
 		if p.Marker != "" {
@@ -241,75 +231,16 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
 		}
-		var names []string
-		for i := range p.Wheels {
-			w := &p.Wheels[i]
-			names = append(names, w.FileName())
-			wn, err := tags.ParseWheelFilename(w.FileName())
-			if err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: %v", p.Name, err)
-			}
-			if pep508.NormalizeName(wn.Name) != name {
-				return nil, fail(p.Line, p.Col, "package %s: wheel %s is of another distribution", p.Name, w.FileName())
-			}
-			if p.Version != "" {
-				pv, err1 := pep440.Parse(p.Version)
-				wv, err2 := pep440.Parse(wn.Version)
-				if err1 != nil || err2 != nil || pv.Compare(wv) != 0 {
-					return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
-				}
-			}
-		}
-		best := bestLocked(matcher, p.Wheels)
-		if best == nil {
-			return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
-				p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
-		}
-		wn, _ := tags.ParseWheelFilename(best.FileName())
-		v, err := pep440.Parse(wn.Version)
+		c, err := in.lockedCandidate(&p, name, opts.Path, matcher)
 		if err != nil {
-			return nil, fail(p.Line, p.Col, "package %s: wheel %s: invalid version", p.Name, best.FileName())
-		}
-		c := &Candidate{
-			Name:          name,
-			Version:       v,
-			File:          index.File{Filename: best.FileName(), URL: best.URL, SHA256: best.SHA256(), Size: best.Size, Index: p.Index},
-			AllowedHashes: []string{"sha256:" + best.SHA256()},
-		}
-		// A path is read in place and checked against AllowedHashes; a URL
-		// (file:// included) goes through the index client's Fetch, which
-		// checks File.SHA256 and reuses the cache.
-		local := ""
-		if best.URL == "" {
-			local = filepath.FromSlash(best.Path)
-			if !filepath.IsAbs(local) {
-				local = filepath.Join(filepath.Dir(opts.Path), local)
-			}
-			c.Local = local
-		} else {
-			c.AllowedHashes = nil
-			if in.Index == nil {
-				return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, best.URL)
-			}
-			if u, err := url.Parse(best.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
-				local = filepath.FromSlash(u.Path)
-			}
-		}
-		if local != "" {
-			if _, err := os.Stat(local); err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
-			}
+			return nil, err
 		}
 		res.Resolved[name] = c
 	}
 
-	installed, err := scheme.List(in.Paths)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	inst, err := in.installed()
+	if err != nil {
 		return nil, err
-	}
-	inst := map[string]scheme.Dist{}
-	for _, d := range installed {
-		inst[pep508.NormalizeName(d.Name)] = d
 	}
 	names := make([]string, 0, len(res.Resolved))
 	for n := range res.Resolved {
@@ -317,20 +248,7 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		c := res.Resolved[name]
-		ch := Change{Name: name, Version: c.Version.String(), Candidate: c, Requested: opts.Requested[name]}
-		d, ok := inst[name]
-		switch {
-		case !ok:
-			ch.Action = Add
-		case sameVersion(d.Version, c.Version) && !opts.Reinstall:
-			ch.Action, ch.OldVersion = Keep, d.Version
-		case sameVersion(d.Version, c.Version):
-			ch.Action, ch.OldVersion = Reinstall, d.Version
-		default:
-			ch.Action, ch.OldVersion = Upgrade, d.Version
-		}
-		res.Changes = append(res.Changes, ch)
+		res.Changes = append(res.Changes, change(name, res.Resolved[name], inst, opts.Reinstall, opts.Requested[name]))
 	}
 	var extra []string
 	for n := range inst {
@@ -345,42 +263,73 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	return res, nil
 }
 
-// EnvironmentMatches reports whether the lock's environments (any one of
-// its markers) and requires-python admit the interpreter, and if not, why.
-func EnvironmentMatches(l *pylock.Lock, py *python.Info) (bool, string) {
-	env := markerEnv(py)
-	env["extra"] = ""
-	if l.RequiresPython != "" {
-		spec, err := pep440.ParseSpecifierSet(l.RequiresPython)
+// lockedCandidate picks the best wheel of the locked package p (named
+// name) for the interpreter: every wheel must be of p's distribution and
+// version; a path is relative to the lock file, lockPath, and must exist.
+func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, matcher *tags.Matcher) (*Candidate, error) {
+	fail := func(line, col int, format string, args ...any) error {
+		return fileerr.Errorf(lockPath, line, col, format, args...)
+	}
+	var names []string
+	for i := range p.Wheels {
+		w := &p.Wheels[i]
+		names = append(names, w.FileName())
+		wn, err := tags.ParseWheelFilename(w.FileName())
 		if err != nil {
-			return false, fmt.Sprintf("requires-python %q: %v", l.RequiresPython, err)
+			return nil, fail(p.Line, p.Col, "package %s: %v", p.Name, err)
 		}
-		v, err := pep440.Parse(py.Version)
-		if err == nil && !spec.Contains(v, true) {
-			return false, fmt.Sprintf("the lock requires Python %s, and %s is %s", l.RequiresPython, py.Executable, py.Version)
+		if pep508.NormalizeName(wn.Name) != name {
+			return nil, fail(p.Line, p.Col, "package %s: wheel %s is of another distribution", p.Name, w.FileName())
 		}
-	}
-	if len(l.Environments) == 0 {
-		return true, ""
-	}
-	for _, e := range l.Environments {
-		m, err := pep508.ParseMarker(e)
-		if err != nil {
-			return false, fmt.Sprintf("environments: %q: %v", e, err)
-		}
-		if ok, err := m.Evaluate(env); err == nil && ok {
-			return true, ""
+		if p.Version != "" {
+			pv, err1 := pep440.Parse(p.Version)
+			wv, err2 := pep440.Parse(wn.Version)
+			if err1 != nil || err2 != nil || pv.Compare(wv) != 0 {
+				return nil, fail(p.Line, p.Col, "package %s %s: wheel %s is of another version", p.Name, p.Version, w.FileName())
+			}
 		}
 	}
-	return false, fmt.Sprintf("the lock is for other environments (%s), not %s %s on %s",
-		strings.Join(l.Environments, "; "), py.Implementation, py.Version, py.Platform)
-}
-
-// EnvironmentMarker is the environments marker pkginstall writes for an
-// interpreter: its implementation and X.Y version, not its platform (the
-// lock lists every platform's wheels of each locked version).
-func EnvironmentMarker(py *python.Info) string {
-	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
+	best := bestLocked(matcher, p.Wheels)
+	if best == nil {
+		return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
+			p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
+	}
+	wn, _ := tags.ParseWheelFilename(best.FileName())
+	v, err := pep440.Parse(wn.Version)
+	if err != nil {
+		return nil, fail(p.Line, p.Col, "package %s: wheel %s: invalid version", p.Name, best.FileName())
+	}
+	c := &Candidate{
+		Name:          name,
+		Version:       v,
+		File:          index.File{Filename: best.FileName(), URL: best.URL, SHA256: best.SHA256(), Size: best.Size, Index: p.Index},
+		AllowedHashes: []string{"sha256:" + best.SHA256()},
+	}
+	// A path is read in place and checked against AllowedHashes; a URL
+	// (file:// included) goes through the index client's Fetch, which
+	// checks File.SHA256 and reuses the cache.
+	local := ""
+	if best.URL == "" {
+		local = filepath.FromSlash(best.Path)
+		if !filepath.IsAbs(local) {
+			local = filepath.Join(filepath.Dir(lockPath), local)
+		}
+		c.Local = local
+	} else {
+		c.AllowedHashes = nil
+		if in.Index == nil {
+			return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, best.URL)
+		}
+		if u, err := url.Parse(best.URL); err == nil && strings.EqualFold(u.Scheme, "file") {
+			local = filepath.FromSlash(u.Path)
+		}
+	}
+	if local != "" {
+		if _, err := os.Stat(local); err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
+		}
+	}
+	return c, nil
 }
 
 // bestLocked returns the wheel of a locked package that tags.BestWheel

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -101,11 +102,7 @@ func WriteManifest(p scheme.Paths, key string) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(p.Target, ManifestName+".tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(p.Target, ManifestName))
+	return fsutil.WriteFile(filepath.Join(p.Target, ManifestName), b, 0o644)
 }
 
 // ForgetManifest removes the manifest (before a run that changes the

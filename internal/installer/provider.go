@@ -190,7 +190,14 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		pr.candidates = append(pr.candidates, c)
 		pr.byVersion[c.Version.String()] = c
 	}
-	// Order: the preferred (installed or locked) version first, then final
+	p.order(name, pr)
+	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists)
+	return nil
+}
+
+// order sorts the candidates of name in the order the resolver tries them.
+func (p *Provider) order(name string, pr *project) {
+	// The preferred (installed or locked) version first, then final
 	// releases newest first, then pre-releases newest first, so a
 	// pre-release is chosen only when no final release fits (as packaging's
 	// filter) — unless --pre or a requirement names a pre-release, when the
@@ -212,10 +219,15 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			}
 		}
 	}
+}
+
+// loadHint explains, after a failed resolution, what the index offered for
+// name (files of them; skipped files with why, yanked and sdists counted).
+func loadHint(name string, files int, pr *project, skipped []string, yanked, sdists int) string {
 	var hints []string
 	if len(pr.candidates) == 0 {
 		switch {
-		case len(proj.Files) == 0:
+		case files == 0:
 			hints = append(hints, fmt.Sprintf("the index lists no files for %s", name))
 		case yanked > 0 && yanked == len(skipped):
 			hints = append(hints, fmt.Sprintf("every file of %s is yanked (pin a version with == to use one)", name))
@@ -248,8 +260,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		}
 		hints = append(hints, h)
 	}
-	pr.hint = strings.Join(hints, "\n  ")
-	return nil
+	return strings.Join(hints, "\n  ")
 }
 
 func (p *Provider) interpreterName() string {

@@ -10,29 +10,16 @@ import (
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
-// satisfied reports whether the installed distributions already satisfy
-// every requirement of req and, transitively, their dependencies (extras
-// included) and the constraints — pip's "requirement already satisfied".
-// Then a run has nothing to do and asks no index. It returns the
-// distributions it visited.
-func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string, direct map[string]*Candidate) ([]string, bool) {
-	if req.Upgrade || req.Reinstall {
-		return nil, false
-	}
-	cons := map[string]pep440.Range{}
-	for _, c := range req.Constraints {
-		n := pep508.NormalizeName(c.Req.Name)
-		if r, ok := cons[n]; ok {
-			cons[n] = r.Intersect(c.Req.Specifier.Range())
-		} else {
-			cons[n] = c.Req.Specifier.Range()
-		}
-	}
-	type item struct {
-		name   string
-		extras []string
-		rng    pep440.Range
-	}
+// item is a requirement satisfied checks: a name, its extras and range.
+type item struct {
+	name   string
+	extras []string
+	rng    pep440.Range
+}
+
+// satisfiedRoots are the requirements of req whose markers hold, as items;
+// false when one has no name yet (a wheel path, before planning).
+func satisfiedRoots(req *Request, env map[string]string, direct map[string]*Candidate) ([]item, bool) {
 	var queue []item
 	for _, r := range req.Reqs {
 		if r.Req.Name == "" {
@@ -51,6 +38,31 @@ func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string,
 			rng = rng.Intersect(pep440.Exactly(d.Version))
 		}
 		queue = append(queue, item{name, r.Req.Extras, rng})
+	}
+	return queue, true
+}
+
+// satisfied reports whether the installed distributions already satisfy
+// every requirement of req and, transitively, their dependencies (extras
+// included) and the constraints — pip's "requirement already satisfied".
+// Then a run has nothing to do and asks no index. It returns the
+// distributions it visited.
+func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string, direct map[string]*Candidate) ([]string, bool) {
+	if req.Upgrade || req.Reinstall {
+		return nil, false
+	}
+	cons := map[string]pep440.Range{}
+	for _, c := range req.Constraints {
+		n := pep508.NormalizeName(c.Req.Name)
+		if r, ok := cons[n]; ok {
+			cons[n] = r.Intersect(c.Req.Specifier.Range())
+		} else {
+			cons[n] = c.Req.Specifier.Range()
+		}
+	}
+	queue, ok := satisfiedRoots(req, env, direct)
+	if !ok {
+		return nil, false
 	}
 	type state struct {
 		md     *distinfo.Metadata

@@ -21,18 +21,39 @@ func parseCanonical(s string) (Version, bool) {
 	var v Version
 	var arr [96]byte // s then the key; fits versions up to about 28 bytes, longer ones grow
 	buf := append(arr[:0], s...)
-	sLen := len(s)
-	ok := false
-
-	// Epoch and release. The key starts with the epoch number, then each
-	// release number after a 1, then 0; trailing zero release numbers are
-	// left out (keep is the end of the last non-zero one). The first
-	// number is taken as release after a zero epoch; if a "!" follows, it
-	// was the epoch and moves down.
-	buf = append(buf, 0, 1)
-	i := 0
-	if buf, i, ok = appendCanonNum(buf, s, 0); !ok {
+	buf, i, ok := appendCanonRelease(buf, s)
+	if !ok {
 		return v, false
+	}
+	if buf, i, ok = appendCanonSuffixes(buf, s, i, &v); !ok {
+		return v, false
+	}
+	if i < len(s) && s[i] == '+' {
+		v.flags |= flagLocal
+		if buf, i, ok = appendCanonLocal(buf, s, i); !ok {
+			return v, false
+		}
+	}
+	if i != len(s) {
+		return Version{}, false
+	}
+	all := string(buf)
+	v.s, v.key = all[:len(s)], all[len(s):]
+	return v, true
+}
+
+// appendCanonRelease appends the key of the epoch and release of s (which
+// buf already holds, the key follows it) and returns where they end. The
+// key starts with the epoch number, then each release number after a 1,
+// then 0; trailing zero release numbers are left out (keep is the end of
+// the last non-zero one). The first number is taken as release after a
+// zero epoch; if a "!" follows, it was the epoch and moves down.
+func appendCanonRelease(buf []byte, s string) ([]byte, int, bool) {
+	sLen := len(s)
+	buf = append(buf, 0, 1)
+	buf, i, ok := appendCanonNum(buf, s, 0)
+	if !ok {
+		return buf, 0, false
 	}
 	keep := len(buf)
 	if buf[sLen+2] == 0 {
@@ -40,13 +61,13 @@ func parseCanonical(s string) (Version, bool) {
 	}
 	if i < len(s) && s[i] == '!' {
 		if buf[sLen+2] == 0 {
-			return v, false // the canonical form omits a zero epoch
+			return buf, 0, false // the canonical form omits a zero epoch
 		}
 		copy(buf[sLen:], buf[sLen+2:])
 		buf = append(buf[:len(buf)-2], 1)
 		keep = len(buf) - 1
 		if buf, i, ok = appendCanonNum(buf, s, i+1); !ok {
-			return v, false
+			return buf, 0, false
 		}
 		if buf[len(buf)-1] != 0 {
 			keep = len(buf)
@@ -55,14 +76,21 @@ func parseCanonical(s string) (Version, bool) {
 	for i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
 		buf = append(buf, 1)
 		if buf, i, ok = appendCanonNum(buf, s, i+1); !ok {
-			return v, false
+			return buf, 0, false
 		}
 		if buf[len(buf)-1] != 0 {
 			keep = len(buf)
 		}
 	}
-	buf = append(buf[:keep], 0)
+	return append(buf[:keep], 0), i, true
+}
 
+// appendCanonSuffixes appends the key of the pre-, post- and development
+// release parts at s[i:], sets their flags and bounds in v, and returns
+// where they end.
+func appendCanonSuffixes(buf []byte, s string, i int, v *Version) ([]byte, int, bool) {
+	sLen := len(s)
+	ok := false
 	// Pre-release: 1, letter, number; or 2 for none, which becomes 0 below
 	// for a dev release without pre or post, so that it sorts first.
 	preAt := len(buf)
@@ -73,7 +101,7 @@ func parseCanonical(s string) (Version, bool) {
 				i++
 			}
 			if buf, i, ok = appendCanonNum(buf, s, i); !ok {
-				return v, false
+				return buf, 0, false
 			}
 			v.flags |= flagPre
 		}
@@ -87,7 +115,7 @@ func parseCanonical(s string) (Version, bool) {
 	if hasWord(s, i, ".post") {
 		buf = append(buf, 1)
 		if buf, i, ok = appendCanonNum(buf, s, i+len(".post")); !ok {
-			return v, false
+			return buf, 0, false
 		}
 		v.flags |= flagPost
 	} else {
@@ -98,7 +126,7 @@ func parseCanonical(s string) (Version, bool) {
 	if hasWord(s, i, ".dev") {
 		buf = append(buf, 1)
 		if buf, i, ok = appendCanonNum(buf, s, i+len(".dev")); !ok {
-			return v, false
+			return buf, 0, false
 		}
 		if v.flags&(flagPre|flagPost) == 0 {
 			buf[preAt] = 0
@@ -108,52 +136,48 @@ func parseCanonical(s string) (Version, bool) {
 		buf = append(buf, 2)
 	}
 	v.devEnd = int32(len(buf) - sLen)
+	return buf, i, true
+}
 
-	// Local label: 1, then per segment 1 text 0 or 2 number, then 0.
-	if i < len(s) && s[i] == '+' {
-		v.flags |= flagLocal
-		buf = append(buf, 1)
-		for {
-			i++ // past '+' or '.'
-			j := i
-			num := true
-			for ; j < len(s); j++ {
-				c := s[j]
-				if isDigit(c) {
-					continue
-				}
-				if c < 'a' || c > 'z' {
-					break
-				}
-				num = false
-			}
-			switch {
-			case j == i:
-				return v, false
-			case num:
-				buf = append(buf, 2)
-				if buf, j, ok = appendCanonNum(buf, s, i); !ok {
-					return v, false
-				}
-			default:
-				buf = append(buf, 1)
-				buf = append(buf, s[i:j]...)
-				buf = append(buf, 0)
-			}
-			i = j
-			if i < len(s) && s[i] == '.' {
+// appendCanonLocal appends the key of the local label at s[i:] (s[i] is
+// '+'): 1, then per segment 1 text 0 or 2 number, then 0.
+func appendCanonLocal(buf []byte, s string, i int) ([]byte, int, bool) {
+	ok := false
+	buf = append(buf, 1)
+	for {
+		i++ // past '+' or '.'
+		j := i
+		num := true
+		for ; j < len(s); j++ {
+			c := s[j]
+			if isDigit(c) {
 				continue
 			}
-			break
+			if c < 'a' || c > 'z' {
+				break
+			}
+			num = false
 		}
-		buf = append(buf, 0)
+		switch {
+		case j == i:
+			return buf, 0, false
+		case num:
+			buf = append(buf, 2)
+			if buf, j, ok = appendCanonNum(buf, s, i); !ok {
+				return buf, 0, false
+			}
+		default:
+			buf = append(buf, 1)
+			buf = append(buf, s[i:j]...)
+			buf = append(buf, 0)
+		}
+		i = j
+		if i < len(s) && s[i] == '.' {
+			continue
+		}
+		break
 	}
-	if i != len(s) {
-		return Version{}, false
-	}
-	all := string(buf)
-	v.s, v.key = all[:sLen], all[sLen:]
-	return v, true
+	return append(buf, 0), i, true
 }
 
 // appendCanonNum reads the number at s[i:], appends appendNum's encoding

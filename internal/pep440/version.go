@@ -230,115 +230,132 @@ var postWords = [...]string{"post", "rev", "r"}
 // Release numbers are appended to rel. (Everything is returned by value so
 // that Parse can keep its buffers on the stack.)
 func scanParts(in string, rel []string) (p parts, ok bool) {
-	p.release = rel
 	s := trimSpace(in)
+	i := 0
+	p.epoch, p.release, i, ok = scanRelease(s, rel)
+	if !ok {
+		return p, false
+	}
+	i = p.scanPre(s, i)
+	i = p.scanPost(s, i)
+	i = p.scanDev(s, i)
+	p.local, i = scanLocal(s, i, p.local)
+	return p, i == len(s)
+}
+
+// scanRelease reads an optional "v", the epoch and the release numbers
+// (appended to rel) and returns where they end. It returns rel rather than
+// storing it through a pointer, so that a caller's stack buffer stays on
+// the stack.
+func scanRelease(s string, rel []string) (epoch string, _ []string, end int, ok bool) {
 	i := 0
 	if i < len(s) && s[i]|0x20 == 'v' {
 		i++
 	}
-	// Epoch.
 	j := digits(s, i)
 	if j == i {
-		return p, false
+		return "", rel, 0, false
 	}
-	p.epoch = "0"
+	epoch = "0"
 	if j < len(s) && s[j] == '!' {
-		p.epoch = normNum(s[i:j])
+		epoch = normNum(s[i:j])
 		i = j + 1
 		j = digits(s, i)
 		if j == i {
-			return p, false
+			return "", rel, 0, false
 		}
 	}
-	// Release.
-	p.release = append(p.release, normNum(s[i:j]))
+	rel = append(rel, normNum(s[i:j]))
 	i = j
 	for i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
 		j = digits(s, i+1)
-		p.release = append(p.release, normNum(s[i+1:j]))
+		rel = append(rel, normNum(s[i+1:j]))
 		i = j
 	}
-	// Pre-release.
-	{
-		k := i
-		if k < len(s) && isSep(s[k]) {
-			k++
-		}
-		for _, w := range preWords {
-			if matchWord(s, k, w.word) {
-				k += len(w.word)
-				if k < len(s) && isSep(s[k]) {
-					k++
-				}
-				e := digits(s, k)
-				p.preL, p.preN = w.norm, normNum(s[k:e])
-				i = e
-				break
-			}
+	return epoch, rel, i, true
+}
+
+// scanPre reads an optional pre-release at s[i:] and returns its end.
+func (p *parts) scanPre(s string, i int) int {
+	k := skipSep(s, i)
+	for _, w := range preWords {
+		if matchWord(s, k, w.word) {
+			k = skipSep(s, k+len(w.word))
+			e := digits(s, k)
+			p.preL, p.preN = w.norm, normNum(s[k:e])
+			return e
 		}
 	}
-	// Post-release.
+	return i
+}
+
+// scanPost reads an optional post-release ("-N" or a post word) at s[i:]
+// and returns its end.
+func (p *parts) scanPost(s string, i int) int {
 	if i+1 < len(s) && s[i] == '-' && isDigit(s[i+1]) {
 		e := digits(s, i+1)
 		p.post, p.hasPost = normNum(s[i+1:e]), true
-		i = e
-	} else {
-		k := i
-		if k < len(s) && isSep(s[k]) {
-			k++
-		}
-		for _, w := range postWords {
-			if matchWord(s, k, w) {
-				k += len(w)
-				if k < len(s) && isSep(s[k]) {
-					k++
-				}
-				e := digits(s, k)
-				p.post, p.hasPost = normNum(s[k:e]), true
-				i = e
-				break
-			}
-		}
+		return e
 	}
-	// Development release.
-	{
-		k := i
-		if k < len(s) && isSep(s[k]) {
-			k++
-		}
-		if matchWord(s, k, "dev") {
-			k += 3
-			if k < len(s) && isSep(s[k]) {
-				k++
-			}
+	k := skipSep(s, i)
+	for _, w := range postWords {
+		if matchWord(s, k, w) {
+			k = skipSep(s, k+len(w))
 			e := digits(s, k)
-			p.dev, p.hasDev = normNum(s[k:e]), true
-			i = e
+			p.post, p.hasPost = normNum(s[k:e]), true
+			return e
 		}
 	}
-	// Local label.
-	if i+1 < len(s) && s[i] == '+' && isAlnum(s[i+1]) {
-		i++
-		for {
-			e := i
-			for e < len(s) && isAlnum(s[e]) {
-				e++
-			}
-			seg := s[i:e]
-			if digits(seg, 0) == len(seg) {
-				p.local = append(p.local, localSeg{s: normNum(seg), isNum: true})
-			} else {
-				p.local = append(p.local, localSeg{s: strings.ToLower(seg)})
-			}
-			i = e
-			if i+1 < len(s) && isSep(s[i]) && isAlnum(s[i+1]) {
-				i++
-				continue
-			}
-			break
-		}
+	return i
+}
+
+// scanDev reads an optional development release at s[i:] and returns its
+// end.
+func (p *parts) scanDev(s string, i int) int {
+	k := skipSep(s, i)
+	if !matchWord(s, k, "dev") {
+		return i
 	}
-	return p, i == len(s)
+	k = skipSep(s, k+3)
+	e := digits(s, k)
+	p.dev, p.hasDev = normNum(s[k:e]), true
+	return e
+}
+
+// scanLocal reads an optional local label at s[i:], appending its segments
+// to local, and returns where it ends. Like scanRelease it returns the
+// slice rather than storing it through a pointer (see there).
+func scanLocal(s string, i int, local []localSeg) ([]localSeg, int) {
+	if i+1 >= len(s) || s[i] != '+' || !isAlnum(s[i+1]) {
+		return local, i
+	}
+	i++
+	for {
+		e := i
+		for e < len(s) && isAlnum(s[e]) {
+			e++
+		}
+		seg := s[i:e]
+		if digits(seg, 0) == len(seg) {
+			local = append(local, localSeg{s: normNum(seg), isNum: true})
+		} else {
+			local = append(local, localSeg{s: strings.ToLower(seg)})
+		}
+		i = e
+		if i+1 < len(s) && isSep(s[i]) && isAlnum(s[i+1]) {
+			i++
+			continue
+		}
+		return local, i
+	}
+}
+
+// skipSep returns i+1 when s[i] is a separator ('.', '-' or '_'), else i.
+func skipSep(s string, i int) int {
+	if i < len(s) && isSep(s[i]) {
+		return i + 1
+	}
+	return i
 }
 
 // appendNum appends an order-preserving, self-delimiting encoding of the

@@ -311,3 +311,15 @@ func TestCompareHugeNumbers(t *testing.T) {
 		t.Errorf("huge local number not normalised: %.20s...", v.Local())
 	}
 }
+
+// BenchmarkParseGeneral measures the general parser, which takes every
+// version not already in canonical form.
+func BenchmarkParseGeneral(b *testing.B) {
+	in := []string{"v1.0", "1.0RC1", "1.0-1", "1.0.0-dev2", "2!1.0.POST3+Ubuntu-1", " 01.02 "}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := Parse(in[i%len(in)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

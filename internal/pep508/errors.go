@@ -3,6 +3,8 @@ package pep508
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/printable"
 )
 
 // SyntaxError reports input that is not a valid requirement or marker.
@@ -16,7 +18,7 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid %s %q: %s", e.Kind, e.Input, e.Msg)
+	fmt.Fprintf(&b, "invalid %s %s: %s", e.Kind, printable.Quote(e.Input), e.Msg)
 	if e.Column > 0 {
 		fmt.Fprintf(&b, " at column %d", e.Column)
 	}

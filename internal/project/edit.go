@@ -21,6 +21,7 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
@@ -157,9 +158,9 @@ func positionError(path string, p *unstable.Parser, err error) error {
 	var pe *unstable.ParserError
 	if errors.As(err, &pe) && pe.Highlight != nil {
 		sh := p.Shape(p.Range(pe.Highlight))
-		return &ParseError{Path: path, Line: sh.Start.Line, Col: sh.Start.Column, Msg: pe.Message}
+		return fileerr.New(path, sh.Start.Line, sh.Start.Column, pe.Message)
 	}
-	return &ParseError{Path: path, Msg: err.Error()}
+	return fileerr.New(path, 0, 0, err.Error())
 }
 
 // scan parses data and locates the array at target (a key path) and where
@@ -199,12 +200,11 @@ func scan(path string, data []byte, target []string) (*document, error) {
 				v := e.Value()
 				if v.Kind != unstable.Array {
 					sh := p.Shape(e.Raw)
-					return nil, &ParseError{Path: path, Line: sh.Start.Line, Col: sh.Start.Column,
-						Msg: fmt.Sprintf("%s must be an array of strings, not %s", strings.Join(target, "."), strings.ToLower(v.Kind.String()))}
+					return nil, fileerr.New(path, sh.Start.Line, sh.Start.Column, fmt.Sprintf("%s must be an array of strings, not %s", strings.Join(target, "."), strings.ToLower(v.Kind.String())))
 				}
 				arr, err := arraySpan(p, e, data)
 				if err != nil {
-					return nil, &ParseError{Path: path, Msg: err.Error()}
+					return nil, fileerr.New(path, 0, 0, err.Error())
 				}
 				doc.array = arr
 				continue
@@ -468,16 +468,17 @@ func withNewline(s string, data []byte) string {
 	return s
 }
 
+// splice replaces data[start:end] with text.
+type splice struct {
+	start, end int
+	text       string
+}
+
 // editArray splices the array's text.
 func editArray(data []byte, a *arrayInfo, req string, same func(string) bool) ([]byte, []string) {
 	inner := string(data[a.open+1 : a.close])
 	multiline := strings.Contains(inner, "\n")
-	nl := newline(data)
 
-	type splice struct {
-		start, end int
-		text       string
-	}
 	var splices []splice
 	var want []string
 	replaced := false
@@ -496,8 +497,26 @@ func editArray(data []byte, a *arrayInfo, req string, same func(string) bool) ([
 		want = append(want, e.value)
 		kept = append(kept, e)
 	}
-	// Removals: each dropped element with its separator (and its line,
-	// when it stands alone on one).
+	splices = append(splices, removals(data, a, kept, multiline)...)
+	if req != "" && !replaced {
+		want = append(want, req)
+		splices = append(splices, addition(data, a, req, inner, multiline))
+	}
+	b := applySplices(data, splices)
+	// An array left with nothing but blank space collapses to [].
+	if len(want) == 0 && req == "" {
+		open := a.open
+		end := a.close + 1 + (len(b) - len(data))
+		if end <= len(b) && open < end && strings.TrimSpace(string(b[open+1:end-1])) == "" {
+			b = append(append(b[:open:open], "[]"...), b[end:]...)
+		}
+	}
+	return b, want
+}
+
+// removals are the splices that drop every element of a not in kept, each
+// with its separator (and its line, when it stands alone on one).
+func removals(data []byte, a *arrayInfo, kept []element, multiline bool) []splice {
 	isKept := func(e element) bool {
 		for _, k := range kept {
 			if k.start == e.start {
@@ -512,6 +531,7 @@ func editArray(data []byte, a *arrayInfo, req string, same func(string) bool) ([
 			lastKept = i
 		}
 	}
+	var splices []splice
 	for i, e := range a.elems {
 		if isKept(e) {
 			continue
@@ -542,56 +562,56 @@ func editArray(data []byte, a *arrayInfo, req string, same func(string) bool) ([
 			splices = append(splices, splice{e.start, end, ""})
 		}
 	}
-	if req != "" && !replaced {
-		want = append(want, req)
-		switch {
-		case len(a.elems) == 0 && strings.TrimSpace(inner) == "":
-			splices = append(splices, splice{a.open, a.close + 1, "[" + nl + "    " + quote(req) + "," + nl + "]"})
-		case len(a.elems) == 0:
-			// Only comments inside: add a line before the closing bracket.
-			splices = append(splices, splice{a.close, a.close, "    " + quote(req) + "," + nl})
-		case multiline:
-			last := a.elems[len(a.elems)-1]
-			indent := indentOf(data, last.start)
-			if !isOnOwnLineStart(data, last.start) {
-				indent = "    "
-			}
-			q := quoteLike(req, data[last.start])
-			comma := commaAfter(data, last.end, a.close)
-			trailing := comma >= 0
-			pos := last.end
-			if trailing {
-				pos = comma + 1
-			} else {
-				splices = append(splices, splice{last.end, last.end, ","})
-			}
-			le := lineEnd(data, pos)
-			if le <= a.close {
-				tail := ""
-				if trailing {
-					tail = ","
-				}
-				splices = append(splices, splice{le, le, indent + q + tail + nl})
-			} else {
-				// The closing bracket shares the last entry's line.
-				tail := ""
-				if trailing {
-					tail = ","
-				}
-				splices = append(splices, splice{pos, pos, nl + indent + q + tail})
-			}
-		default:
-			last := a.elems[len(a.elems)-1]
-			sep := ", "
-			if len(a.elems) > 1 {
-				between := string(data[a.elems[0].end:a.elems[1].start])
-				if !strings.Contains(between, " ") {
-					sep = ","
-				}
-			}
-			splices = append(splices, splice{last.end, last.end, sep + quoteLike(req, data[last.start])})
+	return splices
+}
+
+// addition is the splice that appends req to the array a, in its style.
+func addition(data []byte, a *arrayInfo, req, inner string, multiline bool) splice {
+	nl := newline(data)
+	switch {
+	case len(a.elems) == 0 && strings.TrimSpace(inner) == "":
+		return splice{a.open, a.close + 1, "[" + nl + "    " + quote(req) + "," + nl + "]"}
+	case len(a.elems) == 0:
+		// Only comments inside: add a line before the closing bracket.
+		return splice{a.close, a.close, "    " + quote(req) + "," + nl}
+	case multiline:
+		last := a.elems[len(a.elems)-1]
+		indent := indentOf(data, last.start)
+		if !isOnOwnLineStart(data, last.start) {
+			indent = "    "
 		}
+		q := quoteLike(req, data[last.start])
+		comma := commaAfter(data, last.end, a.close)
+		trailing := comma >= 0
+		pos := last.end
+		tail, lead := "", ","
+		if trailing {
+			pos = comma + 1
+			tail, lead = ",", ""
+		}
+		if le := lineEnd(data, pos); le <= a.close {
+			// A missing comma goes after the last entry, the new line after
+			// the end of its line.
+			return splice{last.end, le, string(data[last.end:pos]) + lead + string(data[pos:le]) + indent + q + tail + nl}
+		}
+		// The closing bracket shares the last entry's line.
+		return splice{last.end, pos, string(data[last.end:pos]) + lead + nl + indent + q + tail}
+	default:
+		last := a.elems[len(a.elems)-1]
+		sep := ", "
+		if len(a.elems) > 1 {
+			between := string(data[a.elems[0].end:a.elems[1].start])
+			if !strings.Contains(between, " ") {
+				sep = ","
+			}
+		}
+		return splice{last.end, last.end, sep + quoteLike(req, data[last.start])}
 	}
+}
+
+// applySplices applies splices (sorted here) to data; a splice overlapping
+// an earlier one is already covered by it.
+func applySplices(data []byte, splices []splice) []byte {
 	slices.SortStableFunc(splices, func(x, y splice) int { return x.start - y.start })
 	var b []byte
 	pos := 0
@@ -603,16 +623,7 @@ func editArray(data []byte, a *arrayInfo, req string, same func(string) bool) ([
 		b = append(b, s.text...)
 		pos = s.end
 	}
-	b = append(b, data[pos:]...)
-	// An array left with nothing but blank space collapses to [].
-	if len(want) == 0 && req == "" {
-		open := a.open
-		end := a.close + 1 + (len(b) - len(data))
-		if end <= len(b) && open < end && strings.TrimSpace(string(b[open+1:end-1])) == "" {
-			b = append(append(b[:open:open], "[]"...), b[end:]...)
-		}
-	}
-	return b, want
+	return append(b, data[pos:]...)
 }
 
 // ownLine reports whether e stands on lines of its own (only blanks before

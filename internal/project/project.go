@@ -1,19 +1,25 @@
 // Package project finds a project's root and reads the parts of its
-// pyproject.toml that pkginstall uses ([project] and [tool.pkginstall]).
+// pyproject.toml that pkginstall uses ([project], [dependency-groups] and
+// [tool.pkginstall]), edits its requirement arrays in place, and serialises
+// the commands that rewrite the project's files.
 //
 // Rules: the root is the nearest ancestor of the working directory (itself
 // included, at most MaxDepth levels up) that holds pyproject.toml or
 // __pypackages__, else the working directory (SPEC §2). A pyproject.toml that
-// does not parse is an error naming FILE:LINE:COL.
+// does not parse is an error naming FILE:LINE:COL. The project's roots are
+// [project].dependencies, every extra and every PEP 735 group (include-group
+// followed, no cycles, names compared normalised); group and extra names are
+// project-name shaped and keep the spelling the file already uses.
 package project
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
 	toml "github.com/pelletier/go-toml/v2"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 // DefaultMaxDepth is how many levels up FindRoot looks by default.
@@ -21,7 +27,7 @@ const DefaultMaxDepth = 8
 
 // FindRoot returns the project root for the working directory cwd.
 func FindRoot(cwd string, maxDepth int) string {
-	dir := cwd
+	dir := filepath.Clean(cwd)
 	for i := 0; i <= maxDepth; i++ {
 		for _, marker := range []string{"pyproject.toml", "__pypackages__"} {
 			if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
@@ -61,20 +67,6 @@ type Pyproject struct {
 	} `toml:"tool"`
 }
 
-// ParseError is a pyproject.toml that does not parse or has a wrong type.
-type ParseError struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-}
-
 // Load reads root/pyproject.toml. A missing file is not an error: Exists is false.
 func Load(root string) (*Pyproject, error) {
 	p := &Pyproject{Path: filepath.Join(root, "pyproject.toml")}
@@ -85,14 +77,10 @@ func Load(root string) (*Pyproject, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Exists = true
-	if err := Decode(p.Path, data, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return Parse(p.Path, data)
 }
 
-// Decode unmarshals TOML data into v, turning errors into *ParseError.
+// Decode unmarshals TOML data into v, turning errors into *fileerr.Error.
 func Decode(path string, data []byte, v any) error {
 	err := toml.Unmarshal(data, v)
 	if err == nil {
@@ -101,11 +89,11 @@ func Decode(path string, data []byte, v any) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return &ParseError{Path: path, Line: line, Col: col, Msg: DecodeErrorMessage(de)}
+		return fileerr.New(path, line, col, DecodeErrorMessage(de))
 	}
 	var se *toml.StrictMissingError
 	if errors.As(err, &se) {
-		return &ParseError{Path: path, Msg: se.Error()}
+		return fileerr.New(path, 0, 0, se.Error())
 	}
-	return &ParseError{Path: path, Msg: err.Error()}
+	return fileerr.New(path, 0, 0, err.Error())
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 // go-toml reports a value of the wrong type with the Go type it was
@@ -82,8 +84,6 @@ func Locate(data []byte, after string, re *regexp.Regexp) (line, col int, ok boo
 	if loc == nil {
 		return 0, 0, false
 	}
-	off := start + loc[0]
-	line = 1 + strings.Count(string(data[:off]), "\n")
-	col = 1 + off - (strings.LastIndex(string(data[:off]), "\n") + 1)
+	line, col = fileerr.Position(data, start+loc[0])
 	return line, col, true
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 func TestDecodeErrorReadable(t *testing.T) {
@@ -14,9 +16,9 @@ func TestDecodeErrorReadable(t *testing.T) {
 	} {
 		var p Pyproject
 		err := Decode("x.toml", []byte(tc.doc), &p)
-		var pe *ParseError
+		var pe *fileerr.Error
 		if !errors.As(err, &pe) {
-			t.Fatalf("%q: %v, want a *ParseError", tc.doc, err)
+			t.Fatalf("%q: %v, want a *fileerr.Error", tc.doc, err)
 		}
 		if !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "struct") || strings.Contains(err.Error(), "cannot decode") {
 			t.Errorf("%q:\n got %s\nwant %s", tc.doc, err, tc.want)

@@ -16,6 +16,8 @@ package pylock
 import (
 	"errors"
 	"fmt"
+	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"os"
 	"path"
@@ -126,20 +128,6 @@ func (p Package) Source() string {
 	return "nothing"
 }
 
-// Error is a problem at a place in a lock file.
-type Error struct {
-	Path      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
-}
-
 // ReadFile reads and checks a lock file.
 func ReadFile(name string) (*Lock, error) {
 	data, err := os.ReadFile(name)
@@ -161,24 +149,24 @@ func Parse(name string, data []byte) (*Lock, error) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, col := de.Position()
-			return nil, &Error{Path: name, Line: line, Col: col, Msg: project.DecodeErrorMessage(de)}
+			return nil, fileerr.New(name, line, col, project.DecodeErrorMessage(de))
 		}
-		return nil, &Error{Path: name, Msg: err.Error()}
+		return nil, fileerr.New(name, 0, 0, err.Error())
 	}
 	pos := positions(data)
 	at := func(key string, msg string, args ...any) error {
 		p := pos.keys[key]
-		return &Error{Path: name, Line: p[0], Col: p[1], Msg: fmt.Sprintf(msg, args...)}
+		return fileerr.Errorf(name, p[0], p[1], msg, args...)
 	}
 	if l.LockVersion == "" {
-		return nil, &Error{Path: name, Line: 1, Col: 1, Msg: "lock-version is missing"}
+		return nil, fileerr.New(name, 1, 1, "lock-version is missing")
 	}
 	major, _, _ := strings.Cut(l.LockVersion, ".")
 	if major != "1" {
 		return nil, at("lock-version", "lock-version %q is not supported (this pkginstall reads 1.x)", l.LockVersion)
 	}
 	if l.CreatedBy == "" {
-		return nil, &Error{Path: name, Line: 1, Col: 1, Msg: "created-by is missing"}
+		return nil, fileerr.New(name, 1, 1, "created-by is missing")
 	}
 	if tool, ok := l.Tool["pkginstall"].(map[string]any); ok {
 		if reqs, ok := tool["requirements"].([]any); ok {
@@ -197,7 +185,7 @@ func Parse(name string, data []byte) (*Lock, error) {
 			p.Line, p.Col = pos.keys["packages"][0], pos.keys["packages"][1]
 		}
 		bad := func(msg string, args ...any) error {
-			return &Error{Path: name, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(msg, args...)}
+			return fileerr.Errorf(name, p.Line, p.Col, msg, args...)
 		}
 		if !validName.MatchString(p.Name) {
 			return nil, bad("package %d: invalid name %q", i+1, p.Name)
@@ -362,24 +350,10 @@ func Marshal(l *Lock) []byte {
 	return []byte(b.String())
 }
 
-// WriteFile writes l to name atomically (a temporary file renamed).
+// WriteFile writes l to name atomically, through a symlink to its target
+// and keeping the permissions of the lock it replaces (fsutil.WriteFile).
 func WriteFile(name string, l *Lock) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".pylock-*.toml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(Marshal(l)); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return fsutil.WriteFile(name, Marshal(l), fsutil.KeepPerm)
 }
 
 var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)

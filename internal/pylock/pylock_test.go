@@ -1,6 +1,8 @@
 package pylock
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -141,4 +143,34 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("not stable:\n%s", out)
 		}
 	})
+}
+
+// A symlinked pylock.toml stays a link: its target gets the new lock, as a
+// symlinked pyproject.toml does.
+func TestWriteFileFollowsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "shared", FileName)
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, FileName)
+	if err := os.Symlink(filepath.Join("shared", FileName), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, sample()); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("%s is no longer a symlink (%v)", link, err)
+	}
+	b, _ := os.ReadFile(real)
+	if string(b) != string(Marshal(sample())) {
+		t.Fatalf("target not written: %q", b)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
+		t.Errorf("target mode %v, want 0600 kept", fi.Mode().Perm())
+	}
 }

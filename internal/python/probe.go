@@ -16,6 +16,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // probeScript runs under -I -S in every interpreter from 3.4 on (no
@@ -98,9 +101,6 @@ d = {
 sys.stdout.write(json.dumps(d))
 `
 
-// cacheBucket is the versioned directory under the cache directory.
-const cacheBucket = "interpreters-v1"
-
 // MaxProbeOutput bounds what a probe may print; more is not an interpreter.
 const MaxProbeOutput = 1 << 20
 
@@ -179,7 +179,7 @@ func Probe(ctx context.Context, exe string, cacheDir string) (*Info, error) {
 	}
 	cacheFile := ""
 	if cacheDir != "" && !dispatchesThroughPyenv(abs) {
-		cacheFile = filepath.Join(cacheDir, cacheBucket, cacheKey(abs, st.Size(), st.ModTime().UnixNano())+".json")
+		cacheFile = layout.InterpreterFile(cacheDir, cacheKey(abs, st.Size(), st.ModTime().UnixNano()))
 		if info, ok := readCache(cacheFile); ok {
 			return info, nil
 		}
@@ -189,7 +189,7 @@ func Probe(ctx context.Context, exe string, cacheDir string) (*Info, error) {
 		return nil, &ProbeError{Path: exe, Err: err}
 	}
 	if cacheFile != "" {
-		writeCache(cacheFile, info) // best effort: a read-only cache only costs a probe
+		writeCache(cacheDir, cacheFile, info) // best effort: a read-only cache only costs a probe
 	}
 	return info, nil
 }
@@ -233,23 +233,13 @@ func readCache(file string) (*Info, bool) {
 	return &info, true
 }
 
-func writeCache(file string, info *Info) {
+func writeCache(root, file string, info *Info) {
 	b, err := json.Marshal(info)
 	if err != nil {
 		return
 	}
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
-		os.Remove(tmp.Name())
+	if layout.MkdirAll(root, filepath.Dir(file)) == nil {
+		_ = fsutil.WriteFile(file, b, 0o644)
 	}
 }
 

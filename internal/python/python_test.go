@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
 )
 
 // realPython returns python3 on PATH that answers the probe, or skips.
@@ -108,7 +110,7 @@ func TestProbeCache(t *testing.T) {
 	if a.Version != b.Version || a.Executable != b.Executable || a.Markers["platform_version"] != b.Markers["platform_version"] {
 		t.Errorf("cached answer differs: %+v vs %+v", a, b)
 	}
-	entries, _ := filepath.Glob(filepath.Join(cache, cacheBucket, "*.json"))
+	entries, _ := filepath.Glob(filepath.Join(cache, layout.InterpretersBucket, "*.json"))
 	if len(entries) != 1 {
 		t.Errorf("cache entries = %v, want one", entries)
 	}

@@ -3,6 +3,8 @@ package reqfile
 import (
 	"strings"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 func FuzzParseBytes(f *testing.F) {
@@ -23,8 +25,8 @@ func FuzzParseBytes(f *testing.F) {
 		}
 		file, err := ParseBytes("r.txt", []byte(s), func(k string) string { return strings.ToLower(k) }, open)
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
-				t.Fatalf("error %T is not *Error: %v", err, err)
+			if _, ok := err.(*fileerr.Error); !ok {
+				t.Fatalf("error %T is not *fileerr.Error: %v", err, err)
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("multi-line error %q", err)

@@ -53,18 +53,26 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/printable"
 )
 
 // Limits on includes: the deepest nesting of -r/-c accepted, and the most
-// files read (the same file included twice counts twice).
+// files read (the same file included twice counts twice). MaxFileSize is the
+// largest file read; a file must be a regular file (not a FIFO or a device)
+// and text (no NUL byte), so -r /dev/zero or /proc/self/environ is an error
+// that quotes nothing.
 const (
-	MaxDepth = 32
-	MaxFiles = 1000
+	MaxDepth    = 32
+	MaxFiles    = 1000
+	MaxFileSize = 8 << 20
 )
 
 // Line is one requirement (or constraint) read from a file.
@@ -89,34 +97,15 @@ type File struct {
 	RequireHashes  bool
 }
 
-// Error is a problem at a place in a requirements file.
-type Error struct {
-	File      string
-	Line, Col int // 1-based; 0 when unknown
-	Err       error
-}
-
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Col > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Col, e.Err)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.File, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// ErrEditable is the error (wrapped in *Error) for an -e/--editable line.
+// ErrEditable is the error (wrapped in a *fileerr.Error) for an -e/--editable line.
 var ErrEditable = errors.New("editable installs are not supported")
 
 // Parse reads the requirements file at path and the files it includes.
 // getenv looks up ${VAR} references; nil means os.Getenv.
 func Parse(path string, getenv func(string) string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsutil.ReadRegular(path, MaxFileSize)
 	if err != nil {
-		return nil, &Error{File: path, Err: fmt.Errorf("cannot read requirements file: %w", unwrapPath(err))}
+		return nil, &fileerr.Error{Path: path, Err: fmt.Errorf("cannot read requirements file: %w", unwrapPath(err))}
 	}
 	return ParseBytes(path, data, getenv, readLocal)
 }
@@ -132,7 +121,7 @@ func readLocal(name string) ([]byte, error) {
 		}
 		name = p
 	}
-	b, err := os.ReadFile(name)
+	b, err := fsutil.ReadRegular(name, MaxFileSize)
 	return b, unwrapPath(err)
 }
 
@@ -170,7 +159,7 @@ type fileParser struct {
 func (p *fileParser) parse(name string, data []byte, constraint bool, stack []string) error {
 	text, err := decode(data)
 	if err != nil {
-		return &Error{File: name, Err: err}
+		return &fileerr.Error{Path: name, Err: err}
 	}
 	stack = append(stack, cleanName(name))
 	for _, l := range preprocess(text, p.getenv) {
@@ -200,18 +189,43 @@ func decode(data []byte) (string, error) {
 				u[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
 			}
 		}
-		return string(utf16.Decode(u)), nil
+		text := string(utf16.Decode(u))
+		if strings.IndexByte(text, 0) >= 0 {
+			return "", errors.New("not a text file: it contains a NUL character")
+		}
+		return text, nil
 	}
 	if !utf8.Valid(data) {
 		return "", errors.New("file is not valid UTF-8")
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", errors.New("not a text file: it contains a NUL byte")
 	}
 	return string(data), nil
 }
 
 // logicalLine is a line after joining, comment removal and expansion.
 type logicalLine struct {
-	no   int
-	text string
+	no       int
+	text     string
+	expanded []expansion // the ${VAR} references replaced in text
+}
+
+// expansion is one ${NAME} reference and the value it was replaced with.
+type expansion struct{ ref, value string }
+
+// unexpand puts the ${NAME} references back into msg, so that an error
+// quotes the line as written and never prints a variable's value (it may
+// be a password in an index URL).
+func (l logicalLine) unexpand(msg string) string {
+	for _, e := range l.expanded {
+		msg = strings.ReplaceAll(msg, e.value, e.ref)
+		// The value may also appear escaped inside a quoted string.
+		if q := strconv.Quote(e.value); len(q) > 2 {
+			msg = strings.ReplaceAll(msg, q[1:len(q)-1], e.ref)
+		}
+	}
+	return msg
 }
 
 var (
@@ -249,10 +263,10 @@ func preprocess(text string, getenv func(string) string) []logicalLine {
 				line = " " + line
 			}
 			if cont != nil {
-				joined = append(joined, logicalLine{first, strings.Join(append(cont, line), "")})
+				joined = append(joined, logicalLine{no: first, text: strings.Join(append(cont, line), "")})
 				cont = nil
 			} else {
-				joined = append(joined, logicalLine{no, line})
+				joined = append(joined, logicalLine{no: no, text: line})
 			}
 			continue
 		}
@@ -263,7 +277,7 @@ func preprocess(text string, getenv func(string) string) []logicalLine {
 		cont = append(cont, strings.Trim(line, `\`))
 	}
 	if cont != nil {
-		joined = append(joined, logicalLine{first, strings.Join(cont, "")})
+		joined = append(joined, logicalLine{no: first, text: strings.Join(cont, "")})
 	}
 	out := joined[:0]
 	for _, l := range joined {
@@ -273,10 +287,14 @@ func preprocess(text string, getenv func(string) string) []logicalLine {
 		}
 		l.text = envVarRE.ReplaceAllStringFunc(l.text, func(m string) string {
 			if v := getenv(m[2 : len(m)-1]); v != "" {
+				l.expanded = append(l.expanded, expansion{ref: m, value: v})
 				return v
 			}
 			return m
 		})
+		// Longest values first, so that one that contains another is
+		// put back whole.
+		slices.SortFunc(l.expanded, func(a, b expansion) int { return len(b.value) - len(a.value) })
 		out = append(out, l)
 	}
 	return out
@@ -320,7 +338,11 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 		if col <= 0 {
 			col = lineStart
 		}
-		return &Error{File: name, Line: l.no, Col: col, Err: fmt.Errorf(format, args...)}
+		err := fmt.Errorf(format, args...)
+		if len(l.expanded) > 0 {
+			err = errors.New(l.unexpand(err.Error()))
+		}
+		return &fileerr.Error{Path: name, Line: l.no, Col: col, Err: err}
 	}
 	req, optStr := breakArgsOptions(l.text)
 	optCol := lineStart
@@ -331,7 +353,7 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 	}
 	opts, err := shellSplit(optStr)
 	if err != nil {
-		return fail(optCol, "cannot split options %q: %v", optStr, err)
+		return fail(optCol, "cannot split options %s: %v", printable.Quote(optStr), err)
 	}
 	parsed, err := parseOptions(opts)
 	if err != nil {
@@ -362,10 +384,10 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 		}
 		if constraint {
 			if rl.Path != "" || rl.Req.Name == "" {
-				return fail(1, "a constraint must name a project: %q", req)
+				return fail(1, "a constraint must name a project: %s", printable.Quote(req))
 			}
 			if len(rl.Req.Extras) > 0 {
-				return fail(1, "constraints cannot have extras: %q", req)
+				return fail(1, "constraints cannot have extras: %s", printable.Quote(req))
 			}
 			p.out.Constraints = append(p.out.Constraints, rl)
 		} else {
@@ -401,7 +423,7 @@ func (p *fileParser) line(name string, l logicalLine, constraint bool, stack []s
 
 // include parses a nested -r/-c file.
 func (p *fileParser) include(parent string, lineNo, col int, target string, constraint bool, stack []string) error {
-	fail := func(err error) error { return &Error{File: parent, Line: lineNo, Col: col, Err: err} }
+	fail := func(err error) error { return &fileerr.Error{Path: parent, Line: lineNo, Col: col, Err: err} }
 	child := joinInclude(parent, target)
 	if slices.Contains(stack, cleanName(child)) {
 		return fail(fmt.Errorf("requirements file %s includes itself (%s -> %s)", child, strings.Join(stack, " -> "), cleanName(child)))
@@ -601,7 +623,7 @@ func parseOptions(words []string) ([]option, error) {
 				value, hasValue = w[2:], true
 			}
 		default:
-			return nil, fmt.Errorf("unexpected argument %q among options", w)
+			return nil, fmt.Errorf("unexpected argument %s among options", printable.Quote(w))
 		}
 		if spec.long == "editable" {
 			return nil, fmt.Errorf("%w (%s)", ErrEditable, strings.Join(words[i:], " "))
@@ -658,15 +680,15 @@ var hashLen = map[string]int{"sha256": 64, "sha384": 96, "sha512": 128}
 func parseHash(v string) (string, error) {
 	algo, digest, ok := strings.Cut(v, ":")
 	if !ok {
-		return "", fmt.Errorf("--hash %q must be a hash name and a value, like sha256:abcde…", v)
+		return "", fmt.Errorf("--hash %s must be a hash name and a value, like sha256:abcde…", printable.Quote(v))
 	}
 	n, known := hashLen[algo]
 	if !known {
-		return "", fmt.Errorf("--hash %q: allowed hash algorithms are sha256, sha384 and sha512", v)
+		return "", fmt.Errorf("--hash %s: allowed hash algorithms are sha256, sha384 and sha512", printable.Quote(v))
 	}
 	digest = strings.ToLower(digest)
 	if len(digest) != n || strings.Trim(digest, "0123456789abcdef") != "" {
-		return "", fmt.Errorf("--hash %q: a %s digest is %d hexadecimal digits", v, algo, n)
+		return "", fmt.Errorf("--hash %s: a %s digest is %d hexadecimal digits", printable.Quote(v), algo, n)
 	}
 	return algo + ":" + digest, nil
 }
@@ -737,12 +759,12 @@ func parsePathLine(p, markerStr string, hasMarker bool) (Line, error) {
 	if m := extrasRE.FindStringSubmatch(p); m != nil {
 		r, err := pep508.ParseRequirement("x" + m[2])
 		if err != nil {
-			return Line{}, fmt.Errorf("invalid extras %q: %w", m[2], err)
+			return Line{}, fmt.Errorf("invalid extras %s: %w", printable.Quote(m[2]), err)
 		}
 		p, l.Req.Extras = m[1], r.Extras
 	}
 	if !strings.HasSuffix(strings.ToLower(p), ".whl") {
-		return Line{}, fmt.Errorf("%q is not a wheel: only .whl files can be installed from a path", p)
+		return Line{}, fmt.Errorf("%s is not a wheel: only .whl files can be installed from a path", printable.Quote(p))
 	}
 	name, err := wheelProject(filepath.Base(filepath.FromSlash(strings.ReplaceAll(p, `\`, "/"))))
 	if err != nil {
@@ -766,16 +788,16 @@ func parseURLLine(s string) (Line, error) {
 	u = strings.TrimSpace(u)
 	parsed, err := url.Parse(u)
 	if err != nil {
-		return Line{}, fmt.Errorf("invalid URL %q", u)
+		return Line{}, fmt.Errorf("invalid URL %s", printable.Quote(u))
 	}
 	switch strings.ToLower(parsed.Scheme) {
 	case "http", "https", "file":
 	default:
-		return Line{}, fmt.Errorf("unsupported URL scheme %q in %q (only http, https and file wheels)", parsed.Scheme, u)
+		return Line{}, fmt.Errorf("unsupported URL scheme %s in %s (only http, https and file wheels)", printable.Quote(parsed.Scheme), printable.Quote(u))
 	}
 	base := path.Base(parsed.Path)
 	if !strings.HasSuffix(strings.ToLower(base), ".whl") {
-		return Line{}, fmt.Errorf("%q is not a wheel: only .whl files can be installed from a URL", u)
+		return Line{}, fmt.Errorf("%s is not a wheel: only .whl files can be installed from a URL", printable.Quote(u))
 	}
 	name, err := wheelProject(base)
 	if err != nil {
@@ -801,10 +823,10 @@ func parseURLLine(s string) (Line, error) {
 func fileURLPath(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err != nil || !strings.EqualFold(u.Scheme, "file") {
-		return "", fmt.Errorf("invalid file URL %q", s)
+		return "", fmt.Errorf("invalid file URL %s", printable.Quote(s))
 	}
 	if u.Host != "" && u.Host != "localhost" {
-		return "", fmt.Errorf("file URL %q names a remote host", s)
+		return "", fmt.Errorf("file URL %s names a remote host", printable.Quote(s))
 	}
 	p := u.Path
 	if p == "" {
@@ -815,7 +837,7 @@ func fileURLPath(s string) (string, error) {
 		p = p[1:]
 	}
 	if p == "" {
-		return "", fmt.Errorf("file URL %q has no path", s)
+		return "", fmt.Errorf("file URL %s has no path", printable.Quote(s))
 	}
 	return filepath.FromSlash(p), nil
 }
@@ -825,10 +847,10 @@ func fileURLPath(s string) (string, error) {
 func wheelProject(base string) (string, error) {
 	parts := strings.Split(strings.TrimSuffix(base, base[len(base)-4:]), "-")
 	if len(parts) != 5 && len(parts) != 6 {
-		return "", fmt.Errorf("invalid wheel file name %q", base)
+		return "", fmt.Errorf("invalid wheel file name %s", printable.Quote(base))
 	}
 	if !pep508.ValidName(parts[0]) {
-		return "", fmt.Errorf("invalid project name in wheel file name %q", base)
+		return "", fmt.Errorf("invalid project name in wheel file name %s", printable.Quote(base))
 	}
 	return parts[0], nil
 }

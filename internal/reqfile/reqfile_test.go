@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/fileerr"
 )
 
 const (
@@ -188,7 +190,7 @@ func TestIncludes(t *testing.T) {
 
 	for _, name := range []string{"cycle-a.txt", "self.txt"} {
 		_, err := ParseBytes(name, []byte(files[name]), env(nil), open)
-		var e *Error
+		var e *fileerr.Error
 		if !errors.As(err, &e) || !strings.Contains(err.Error(), "includes itself") {
 			t.Errorf("%s: got %v, want an include-cycle error", name, err)
 		}
@@ -241,9 +243,9 @@ func TestErrors(t *testing.T) {
 			t.Errorf("%q: no error, want %q", tt.in, tt.want)
 			continue
 		}
-		var e *Error
+		var e *fileerr.Error
 		if !errors.As(err, &e) {
-			t.Errorf("%q: error %T is not *Error", tt.in, err)
+			t.Errorf("%q: error %T is not *fileerr.Error", tt.in, err)
 		}
 		if !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %q, want it to contain %q", tt.in, err, tt.want)
@@ -299,7 +301,7 @@ func TestParseFromDisk(t *testing.T) {
 		t.Errorf("got %+v", f.Requirements)
 	}
 	_, err = Parse(filepath.Join(dir, "absent.txt"), nil)
-	var e *Error
+	var e *fileerr.Error
 	if !errors.As(err, &e) || !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
@@ -332,5 +334,34 @@ func TestTrustedHostAccepted(t *testing.T) {
 	}
 	if f.IndexURL != "http://10.0.0.5:8000/simple/" || len(f.Requirements) != 1 {
 		t.Errorf("got %+v", f)
+	}
+}
+
+func TestErrorsQuoteLinesAsWritten(t *testing.T) {
+	getenv := func(k string) string {
+		return map[string]string{"TOKEN": "s3cr3t-t0ken", "V": "1.0"}[k]
+	}
+	for _, c := range []struct{ name, data, want string }{
+		{"url", "https://u:${TOKEN}@host/pkg.tar.gz\n", "${TOKEN}"},
+		{"requirement", "six ==${V} !! ${TOKEN}\n", "${TOKEN}"},
+		{"options", "six --hash=${TOKEN}\n", "${TOKEN}"},
+	} {
+		_, err := ParseBytes("r.txt", []byte(c.data), getenv, nil)
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %q should quote %s and not its value", c.name, err, c.want)
+		}
+	}
+}
+
+func TestRefusesBinaryText(t *testing.T) {
+	for _, data := range []string{"six\x00==1.0\n", "\xff\xfes\x00\x00\x00"} {
+		_, err := ParseBytes("r.txt", []byte(data), nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "not a text file") {
+			t.Errorf("ParseBytes(%q) error = %v, want 'not a text file'", data, err)
+		}
 	}
 }

@@ -12,18 +12,10 @@
 # file), and for a __pypackages__ that is not owned by you (or root) or is
 # writable by other users (a warning says why). This file must stay valid
 # Python 2 syntax: every Python on the machine reads it.
-import os
-import sys
+# @BOOTSTRAP@ (safety.Bootstrap: _pkginstall_use, _pkginstall_sitecustomize)
 
 _PKGINSTALL_MAX_DEPTH = 8
 _PKGINSTALL_SHORT = {"cpython": "cp", "pypy": "pp", "ironpython": "ip", "jython": "jy"}
-
-
-def _pkginstall_warn(msg):
-    try:
-        sys.stderr.write("warning: pkginstall: %s\n" % (msg,))
-    except Exception:
-        pass
 
 
 def _pkginstall_anchor():
@@ -99,53 +91,11 @@ def _pkginstall_platform_name():
                             sys.version_info[0], sys.version_info[1], abi, plat)
 
 
-def _pkginstall_unsafe(d):
-    """Why d must not go on sys.path (SPEC 6), or None."""
-    try:
-        st = os.stat(d)
-    except OSError as e:
-        return "cannot inspect %s: %s" % (d, e.strerror)
-    if hasattr(os, "getuid"):
-        uid = os.getuid()
-        if st.st_uid not in (uid, 0):
-            return "%s is owned by uid %d, not by you or root" % (d, st.st_uid)
-        if st.st_mode & 0o002:
-            return ("%s is writable by other users (mode %04o); fix it with: chmod o-w %s"
-                    % (d, st.st_mode & 0o7777, d))
-    return None
-
-
-def _pkginstall_add(lib):
-    """Insert lib just before site-packages; process its .pth files."""
-    import site
-    try:
-        sitedirs = set(site.getsitepackages())
-    except AttributeError:
-        sitedirs = set()
-    if getattr(site, "ENABLE_USER_SITE", False):
-        try:
-            sitedirs.add(site.getusersitepackages())
-        except Exception:
-            pass
-    pos = len(sys.path)
-    for i, p in enumerate(sys.path):
-        if p in sitedirs or os.path.basename(p) in ("site-packages", "dist-packages"):
-            pos = i
-            break
-    sys.path.insert(pos, lib)
-    before = list(sys.path)
-    known = set(os.path.normcase(os.path.abspath(p)) for p in sys.path if p)
-    site.addsitedir(lib, known)
-    if sys.path[:len(before)] == before:
-        # .pth entries go right after lib/, not after site-packages.
-        added = sys.path[len(before):]
-        del sys.path[len(before):]
-        sys.path[pos + 1:pos + 1] = added
-
-
 def _pkginstall_setup():
     if sys.flags.isolated or getattr(sys.flags, "safe_path", False):
         return
+    if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+        return  # an active virtual environment takes precedence (SPEC 6)
     anchor = _pkginstall_anchor()
     if anchor is None:
         return
@@ -157,51 +107,15 @@ def _pkginstall_setup():
         target = os.path.join(pp, _pkginstall_platform_name())
         if not os.path.isdir(target):
             return
-    lib = os.path.join(target, "lib")
-    if not os.path.isdir(lib):
-        return
-    for d in (pp, target, lib):
-        why = _pkginstall_unsafe(d)
-        if why is not None:
-            _pkginstall_warn("not using %s: %s" % (pp, why))
-            return
-    if lib not in sys.path:
-        _pkginstall_add(lib)
+    for why in _pkginstall_use(pp, target, os.path.join(target, "lib")):
+        _pkginstall_warn("not using %s: %s" % (pp, why))
 
 
 def _pkginstall_main():
-    here = os.path.dirname(os.path.abspath(__file__))
-    # This directory was only a way in: take it off sys.path.
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    # The sitecustomize this file shadows, found before lib/ is added (a
-    # package must not be able to install one).
-    spec = None
-    try:
-        import importlib.machinery
-        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", sys.path)
-    except Exception:
-        pass
+    setup = None
     if sys.version_info >= (3, 7) and os.environ.get("PKGINSTALL_HOOK", "1") != "0":
-        try:
-            _pkginstall_setup()
-        except Exception as e:
-            _pkginstall_warn("shell hook failed: %r" % (e,))
-    if spec is not None and spec.loader is not None:
-        try:
-            # importlib.util costs milliseconds at every start-up; the
-            # function lives, loaded already, in importlib._bootstrap.
-            from importlib._bootstrap import module_from_spec
-        except ImportError:
-            from importlib.util import module_from_spec
-        mod = module_from_spec(spec)
-        # Keep this module registered while the other one runs: the import
-        # machinery looks sitecustomize up in sys.modules when it is done.
-        try:
-            spec.loader.exec_module(mod)
-        except Exception as e:
-            _pkginstall_warn("error in %s: %r" % (spec.origin, e))
-        else:
-            sys.modules["sitecustomize"] = mod
+        setup = _pkginstall_setup
+    _pkginstall_sitecustomize(setup)
 
 
 if sys.version_info >= (3, 5):
