@@ -47,6 +47,14 @@ func FindRoot(cwd string, maxDepth int) string {
 type Settings struct {
 	Python string `toml:"python"`
 	Layout string `toml:"layout"`
+	// Environments narrow the environments a lock supports (markers, as
+	// uv's environments); none: every default one.
+	Environments []string `toml:"environments"`
+	// RequiredEnvironments must each have a wheel of every locked
+	// package (uv's required-environments).
+	RequiredEnvironments []string `toml:"required-environments"`
+	// DefaultGroups are the groups installed by default; nil: ["dev"].
+	DefaultGroups []string `toml:"default-groups"`
 }
 
 // Pyproject is what pkginstall reads from pyproject.toml.

@@ -54,6 +54,11 @@ type Lock struct {
 	// the lock was resolved for, so `lock --check` can tell a changed
 	// pyproject.toml.
 	Requirements []string `toml:"-"`
+	// Inputs is [tool.pkginstall] inputs: every other input the lock was
+	// made from, one "what: value" line each (each root with the array it
+	// is in, environments, required-environments, default-groups, index),
+	// so `lock --check` can say which changed.
+	Inputs []string `toml:"-"`
 
 	Tool map[string]any `toml:"tool,omitempty"`
 }
@@ -169,13 +174,8 @@ func Parse(name string, data []byte) (*Lock, error) {
 		return nil, fileerr.New(name, 1, 1, "created-by is missing")
 	}
 	if tool, ok := l.Tool["pkginstall"].(map[string]any); ok {
-		if reqs, ok := tool["requirements"].([]any); ok {
-			for _, r := range reqs {
-				if s, ok := r.(string); ok {
-					l.Requirements = append(l.Requirements, s)
-				}
-			}
-		}
+		l.Requirements = stringsOf(tool["requirements"])
+		l.Inputs = stringsOf(tool["inputs"])
 	}
 	for i := range l.Packages {
 		p := &l.Packages[i]
@@ -206,6 +206,21 @@ func Parse(name string, data []byte) (*Lock, error) {
 		}
 	}
 	return &l, nil
+}
+
+// stringsOf are the strings of a TOML array (nil when v is not one).
+func stringsOf(v any) []string {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for _, x := range arr {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // positions finds the line and column of top-level keys and of each
@@ -338,14 +353,22 @@ func Marshal(l *Lock) []byte {
 			b.WriteString("]\n")
 		}
 	}
-	if len(l.Requirements) > 0 {
+	if len(l.Requirements) > 0 || len(l.Inputs) > 0 {
 		b.WriteString("\n[tool.pkginstall]\n")
-		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
-		b.WriteString("requirements = [\n")
-		for _, r := range l.Requirements {
-			b.WriteString("    " + quote(r) + ",\n")
+		b.WriteString("# What this lock was resolved for (pkginstall lock --check compares them).\n")
+		for _, k := range []struct {
+			key  string
+			vals []string
+		}{{"requirements", l.Requirements}, {"inputs", l.Inputs}} {
+			if len(k.vals) == 0 {
+				continue
+			}
+			b.WriteString(k.key + " = [\n")
+			for _, r := range k.vals {
+				b.WriteString("    " + quote(r) + ",\n")
+			}
+			b.WriteString("]\n")
 		}
-		b.WriteString("]\n")
 	}
 	return []byte(b.String())
 }

@@ -24,6 +24,9 @@ type AddOptions struct {
 	Where project.Where        // the array to add to
 	Pre   bool                 // allow pre-releases
 	Apply ApplyOptions
+	// RememberPython records the target's interpreter in .python-version
+	// (--python was given), once the add succeeded.
+	RememberPython bool
 }
 
 // Add records requirements in pyproject.toml (creating a minimal one when
@@ -66,7 +69,7 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 	if err != nil {
 		return nil, err
 	}
-	l, err := resolveLock(ctx, t, in, p, prev, false, opts.Pre)
+	l, err := resolveLock(ctx, in, env, p, prev, false, opts.Pre)
 	if err != nil {
 		return nil, err
 	}
@@ -78,14 +81,31 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 		if p, err = parseProject(f.pyproject, data); err != nil {
 			return nil, err
 		}
-		l.Requirements = p.roots.Strings
+		l.Requirements, l.Inputs = p.roots.Strings, p.inputs(env).Lines
 	}
 	in.LinkMode, in.Compile = opts.Apply.LinkMode, opts.Apply.Compile
+	// The default selection, and the group or extra added to.
+	so := project.SelectOptions{}
+	if where.Group != "" {
+		so.Groups = []string{where.Group}
+	}
+	if where.Optional != "" {
+		so.Extras = []string{where.Optional}
+	}
+	sel, err := selectFrom(l, so)
+	if err != nil {
+		return nil, err
+	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint,
+		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint, selection: sel,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
+			}
+			if opts.RememberPython {
+				if err := rememberPython(t, env); err != nil {
+					return err
+				}
 			}
 			if created {
 				env.Reporter.Created(f.pyproject)
@@ -212,15 +232,19 @@ func Remove(ctx context.Context, t *Target, env Env, opts RemoveOptions) (*insta
 	if err != nil {
 		return nil, err
 	}
-	l := newLock(t, p)
+	l := newLock(p, env)
 	if len(p.roots.Reqs) > 0 {
-		if l, err = resolveLock(ctx, t, in, p, prev, false, false); err != nil {
+		if l, err = resolveLock(ctx, in, env, p, prev, false, false); err != nil {
 			return nil, err
 		}
 	}
 	in.LinkMode, in.Compile = opts.Apply.LinkMode, opts.Apply.Compile
+	sel, err := selectFrom(l, project.SelectOptions{})
+	if err != nil {
+		return nil, err
+	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint,
+		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint, selection: sel,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
