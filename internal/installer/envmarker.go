@@ -154,6 +154,9 @@ func or(ms []string) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
 		parts[i] = paren(m)
+		if parts[i] == m && strings.Contains(m, " and ") {
+			parts[i] = "(" + m + ")" // and binds tighter; the parentheses are for the reader
+		}
 	}
 	return strings.Join(parts, " or ")
 }
