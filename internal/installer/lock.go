@@ -22,8 +22,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -31,59 +29,7 @@ import (
 	pproject "github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/pylock"
 	"github.com/pkginstall/pkginstall/internal/tags"
-	"github.com/pkginstall/pkginstall/resolver"
 )
-
-// LockPackages returns the pylock packages of a resolution (res from Plan):
-// for each distribution, every wheel of its version that its index lists,
-// with url, size and sha256 (hashing or downloading into the cache the
-// files whose index did not give them), and its dependencies by name.
-func (in *Installer) LockPackages(ctx context.Context, res *Result) ([]pylock.Package, error) {
-	names := make([]string, 0, len(res.Resolved))
-	for n := range res.Resolved {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	pkgs := make([]pylock.Package, len(names))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, name := range names {
-		g.Go(func() error {
-			p, err := in.lockPackage(gctx, res, name)
-			if err != nil {
-				return err
-			}
-			pkgs[i] = *p
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return pkgs, nil
-}
-
-func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) (*pylock.Package, error) {
-	pkg, err := in.lockWheels(ctx, res.Resolved[name], nil)
-	if err != nil {
-		return nil, err
-	}
-	if res.Provider != nil {
-		deps, err := res.Provider.Dependencies(ctx, name, res.Resolved[name].Version)
-		if err == nil {
-			seen := map[string]bool{}
-			for key := range deps {
-				d, _ := resolver.SplitExtra(key)
-				if d != name && !seen[d] && res.Resolved[d] != nil {
-					seen[d] = true
-					pkg.Dependencies = append(pkg.Dependencies, pylock.Dependency{Name: d})
-				}
-			}
-			sort.Slice(pkg.Dependencies, func(i, j int) bool { return pkg.Dependencies[i].Name < pkg.Dependencies[j].Name })
-		}
-	}
-	return pkg, nil
-}
 
 // lockWheels is the lock entry of candidate c without marker and
 // dependencies: every wheel of its version that its index lists, with url,

@@ -138,3 +138,56 @@ func entryMarker(reasons map[string]envSet, envs []Environment) string {
 	}
 	return strings.TrimSpace(or(terms))
 }
+
+// SummarizeMissing words missing wheels one line per locked version:
+// "cffi 2.0.0 has no wheel for Windows x86_64, macOS arm64 (Python 3.11)".
+func SummarizeMissing(missing []MissingWheel) []string {
+	type key struct{ name, version string }
+	var order []key
+	byPkg := map[key]map[int][]int{} // platform -> minors
+	for _, m := range missing {
+		k := key{m.Name, m.Version}
+		if byPkg[k] == nil {
+			byPkg[k] = map[int][]int{}
+			order = append(order, k)
+		}
+		byPkg[k][m.Env.Platform] = append(byPkg[k][m.Env.Platform], m.Env.Minor)
+	}
+	var out []string
+	for _, k := range order {
+		plats := sortedKeysInt(func() map[int]bool {
+			s := map[int]bool{}
+			for p := range byPkg[k] {
+				s[p] = true
+			}
+			return s
+		}())
+		// Platforms that lack the same Pythons are named together.
+		var groups []string
+		seen := map[string][]string{}
+		var pyOrder []string
+		for _, p := range plats {
+			minors := byPkg[k][p]
+			sort.Ints(minors)
+			py := pythons(minors)
+			if seen[py] == nil {
+				pyOrder = append(pyOrder, py)
+			}
+			seen[py] = append(seen[py], UniversalPlatforms[p].Label)
+		}
+		for _, py := range pyOrder {
+			groups = append(groups, fmt.Sprintf("%s (%s)", strings.Join(seen[py], ", "), py))
+		}
+		out = append(out, fmt.Sprintf("%s %s has no wheel for %s, and pkginstall does not build sdists", k.name, k.version, strings.Join(groups, "; ")))
+	}
+	return out
+}
+
+// pythons words sorted minors: "Python 3.11", "Python 3.8, 3.9".
+func pythons(minors []int) string {
+	parts := make([]string, len(minors))
+	for i, m := range minors {
+		parts[i] = fmt.Sprintf("3.%d", m)
+	}
+	return "Python " + strings.Join(parts, ", ")
+}

@@ -293,65 +293,7 @@ func Marshal(l *Lock) []byte {
 	pkgs := append([]Package(nil), l.Packages...)
 	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Name < pkgs[j].Name })
 	for _, p := range pkgs {
-		b.WriteString("\n[[packages]]\n")
-		kv("name", quote(p.Name))
-		if p.Version != "" {
-			kv("version", quote(p.Version))
-		}
-		if p.Marker != "" {
-			kv("marker", quote(p.Marker))
-		}
-		if p.RequiresPython != "" {
-			kv("requires-python", quote(p.RequiresPython))
-		}
-		if len(p.Dependencies) > 0 {
-			deps := append([]Dependency(nil), p.Dependencies...)
-			sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
-			var parts []string
-			for _, d := range deps {
-				s := "{name = " + quote(d.Name)
-				if d.Version != "" {
-					s += ", version = " + quote(d.Version)
-				}
-				parts = append(parts, s+"}")
-			}
-			kv("dependencies", "["+strings.Join(parts, ", ")+"]")
-		}
-		if p.Index != "" {
-			kv("index", quote(p.Index))
-		}
-		if len(p.Wheels) > 0 {
-			ws := append([]Wheel(nil), p.Wheels...)
-			sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
-			b.WriteString("wheels = [\n")
-			for _, w := range ws {
-				var parts []string
-				if w.Name != "" {
-					parts = append(parts, "name = "+quote(w.Name))
-				}
-				if w.URL != "" {
-					parts = append(parts, "url = "+quote(w.URL))
-				}
-				if w.Path != "" {
-					parts = append(parts, "path = "+quote(w.Path))
-				}
-				if w.Size > 0 {
-					parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
-				}
-				algs := make([]string, 0, len(w.Hashes))
-				for a := range w.Hashes {
-					algs = append(algs, a)
-				}
-				sort.Strings(algs)
-				var hs []string
-				for _, a := range algs {
-					hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
-				}
-				parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
-				b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
-			}
-			b.WriteString("]\n")
-		}
+		writePackage(&b, p)
 	}
 	if len(l.Requirements) > 0 || len(l.Inputs) > 0 {
 		b.WriteString("\n[tool.pkginstall]\n")
@@ -371,6 +313,72 @@ func Marshal(l *Lock) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// writePackage writes one [[packages]] table.
+func writePackage(b *strings.Builder, p Package) {
+	kv := func(k, v string) { fmt.Fprintf(b, "%s = %s\n", k, v) }
+	b.WriteString("\n[[packages]]\n")
+	kv("name", quote(p.Name))
+	if p.Version != "" {
+		kv("version", quote(p.Version))
+	}
+	if p.Marker != "" {
+		kv("marker", quote(p.Marker))
+	}
+	if p.RequiresPython != "" {
+		kv("requires-python", quote(p.RequiresPython))
+	}
+	if len(p.Dependencies) > 0 {
+		deps := append([]Dependency(nil), p.Dependencies...)
+		sort.SliceStable(deps, func(i, j int) bool {
+			return deps[i].Name < deps[j].Name || deps[i].Name == deps[j].Name && deps[i].Version < deps[j].Version
+		})
+		var parts []string
+		for _, d := range deps {
+			s := "{name = " + quote(d.Name)
+			if d.Version != "" {
+				s += ", version = " + quote(d.Version)
+			}
+			parts = append(parts, s+"}")
+		}
+		kv("dependencies", "["+strings.Join(parts, ", ")+"]")
+	}
+	if p.Index != "" {
+		kv("index", quote(p.Index))
+	}
+	if len(p.Wheels) > 0 {
+		ws := append([]Wheel(nil), p.Wheels...)
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
+		b.WriteString("wheels = [\n")
+		for _, w := range ws {
+			var parts []string
+			if w.Name != "" {
+				parts = append(parts, "name = "+quote(w.Name))
+			}
+			if w.URL != "" {
+				parts = append(parts, "url = "+quote(w.URL))
+			}
+			if w.Path != "" {
+				parts = append(parts, "path = "+quote(w.Path))
+			}
+			if w.Size > 0 {
+				parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
+			}
+			algs := make([]string, 0, len(w.Hashes))
+			for a := range w.Hashes {
+				algs = append(algs, a)
+			}
+			sort.Strings(algs)
+			var hs []string
+			for _, a := range algs {
+				hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
+			}
+			parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
+			b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
+		}
+		b.WriteString("]\n")
+	}
 }
 
 // WriteFile writes l to name atomically, through a symlink to its target

@@ -12,8 +12,7 @@ import (
 // CPython versions, newest first. want describes what is wanted, for the
 // error when nothing fits ("a Python that satisfies >=3.12").
 func FindSatisfying(ctx context.Context, first, want string, accept func(*Info) string, cacheDir string) (*Info, error) {
-	nf := &NotFoundError{Spec: want}
-	seen := map[string]bool{}
+	sr := newSearch(ctx, want, cacheDir)
 	var paths []string
 	paths = append(paths, lookPathAll(first)...)
 	for minor := 20; minor >= 6; minor-- {
@@ -21,23 +20,10 @@ func FindSatisfying(ctx context.Context, first, want string, accept func(*Info) 
 	}
 	paths = append(paths, pyenvCandidates(os.Getenv, versionSpec{impl: "cpython", major: 3, minor: -1, micro: -1})...)
 	for _, p := range paths {
-		if seen[p] {
-			continue
+		info, err := sr.try(p, accept)
+		if info != nil || err != nil {
+			return info, err
 		}
-		seen[p] = true
-		info, err := Probe(ctx, p, cacheDir)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %v", p, unwrapProbe(err)))
-			continue
-		}
-		if why := accept(info); why != "" {
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %s", p, why))
-			continue
-		}
-		return info, nil
 	}
-	return nil, nf
+	return nil, sr.nf
 }

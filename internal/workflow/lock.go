@@ -330,12 +330,16 @@ func resolveLock(ctx context.Context, in *installer.Installer, env Env, p *proje
 		return nil, err
 	}
 	var fatal []string
+	var warn []installer.MissingWheel
 	for _, m := range missing {
 		if installer.HoldsAny(required, m.Env.Python) && len(required) > 0 {
 			fatal = append(fatal, m.Error())
 			continue
 		}
-		env.Reporter.Warn(m.Error())
+		warn = append(warn, m)
+	}
+	for _, s := range installer.SummarizeMissing(warn) {
+		env.Reporter.Warn(s)
 	}
 	if len(fatal) > 0 {
 		return nil, fmt.Errorf("a required environment has no wheel (%s required-environments):\n  %s", DisplayPath(p.pp.Path), strings.Join(fatal, "\n  "))
