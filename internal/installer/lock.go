@@ -29,6 +29,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
 )
@@ -110,7 +111,7 @@ func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) 
 		}
 		pkg.Wheels = append(pkg.Wheels, pylock.Wheel{
 			Name:   f.Filename,
-			URL:    withoutUserinfo(f.URL),
+			URL:    redact.Strip(f.URL),
 			Size:   size,
 			Hashes: map[string]string{"sha256": sha},
 		})
@@ -166,15 +167,6 @@ func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64
 		return "", 0, &index.HashMismatchError{File: f.Filename, Want: strings.ToLower(f.SHA256), Got: sum}
 	}
 	return sum, n, nil
-}
-
-func withoutUserinfo(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
 }
 
 // LockOptions tune PlanLock.

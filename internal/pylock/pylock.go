@@ -19,6 +19,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"os"
 	"path"
 	"path/filepath"
@@ -343,7 +344,7 @@ func Marshal(l *Lock) []byte {
 		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
 		b.WriteString("requirements = [\n")
 		for _, r := range l.Requirements {
-			b.WriteString("    " + quote(r) + ",\n")
+			b.WriteString("    " + quote(redact.StripRequirement(r)) + ",\n")
 		}
 		b.WriteString("]\n")
 	}
