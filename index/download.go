@@ -16,6 +16,7 @@ import (
 	"github.com/klauspost/compress/zip"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
@@ -113,7 +114,7 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 		local = p
 	}
 	if local != "" {
-		fh, err := os.Open(local)
+		fh, _, err := fsutil.OpenRegular(local)
 		if err != nil {
 			return "", fmt.Errorf("reading %s: %w", local, err)
 		}

@@ -14,10 +14,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
@@ -152,7 +154,7 @@ func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64
 		}
 		local = p
 	}
-	fh, err := os.Open(local)
+	fh, _, err := fsutil.OpenRegular(local)
 	if err != nil {
 		return "", 0, err
 	}
@@ -317,9 +319,14 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 		}
 	}
 	if local != "" {
-		if _, err := os.Stat(local); err != nil {
+		f, _, err := fsutil.OpenRegular(local)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
 		}
+		if err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: locked wheel: %v", p.Name, err)
+		}
+		f.Close()
 	}
 	return c, nil
 }
