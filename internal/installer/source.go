@@ -3,9 +3,9 @@ package installer
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -58,7 +58,7 @@ func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
 // checkFileHash checks a downloaded file against the allowed digests of
 // --hash (distinfo.CheckHashes: sha256, sha384 or sha512).
 func checkFileHash(path string, allowed []string) error {
-	f, err := os.Open(path)
+	f, _, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // Admits reports whether the lock's environments (any one of its markers)
@@ -108,7 +109,8 @@ func (l *Lock) requirementChanges(reqs []pep508.Requirement) []string {
 	want := map[string]bool{}
 	var wanted []string
 	for _, q := range reqs {
-		if s := q.String(); !want[s] {
+		// The lock records requirements without credentials.
+		if s := redact.StripRequirement(q.String()); !want[s] {
 			want[s] = true
 			wanted = append(wanted, s)
 		}
@@ -193,7 +195,7 @@ func (l *Lock) Changes(in Inputs) []string {
 	// that only moved (to another group, extra) is said here.
 	both := map[string]bool{}
 	for _, r := range l.Requirements {
-		both[r] = slices.Contains(in.Requirements, r)
+		both[r] = slices.ContainsFunc(in.Requirements, func(s string) bool { return redact.StripRequirement(s) == r })
 	}
 	keep := func(s string) bool {
 		if IsIndexLine(s) {

@@ -19,7 +19,8 @@ import (
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
-	"os"
+	"github.com/pkginstall/pkginstall/internal/redact"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -105,14 +106,27 @@ func (w Wheel) FileName() string {
 	if w.Name != "" {
 		return w.Name
 	}
+	return w.location()
+}
+
+// location is the base name of the wheel's url (without query or fragment,
+// unescaped) or path; "" when it has neither.
+func (w Wheel) location() string {
 	if w.URL != "" {
 		u := w.URL
 		if i := strings.IndexAny(u, "?#"); i >= 0 {
 			u = u[:i]
 		}
-		return path.Base(u)
+		base := path.Base(u)
+		if un, err := url.PathUnescape(base); err == nil {
+			base = un
+		}
+		return base
 	}
-	return path.Base(filepath.ToSlash(w.Path))
+	if w.Path != "" {
+		return path.Base(filepath.ToSlash(w.Path))
+	}
+	return ""
 }
 
 // Source says how the package is locked when it is not by wheels only:
@@ -135,12 +149,16 @@ func (p Package) Source() string {
 
 // ReadFile reads and checks a lock file.
 func ReadFile(name string) (*Lock, error) {
-	data, err := os.ReadFile(name)
+	data, err := fsutil.ReadRegular(name, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(name, data)
 }
+
+// MaxFileSize is the largest lock file read (a lock of thousands of
+// packages with many wheels each is a few MiB).
+const MaxFileSize = 64 << 20
 
 var validName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
@@ -202,6 +220,12 @@ func Parse(name string, data []byte) (*Lock, error) {
 			}
 			if !strings.HasSuffix(strings.ToLower(w.FileName()), ".whl") {
 				return nil, bad("package %s: wheel %s: the file name does not end in .whl", p.Name, w.FileName())
+			}
+			// The file a wheel entry names is the file it points at: a
+			// url or path to something else (file:///etc/shadow) is
+			// refused before anything reads it.
+			if loc := w.location(); w.Name != "" && loc != "" && loc != w.Name {
+				return nil, bad("package %s: wheel %s: its url or path names another file, %s", p.Name, w.Name, loc)
 			}
 		}
 	}
@@ -307,7 +331,8 @@ func Marshal(l *Lock) []byte {
 			}
 			b.WriteString(k.key + " = [\n")
 			for _, r := range k.vals {
-				b.WriteString("    " + quote(r) + ",\n")
+				// A requirement's URL may carry credentials: never written.
+				b.WriteString("    " + quote(redact.StripRequirement(r)) + ",\n")
 			}
 			b.WriteString("]\n")
 		}

@@ -63,7 +63,7 @@ func Install(ctx context.Context, t *Target, env Env, opts InstallOptions) (*Ins
 // installRequest resolves opts.Request against the index and installs it.
 func installRequest(ctx context.Context, t *Target, env Env, opts InstallOptions, key string) (*installer.Result, error) {
 	req := opts.Request
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 		if err != nil {
 			return nil, err
 		}
-		idx, err := env.urlOnlyIndex()
+		idx, err := env.urlOnlyIndex(t)
 		if err != nil {
 			return nil, err
 		}

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/redact"
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -92,13 +92,14 @@ func (p *projectReqs) inputs(env Env) pylock.Inputs {
 		}
 	}
 	for _, r := range p.roots.Reqs {
+		req := redact.StripRequirement(r.Req.String()) // no credentials in the lock
 		switch {
 		case r.Extra != "":
-			add("extra " + r.Extra + ": " + r.Req.String())
+			add("extra " + r.Extra + ": " + req)
 		case r.Group != "":
-			add("group " + r.Group + ": " + r.Req.String())
+			add("group " + r.Group + ": " + req)
 		default:
-			add("dependencies: " + r.Req.String())
+			add("dependencies: " + req)
 		}
 	}
 	st := p.pp.Tool.Pkginstall
@@ -116,13 +117,13 @@ func (p *projectReqs) inputs(env Env) pylock.Inputs {
 	if o.NoIndex {
 		add("no-index")
 	} else {
-		add("index: " + index.Redact(o.IndexURL))
+		add("index: " + redact.Strip(o.IndexURL))
 		for _, u := range o.ExtraIndexURLs {
-			add("extra-index-url: " + index.Redact(u))
+			add("extra-index-url: " + redact.Strip(u))
 		}
 	}
 	for _, u := range o.FindLinks {
-		add("find-links: " + index.Redact(u))
+		add("find-links: " + redact.Strip(u))
 	}
 	sort.Strings(in.Lines)
 	return in
@@ -221,7 +222,7 @@ func Lock(ctx context.Context, t *Target, env Env, opts LockOptions) (*LockResul
 		res.State = LockUpToDate
 		return res, nil
 	}
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, err
 	}

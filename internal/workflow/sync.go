@@ -94,7 +94,7 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 	if err != nil {
 		return nil, err
 	}
-	idx, err := env.urlOnlyIndex()
+	idx, err := env.urlOnlyIndex(t)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func freshLock(ctx context.Context, t *Target, env Env, f files, p *projectReqs,
 		}
 		return nil, fmt.Errorf("%s is stale (%s), and --locked does not re-lock; run pkginstall lock", DisplayPath(f.lock), strings.Join(problems, "; "))
 	}
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, err
 	}
