@@ -9,7 +9,12 @@
 // does not parse is an error naming FILE:LINE:COL. The project's roots are
 // [project].dependencies, every extra and every PEP 735 group (include-group
 // followed, no cycles, names compared normalised); group and extra names are
-// project-name shaped and keep the spelling the file already uses.
+// project-name shaped and keep the spelling the file already uses. An
+// install takes [project].dependencies (unless --only-group) and the default
+// groups ([tool.pkginstall] default-groups, else "dev" when the project has
+// it), plus the groups and extras asked for; naming one the project does not
+// have is an error. The project's interpreter request is the first line of
+// .python-version that is not a comment.
 package project
 
 import (

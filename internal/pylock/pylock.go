@@ -1,4 +1,10 @@
-// Package pylock reads and writes PEP 751 lock files (pylock.toml).
+// Package pylock reads and writes PEP 751 lock files (pylock.toml), and
+// decides which packages an install takes (package markers evaluated with
+// the selected extras and dependency groups as PEP 751's set-valued
+// variables; with --only-group, only what the groups' requirements reach)
+// and whether a lock is stale (its recorded inputs differ: requirements by
+// array, requires-python, environments, default-groups, index), which does
+// not depend on the interpreter.
 //
 // Rules it enforces when reading: the file is TOML; lock-version is "1.x"
 // (a newer major version is refused); created-by and packages are present;
