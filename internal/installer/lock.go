@@ -146,7 +146,7 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		return fileerr.Errorf(opts.Path, line, col, format, args...)
 	}
 	if ok, why := l.Admits(in.Python); !ok {
-		return nil, fail(0, 0, "%s; run pkginstall lock", why)
+		return nil, fail(0, 0, "%s; choose another interpreter with --python, or widen requires-python or [tool.pkginstall] environments and run pkginstall lock", why)
 	}
 	matcher := tags.NewMatcher(tags.Supported(in.Python))
 	// The provider answers metadata questions about the locked wheels

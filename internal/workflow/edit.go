@@ -186,17 +186,23 @@ func lowerBounds(reqs []pep508.Requirement, l *pylock.Lock) map[int]string {
 		if q.URL != "" || q.Specifier.String() != "" {
 			continue
 		}
+		// The lowest version locked: a universal lock may hold several
+		// (one per environment that needs another), and every one must
+		// stay allowed.
 		name := pep508.NormalizeName(q.Name)
+		var low *pep440.Version
 		for _, p := range l.Packages {
-			if p.Name == name && p.Version != "" {
-				b := q
-				spec, err := pep440.ParseSpecifierSet(">=" + p.Version)
-				if err != nil {
-					break
-				}
-				b.Specifier = spec
-				final[i] = b.String()
+			if v, err := pep440.Parse(p.Version); err == nil && pep508.NormalizeName(p.Name) == name && (low == nil || v.Compare(*low) < 0) {
+				low = &v
 			}
+		}
+		if low == nil {
+			continue
+		}
+		if spec, err := pep440.ParseSpecifierSet(">=" + low.String()); err == nil {
+			b := q
+			b.Specifier = spec
+			final[i] = b.String()
 		}
 	}
 	return final
