@@ -45,13 +45,6 @@ func (l *Lock) Admits(py *python.Info) (bool, string) {
 		strings.Join(l.Environments, "; "), py.Implementation, py.Version, py.Platform)
 }
 
-// EnvironmentMarker is the environments marker pkginstall writes for an
-// interpreter: its implementation and X.Y version, not its platform (the
-// lock lists every platform's wheels of each locked version).
-func EnvironmentMarker(py *python.Info) string {
-	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
-}
-
 // Problems says how the lock fails to satisfy the requirements reqs for the
 // interpreter py (none: it does). The lock must admit py; a lock written by
 // pkginstall (or one that records [tool.pkginstall] requirements) must have
