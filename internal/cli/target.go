@@ -36,6 +36,16 @@ func (a *app) targetOnly(c *ucli.Context) (*target, error) {
 	return t, err
 }
 
+// formatAndTarget is targetOnly for a command with --format text|json.
+func (a *app) formatAndTarget(c *ucli.Context) (string, *target, error) {
+	format, err := formatFlag(c)
+	if err != nil {
+		return "", nil, err
+	}
+	t, err := a.targetOnly(c)
+	return format, t, err
+}
+
 // globalsAndTarget reads the global flags and finds the project, the
 // interpreter and the target directory they name: the start of every
 // command that works on a target.
