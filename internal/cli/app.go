@@ -174,6 +174,7 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 	a.ui.quiet = g.Quiet
 	a.ui.verbose = g.Verbose
 	a.ui.setColor(g.Color, getenv)
+	a.ui.progress = wantProgress(g, a.ui, getenv)
 	return g, nil
 }
 

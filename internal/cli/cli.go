@@ -77,6 +77,7 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 	}()
 	app := newApp(u)
 	err := app.RunContext(ctx, reorderArgs(app, args))
+	u.endLive()
 	if err == nil {
 		return ExitOK
 	}

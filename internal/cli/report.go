@@ -15,7 +15,25 @@ import (
 // textReporter renders installer progress as lines on stderr.
 type textReporter struct{ u *ui }
 
-func (a *app) reporter() workflow.Reporter { return &textReporter{u: a.ui} }
+// reporter is the live progress display on a terminal (see wantProgress),
+// else lines.
+func (a *app) reporter() workflow.Reporter {
+	if a.ui.progress {
+		return newProgressReporter(a.ui)
+	}
+	return &textReporter{u: a.ui}
+}
+
+// The phases (installer.PhaseReporter): as lines, only the prepare phase's
+// summary; progressReporter shows them live.
+
+func (r *textReporter) Resolving()                                     {}
+func (r *textReporter) Preparing([]installer.Change)                   {}
+func (r *textReporter) Downloading(*installer.Candidate, int64, int64) {}
+func (r *textReporter) Installing(int)                                 {}
+func (r *textReporter) Prepared(n int, d time.Duration) {
+	r.u.infof("Prepared %d package%s in %s", n, plural(n), fmtDuration(d))
+}
 
 func (r *textReporter) ProjectWaiting(root string) {
 	r.u.infof("Waiting for another pkginstall working on %s", root)
@@ -142,5 +160,6 @@ type lockedWriter struct{ u *ui }
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.u.mu.Lock()
 	defer w.u.mu.Unlock()
-	return w.u.stderr.Write([]byte("debug: " + strings.TrimLeft(string(p), " ")))
+	w.u.toStderr("debug: " + strings.TrimLeft(string(p), " "))
+	return len(p), nil
 }

@@ -120,6 +120,7 @@ type Result struct {
 // distributions, without changing anything.
 func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
 	start := time.Now()
+	in.phases().Resolving()
 	inst, err := in.installed()
 	if err != nil {
 		return nil, nil, err
@@ -456,6 +457,14 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 		}
 	}
 	prepared := make([]*Prepared, len(todo))
+	start := time.Now()
+	if len(todo) > 0 {
+		changes := make([]Change, len(todo))
+		for i, ch := range todo {
+			changes[i] = *ch
+		}
+		in.phases().Preparing(changes)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := in.Jobs
 	if jobs <= 0 {
@@ -473,6 +482,10 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 	}
 	for i, ch := range todo {
 		g.Go(func() error {
+			// After an interrupt or a failure, start nothing new.
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			p, err := in.prepareOne(gctx, ch, cacheDir)
 			if err != nil {
 				return err
@@ -493,6 +506,9 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 			p.Close()
 		}
 		return nil, err
+	}
+	if len(todo) > 0 {
+		in.phases().Prepared(len(todo), time.Since(start))
 	}
 	return out, nil
 }
@@ -520,6 +536,9 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 	if len(jobs) == 0 {
 		in.Reporter.Installed(nil, time.Since(start))
 		return nil
+	}
+	if retry {
+		in.phases().Installing(len(jobs))
 	}
 	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
 	if retry {

@@ -68,7 +68,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	cached := true
 	if path == "" {
 		var err error
-		path, err = in.Index.Fetch(ctx, c.File, cacheDir)
+		path, err = in.Index.Fetch(in.withDownloadProgress(ctx, c), c.File, cacheDir)
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +105,10 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	}
 	ch.Path = path
 	p := &Prepared{Wheel: w, Path: path}
+	if err := ctx.Err(); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if useCache {
 		if sha == "" {
 			if sha, err = FileSHA256(path); err != nil {
