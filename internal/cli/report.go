@@ -13,7 +13,13 @@ import (
 )
 
 // textReporter renders installer progress as lines on stderr.
-type textReporter struct{ u *ui }
+type textReporter struct {
+	u      *ui
+	target string // download's current target, named in Resolved
+}
+
+// ForTarget implements workflow.TargetReporter.
+func (r *textReporter) ForTarget(desc string) { r.target = desc }
 
 // reporter is the live progress display on a terminal (see wantProgress),
 // else lines.
@@ -67,6 +73,10 @@ func (r *textReporter) Waiting(dir string) {
 }
 
 func (r *textReporter) Resolved(n int, d time.Duration) {
+	if r.target != "" {
+		r.u.infof("Resolved %d package%s for %s in %s", n, plural(n), r.target, fmtDuration(d))
+		return
+	}
 	r.u.infof("Resolved %d package%s in %s", n, plural(n), fmtDuration(d))
 }
 

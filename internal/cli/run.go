@@ -72,7 +72,8 @@ func (a *app) runRun(c *ucli.Context) error {
 	} else if found, err := exec.LookPath(cmd); err == nil {
 		exe = found
 	} else {
-		return fmt.Errorf("run: %s: command not found in %s or on PATH", cmd, p.Bin)
+		// 127, as a shell says "command not found".
+		return &exitError{code: 127, err: fmt.Errorf("run: %s: command not found in %s or on PATH", cmd, p.Bin)}
 	}
 	if runtime.GOOS != "windows" {
 		// Replace this process: the exit status and signals are the

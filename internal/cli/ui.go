@@ -26,6 +26,9 @@ type ui struct {
 	stdoutIsData bool
 	// progress: show the live progress display (see wantProgress).
 	progress bool
+	// command is the command line's command ("install", "cache"), once
+	// its flags are parsed: usage errors point at its --help.
+	command string
 
 	mu     sync.Mutex
 	warned map[string]bool

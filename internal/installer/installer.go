@@ -184,11 +184,35 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			in.Reporter.Warn(w)
 		}
 	}
+	in.warnMissingExtras(ctx, p, sol)
 	if err := checkHashes(req, res); err != nil {
 		return nil, nil, err
 	}
 	in.Reporter.Resolved(len(names), time.Since(start))
 	return res, p, nil
+}
+
+// warnMissingExtras warns, as pip does, of each requested extra that the
+// resolved version does not provide (its requirements are then ignored).
+func (in *Installer) warnMissingExtras(ctx context.Context, p *Provider, sol map[string]pep440.Version) {
+	var pkgs []string
+	for pkg := range sol {
+		pkgs = append(pkgs, pkg)
+	}
+	sort.Strings(pkgs)
+	for _, pkg := range pkgs {
+		name, extra := resolver.SplitExtra(pkg)
+		if extra == "" {
+			continue
+		}
+		c, err := p.Candidate(ctx, name, sol[pkg])
+		if err != nil {
+			continue
+		}
+		if md, err := p.Metadata(ctx, c); err == nil && !p.providesExtra(md, extra) {
+			in.Reporter.Warn(fmt.Sprintf("%s %s does not provide the extra %q", name, c.Version, extra))
+		}
+	}
 }
 
 // yankedWarning is PEP 592's warning for a yanked file that resolution
