@@ -390,6 +390,7 @@ func (a *app) commands() []*ucli.Command {
 		a.shellInitCommand(),
 		a.doctorCommand(),
 		a.cacheCommand(),
+		a.ideCommand(),
 		a.helpCommand(),
 	}
 }
