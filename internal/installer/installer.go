@@ -27,6 +27,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
@@ -120,6 +121,7 @@ type Result struct {
 // distributions, without changing anything.
 func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
 	start := time.Now()
+	defer phase.Start(phase.Resolve)()
 	inst, err := in.installed()
 	if err != nil {
 		return nil, nil, err
@@ -521,7 +523,9 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		in.Reporter.Installed(nil, time.Since(start))
 		return nil
 	}
+	endLink := phase.Start(phase.Link)
 	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
+	endLink()
 	if retry {
 		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
 			return rerr
@@ -541,7 +545,10 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		return err
 	}
 	if in.Compile {
-		if err := in.compile(ctx, results); err != nil {
+		endCompile := phase.Start(phase.Compile)
+		err := in.compile(ctx, results)
+		endCompile()
+		if err != nil {
 			return err
 		}
 	}
