@@ -144,22 +144,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: -rounds must be 1 or more")
 		return 2
 	}
-	for _, w := range strings.Split(where, ",") {
-		if w = strings.TrimSpace(w); w != "" {
-			cfg.where = append(cfg.where, w)
-		}
-	}
-	cfg.tools = map[string]bool{}
-	for _, t := range strings.Split(tools, ",") {
-		t = strings.TrimSpace(t)
-		switch t {
-		case "pip", "pdm", "cp", "pkginstall":
-			cfg.tools[t] = true
-		case "":
-		default:
-			fmt.Fprintf(stderr, "bench: unknown tool %q in -tools (pip, pdm, cp, pkginstall)\n", t)
-			return 2
-		}
+	if err := cfg.lists(where, tools); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 2
 	}
 	rep, err := benchmark(ctx, cfg, stderr)
 	if err != nil {
@@ -186,6 +173,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bench: wrote %s\n", cfg.update)
 	}
 	return 0
+}
+
+// lists reads the -where and -tools lists into cfg.
+func (cfg *config) lists(where, tools string) error {
+	for _, w := range strings.Split(where, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			cfg.where = append(cfg.where, w)
+		}
+	}
+	cfg.tools = map[string]bool{}
+	for _, t := range strings.Split(tools, ",") {
+		t = strings.TrimSpace(t)
+		switch t {
+		case "pip", "pdm", "cp", "pkginstall":
+			cfg.tools[t] = true
+		case "":
+		default:
+			return fmt.Errorf("unknown tool %q in -tools (pip, pdm, cp, pkginstall)", t)
+		}
+	}
+	return nil
 }
 
 func commandLine(args []string) string {
