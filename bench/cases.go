@@ -67,13 +67,13 @@ type result struct {
 	// Phases are pkginstall's phase times per run (PKGINSTALL_PHASES):
 	// the wall time of each phase, by name, one sample per run.
 	Phases map[string][]float64 `json:"phases_s,omitempty"`
-	NA       string    `json:"na,omitempty"` // why the case did not run
+	NA     string               `json:"na,omitempty"` // why the case did not run
 }
 
 type bench struct {
 	cfg        config
-	root       string // repository
-	work       string // scratch root
+	root       string    // repository
+	work       string    // scratch root
 	loc        *location // where the current round runs
 	wheelhouse string
 	url        string // index without delay

@@ -63,22 +63,22 @@ var (
 )
 
 type config struct {
-	rounds       int
-	delay        time.Duration
-	python       string
-	pipPython    string
-	pdm          string
-	addWheels    string
-	wheelhouse   string
-	rebuild      bool
-	pkginstall   string
-	workdir      string
-	where        []string
-	keep         bool
-	tools        map[string]bool
-	jsonOut      bool
-	update       string
-	timeout      time.Duration
+	rounds     int
+	delay      time.Duration
+	python     string
+	pipPython  string
+	pdm        string
+	addWheels  string
+	wheelhouse string
+	rebuild    bool
+	pkginstall string
+	workdir    string
+	where      []string
+	keep       bool
+	tools      map[string]bool
+	jsonOut    bool
+	update     string
+	timeout    time.Duration
 }
 
 func main() {
