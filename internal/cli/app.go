@@ -14,6 +14,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // globalFlags returns fresh instances of the global flags of SPEC §4. Every
@@ -376,5 +377,5 @@ func checkIndexURL(flag, raw string) (string, error) {
 			return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(), nil
 		}
 	}
-	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, index.Redact(raw))
+	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, redact.URL(raw))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
@@ -26,7 +27,7 @@ func (r *textReporter) Created(path string) {
 }
 
 func (r *textReporter) Added(req string, w project.Where) {
-	r.u.infof("Added %s to %s", req, w)
+	r.u.infof("Added %s to %s", redact.Requirement(req), w)
 }
 
 func (r *textReporter) Dropped(name string, w project.Where) {
@@ -142,5 +143,8 @@ type lockedWriter struct{ u *ui }
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.u.mu.Lock()
 	defer w.u.mu.Unlock()
-	return w.u.stderr.Write([]byte("debug: " + strings.TrimLeft(string(p), " ")))
+	if _, err := w.u.stderr.Write([]byte("debug: " + safe(strings.TrimLeft(string(p), " ")))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/scheme"
@@ -131,7 +131,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 
 // FileSHA256 is the sha256 (hex) of the file at path.
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return "", err
 	}
