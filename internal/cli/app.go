@@ -14,6 +14,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/suggest"
 )
 
@@ -449,5 +450,5 @@ func checkIndexURL(flag, raw string) (string, error) {
 			return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(), nil
 		}
 	}
-	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, index.Redact(raw))
+	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, redact.URL(raw))
 }

@@ -30,14 +30,11 @@ A py-script finding is a warning. Exit status 0 when no problem is found (warnin
 }
 
 func (a *app) runDoctor(c *ucli.Context) error {
-	if c.NArg() > 0 {
-		return usagef("doctor takes no arguments")
-	}
 	format, err := formatFlag(c)
 	if err != nil {
 		return err
 	}
-	_, t, err := a.globalsAndTarget(c)
+	t, err := a.targetOnly(c)
 	if err != nil {
 		return err
 	}

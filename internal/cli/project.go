@@ -26,6 +26,7 @@ is recorded as name>=<resolved version>. Then writes pylock.toml and installs.`,
 			&ucli.StringFlag{Name: "group", Usage: "add to the PEP 735 dependency group `G`"},
 			&ucli.StringFlag{Name: "optional", Usage: "add to the extra `EXTRA` of [project.optional-dependencies]"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			&ucli.BoolFlag{Name: "keep-credentials", Usage: "write user:password of a URL into pyproject.toml (by default they are used for this run only; keep them in ~/.netrc)"},
 		}, applyFlags()...),
 		Action: a.runAdd,
 	}
@@ -150,7 +151,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre")}
+	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials")}
 	for _, arg := range args {
 		s := strings.TrimSpace(arg)
 		r, err := pep508.ParseRequirement(s)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
@@ -50,7 +51,7 @@ func (r *textReporter) Created(path string) {
 }
 
 func (r *textReporter) Added(req string, w project.Where) {
-	r.u.infof("Added %s to %s", req, w)
+	r.u.infof("Added %s to %s", redact.Requirement(req), w)
 }
 
 func (r *textReporter) Dropped(name string, w project.Where) {
@@ -170,6 +171,6 @@ type lockedWriter struct{ u *ui }
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.u.mu.Lock()
 	defer w.u.mu.Unlock()
-	w.u.toStderr("debug: " + strings.TrimLeft(string(p), " "))
+	w.u.toStderr("debug: " + safe(strings.TrimLeft(string(p), " ")))
 	return len(p), nil
 }

@@ -8,12 +8,13 @@ import (
 	"sync"
 
 	"github.com/pkginstall/pkginstall/internal/printable"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // ui prints to the terminal: results on stdout, diagnostics on stderr.
-// It is safe for concurrent use. Every line goes through
-// printable.Terminal, so no text from an index, a wheel or a file can move
-// the cursor, recolour the screen or hide what follows.
+// It is safe for concurrent use. Every line goes through safe, so no text
+// from an index, a wheel or a file can move the cursor, recolour the screen
+// or hide what follows, and no URL shows its credentials.
 type ui struct {
 	env     Env
 	stdout  io.Writer
@@ -62,6 +63,11 @@ func (u *ui) toStderr(s string) {
 	io.WriteString(u.stderr, s)
 }
 
+// safe is what every printed line goes through: no terminal escapes from
+// outside text (printable.Terminal) and no credentials of a URL
+// (redact.Text).
+func safe(s string) string { return redact.Text(printable.Terminal(s)) }
+
 func newUI(env Env) *ui {
 	return &ui{env: env, stdout: env.Stdout, stderr: env.Stderr, warned: map[string]bool{}}
 }
@@ -101,7 +107,7 @@ func (u *ui) paint(code, s string) string {
 func (u *ui) errorf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	msg := printable.Terminal(fmt.Sprintf(format, args...))
+	msg := safe(fmt.Sprintf(format, args...))
 	first, rest, _ := strings.Cut(msg, "\n")
 	line := fmt.Sprintf("%s %s\n", u.paint("1;31", "error:"), first)
 	if rest != "" {
@@ -114,7 +120,7 @@ func (u *ui) errorf(format string, args ...any) {
 func (u *ui) warnf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	msg := printable.Terminal(fmt.Sprintf(format, args...))
+	msg := safe(fmt.Sprintf(format, args...))
 	if u.warned[msg] {
 		return
 	}
@@ -129,7 +135,7 @@ func (u *ui) infof(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.toStderr(printable.Terminal(fmt.Sprintf(format, args...)) + "\n")
+	u.toStderr(safe(fmt.Sprintf(format, args...)) + "\n")
 }
 
 // debugf prints diagnostics to stderr with -v.
@@ -139,12 +145,12 @@ func (u *ui) debugf(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.toStderr("debug: " + printable.Terminal(fmt.Sprintf(format, args...)) + "\n")
+	u.toStderr("debug: " + safe(fmt.Sprintf(format, args...)) + "\n")
 }
 
 // outf prints a result line to stdout.
 func (u *ui) outf(format string, args ...any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintln(u.stdout, printable.Terminal(fmt.Sprintf(format, args...)))
+	fmt.Fprintln(u.stdout, safe(fmt.Sprintf(format, args...)))
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
@@ -121,6 +122,7 @@ type Result struct {
 func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
 	start := time.Now()
 	in.phases().Resolving()
+	defer phase.Start(phase.Resolve)()
 	inst, err := in.installed()
 	if err != nil {
 		return nil, nil, err
@@ -564,7 +566,9 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 	if retry {
 		in.phases().Installing(len(jobs))
 	}
+	endLink := phase.Start(phase.Link)
 	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
+	endLink()
 	if retry {
 		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
 			return rerr
@@ -584,7 +588,10 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		return err
 	}
 	if in.Compile {
-		if err := in.compile(ctx, results); err != nil {
+		endCompile := phase.Start(phase.Compile)
+		err := in.compile(ctx, results)
+		endCompile()
+		if err != nil {
 			return err
 		}
 	}

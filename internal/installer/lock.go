@@ -14,10 +14,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -26,9 +27,11 @@ import (
 
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/pylock"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
 )
@@ -110,7 +113,7 @@ func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) 
 		}
 		pkg.Wheels = append(pkg.Wheels, pylock.Wheel{
 			Name:   f.Filename,
-			URL:    withoutUserinfo(f.URL),
+			URL:    redact.Strip(f.URL),
 			Size:   size,
 			Hashes: map[string]string{"sha256": sha},
 		})
@@ -151,7 +154,7 @@ func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64
 		}
 		local = p
 	}
-	fh, err := os.Open(local)
+	fh, _, err := fsutil.OpenRegular(local)
 	if err != nil {
 		return "", 0, err
 	}
@@ -166,15 +169,6 @@ func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64
 		return "", 0, &index.HashMismatchError{File: f.Filename, Want: strings.ToLower(f.SHA256), Got: sum}
 	}
 	return sum, n, nil
-}
-
-func withoutUserinfo(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
 }
 
 // LockOptions tune PlanLock.
@@ -325,9 +319,14 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 		}
 	}
 	if local != "" {
-		if _, err := os.Stat(local); err != nil {
+		f, _, err := fsutil.OpenRegular(local)
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fail(p.Line, p.Col, "package %s: locked wheel %s is missing", p.Name, local)
 		}
+		if err != nil {
+			return nil, fail(p.Line, p.Col, "package %s: locked wheel: %v", p.Name, err)
+		}
+		f.Close()
 	}
 	return c, nil
 }

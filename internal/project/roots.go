@@ -242,3 +242,33 @@ func ListedIn(data []byte, pp *Pyproject, name string) []Listing {
 	}
 	return out
 }
+
+// DirectURLs are the URLs of every direct reference ("name @ URL") among
+// the project's requirements: [project].dependencies, every extra and every
+// dependency group. The index client trusts their hosts for credentials
+// (see index.Options.Trusted), which is how credentials that the user keeps
+// in pyproject.toml, or in .netrc for such a host, reach the server.
+func (pp *Pyproject) DirectURLs() []string {
+	if pp == nil {
+		return nil
+	}
+	var texts []string
+	texts = append(texts, pp.Project.Dependencies...)
+	for _, k := range sortedKeys(pp.Project.OptionalDependencies) {
+		texts = append(texts, pp.Project.OptionalDependencies[k]...)
+	}
+	for _, k := range sortedKeys(pp.DependencyGroups) {
+		for _, e := range pp.DependencyGroups[k] {
+			if s, ok := e.(string); ok {
+				texts = append(texts, s)
+			}
+		}
+	}
+	var urls []string
+	for _, s := range texts {
+		if r, err := pep508.ParseRequirement(s); err == nil && r.URL != "" {
+			urls = append(urls, r.URL)
+		}
+	}
+	return urls
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // Admits reports whether the lock's environments (any one of its markers)
@@ -107,7 +108,8 @@ func (l *Lock) requirementChanges(reqs []pep508.Requirement) []string {
 	want := map[string]bool{}
 	var wanted []string
 	for _, q := range reqs {
-		if s := q.String(); !want[s] {
+		// The lock records requirements without credentials.
+		if s := redact.StripRequirement(q.String()); !want[s] {
 			want[s] = true
 			wanted = append(wanted, s)
 		}

@@ -19,7 +19,8 @@ import (
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
-	"os"
+	"github.com/pkginstall/pkginstall/internal/redact"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -100,14 +101,27 @@ func (w Wheel) FileName() string {
 	if w.Name != "" {
 		return w.Name
 	}
+	return w.location()
+}
+
+// location is the base name of the wheel's url (without query or fragment,
+// unescaped) or path; "" when it has neither.
+func (w Wheel) location() string {
 	if w.URL != "" {
 		u := w.URL
 		if i := strings.IndexAny(u, "?#"); i >= 0 {
 			u = u[:i]
 		}
-		return path.Base(u)
+		base := path.Base(u)
+		if un, err := url.PathUnescape(base); err == nil {
+			base = un
+		}
+		return base
 	}
-	return path.Base(filepath.ToSlash(w.Path))
+	if w.Path != "" {
+		return path.Base(filepath.ToSlash(w.Path))
+	}
+	return ""
 }
 
 // Source says how the package is locked when it is not by wheels only:
@@ -130,12 +144,16 @@ func (p Package) Source() string {
 
 // ReadFile reads and checks a lock file.
 func ReadFile(name string) (*Lock, error) {
-	data, err := os.ReadFile(name)
+	data, err := fsutil.ReadRegular(name, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(name, data)
 }
+
+// MaxFileSize is the largest lock file read (a lock of thousands of
+// packages with many wheels each is a few MiB).
+const MaxFileSize = 64 << 20
 
 var validName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
@@ -203,6 +221,12 @@ func Parse(name string, data []byte) (*Lock, error) {
 			if !strings.HasSuffix(strings.ToLower(w.FileName()), ".whl") {
 				return nil, bad("package %s: wheel %s: the file name does not end in .whl", p.Name, w.FileName())
 			}
+			// The file a wheel entry names is the file it points at: a
+			// url or path to something else (file:///etc/shadow) is
+			// refused before anything reads it.
+			if loc := w.location(); w.Name != "" && loc != "" && loc != w.Name {
+				return nil, bad("package %s: wheel %s: its url or path names another file, %s", p.Name, w.Name, loc)
+			}
 		}
 	}
 	return &l, nil
@@ -255,12 +279,12 @@ func positions(data []byte) posInfo {
 func Marshal(l *Lock) []byte {
 	var b strings.Builder
 	kv := func(k, v string) { fmt.Fprintf(&b, "%s = %s\n", k, v) }
-	kv("lock-version", quote(l.LockVersion))
+	kv("lock-version", project.TOMLString(l.LockVersion))
 	if len(l.Environments) > 0 {
 		kv("environments", list(l.Environments))
 	}
 	if l.RequiresPython != "" {
-		kv("requires-python", quote(l.RequiresPython))
+		kv("requires-python", project.TOMLString(l.RequiresPython))
 	}
 	if len(l.Extras) > 0 {
 		kv("extras", list(l.Extras))
@@ -271,7 +295,7 @@ func Marshal(l *Lock) []byte {
 	if len(l.DefaultGroups) > 0 {
 		kv("default-groups", list(l.DefaultGroups))
 	}
-	kv("created-by", quote(l.CreatedBy))
+	kv("created-by", project.TOMLString(l.CreatedBy))
 	if len(l.Packages) == 0 {
 		kv("packages", "[]") // required, even when empty
 	}
@@ -279,31 +303,31 @@ func Marshal(l *Lock) []byte {
 	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Name < pkgs[j].Name })
 	for _, p := range pkgs {
 		b.WriteString("\n[[packages]]\n")
-		kv("name", quote(p.Name))
+		kv("name", project.TOMLString(p.Name))
 		if p.Version != "" {
-			kv("version", quote(p.Version))
+			kv("version", project.TOMLString(p.Version))
 		}
 		if p.Marker != "" {
-			kv("marker", quote(p.Marker))
+			kv("marker", project.TOMLString(p.Marker))
 		}
 		if p.RequiresPython != "" {
-			kv("requires-python", quote(p.RequiresPython))
+			kv("requires-python", project.TOMLString(p.RequiresPython))
 		}
 		if len(p.Dependencies) > 0 {
 			deps := append([]Dependency(nil), p.Dependencies...)
 			sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
 			var parts []string
 			for _, d := range deps {
-				s := "{name = " + quote(d.Name)
+				s := "{name = " + project.TOMLString(d.Name)
 				if d.Version != "" {
-					s += ", version = " + quote(d.Version)
+					s += ", version = " + project.TOMLString(d.Version)
 				}
 				parts = append(parts, s+"}")
 			}
 			kv("dependencies", "["+strings.Join(parts, ", ")+"]")
 		}
 		if p.Index != "" {
-			kv("index", quote(p.Index))
+			kv("index", project.TOMLString(p.Index))
 		}
 		if len(p.Wheels) > 0 {
 			ws := append([]Wheel(nil), p.Wheels...)
@@ -312,13 +336,13 @@ func Marshal(l *Lock) []byte {
 			for _, w := range ws {
 				var parts []string
 				if w.Name != "" {
-					parts = append(parts, "name = "+quote(w.Name))
+					parts = append(parts, "name = "+project.TOMLString(w.Name))
 				}
 				if w.URL != "" {
-					parts = append(parts, "url = "+quote(w.URL))
+					parts = append(parts, "url = "+project.TOMLString(w.URL))
 				}
 				if w.Path != "" {
-					parts = append(parts, "path = "+quote(w.Path))
+					parts = append(parts, "path = "+project.TOMLString(w.Path))
 				}
 				if w.Size > 0 {
 					parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
@@ -330,7 +354,7 @@ func Marshal(l *Lock) []byte {
 				sort.Strings(algs)
 				var hs []string
 				for _, a := range algs {
-					hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
+					hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
 				}
 				parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
 				b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
@@ -343,7 +367,7 @@ func Marshal(l *Lock) []byte {
 		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
 		b.WriteString("requirements = [\n")
 		for _, r := range l.Requirements {
-			b.WriteString("    " + quote(r) + ",\n")
+			b.WriteString("    " + project.TOMLString(redact.StripRequirement(r)) + ",\n")
 		}
 		b.WriteString("]\n")
 	}
@@ -362,37 +386,13 @@ func key(s string) string {
 	if bareKey.MatchString(s) {
 		return s
 	}
-	return quote(s)
+	return project.TOMLString(s)
 }
 
 func list(xs []string) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = quote(x)
+		parts[i] = project.TOMLString(x)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// quote writes s as a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

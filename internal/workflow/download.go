@@ -45,7 +45,7 @@ type DownloadResult struct {
 // --hash). Nothing is written before every resolution succeeds; a wheel
 // already in Dest with the right hash is kept without a download.
 func Download(ctx context.Context, env Env, opts DownloadOptions) (*DownloadResult, error) {
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(nil)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/pylock"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // AddOptions are add's options.
@@ -24,6 +25,11 @@ type AddOptions struct {
 	Where project.Where        // the array to add to
 	Pre   bool                 // allow pre-releases
 	Apply ApplyOptions
+	// KeepCredentials records a direct reference's URL in pyproject.toml
+	// with the user:password it was given with. By default they are left
+	// out (and a warning says so): they are used, in memory, for this run
+	// only, and later runs take them from .netrc.
+	KeepCredentials bool
 }
 
 // Add records requirements in pyproject.toml (creating a minimal one when
@@ -41,6 +47,7 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 	if err != nil {
 		return nil, err
 	}
+	opts.Texts, env = withoutCredentials(opts, env)
 	edit := func(final map[int]string) ([]byte, error) {
 		data := orig
 		for i, s := range opts.Texts {
@@ -101,6 +108,26 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 	})
 }
 
+// withoutCredentials returns the texts add records: without the
+// credentials of their URLs unless opts.KeepCredentials (a warning says
+// which were left out, and where to keep them instead). Either way env's
+// index client is told the credentials, so this run can use them.
+func withoutCredentials(opts AddOptions, env Env) ([]string, Env) {
+	texts := slices.Clone(opts.Texts)
+	for i, q := range opts.Reqs {
+		if q.URL == "" || !redact.HasUserinfo(q.URL) {
+			continue
+		}
+		env.Index.Trusted = append(slices.Clone(env.Index.Trusted), q.URL)
+		if opts.KeepCredentials {
+			continue
+		}
+		texts[i] = redact.StripRequirement(texts[i])
+		env.Reporter.Warn(fmt.Sprintf("recording %s without the credentials in its URL (they are used for this run only); put them in ~/.netrc, or add again with --keep-credentials to write them into pyproject.toml", redact.Requirement(opts.Texts[i])))
+	}
+	return texts, env
+}
+
 // readForAdd reads pyproject.toml, or makes a minimal one (created), and
 // gives w the spelling the file already uses. PEP 621: a field listed in
 // dynamic must not be given statically.
@@ -159,7 +186,7 @@ func lowerBounds(reqs []pep508.Requirement, l *pylock.Lock) map[int]string {
 // and reads its current pylock.toml (nil when there is none): what
 // re-locking starts from.
 func installerAndLock(t *Target, env Env, f files) (*installer.Installer, *pylock.Lock, error) {
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -60,7 +60,7 @@ func Install(ctx context.Context, t *Target, env Env, opts InstallOptions) (*Ins
 // installRequest resolves opts.Request against the index and installs it.
 func installRequest(ctx context.Context, t *Target, env Env, opts InstallOptions, key string) (*installer.Result, error) {
 	req := opts.Request
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 			requested = p.roots.Names
 			req.Reqs = p.reqs(false)
 		}
-		idx, err := env.urlOnlyIndex()
+		idx, err := env.urlOnlyIndex(t)
 		if err != nil {
 			return nil, err
 		}

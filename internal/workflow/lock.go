@@ -139,7 +139,7 @@ func Lock(ctx context.Context, t *Target, env Env, opts LockOptions) (*LockResul
 		res.State = LockUpToDate
 		return res, nil
 	}
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(t)
 	if err != nil {
 		return nil, err
 	}

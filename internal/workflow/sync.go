@@ -74,7 +74,7 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 		}
 		requested = p.roots.Names
 		if l == nil || len(p.problems(l, t)) > 0 {
-			idx, err := env.newIndex()
+			idx, err := env.newIndex(t)
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +88,7 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 			l = nl
 		}
 	}
-	idx, err := env.urlOnlyIndex()
+	idx, err := env.urlOnlyIndex(t)
 	if err != nil {
 		return nil, err
 	}
