@@ -7,6 +7,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/pkginstall/pkginstall/internal/hook"
 	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
@@ -34,6 +35,9 @@ func (a *app) runDoctor(c *ucli.Context) error {
 		return err
 	}
 	p := t.paths
+	if venv := a.env.Getenv("VIRTUAL_ENV"); venv != "" {
+		a.ui.warnf("%s", hook.VenvNote(venv))
+	}
 	found, err := workflow.Doctor(c.Context, p, t.py)
 	if err != nil {
 		return err
