@@ -255,6 +255,12 @@ func (c *Client) Project(ctx context.Context, name string) (*Project, error) {
 			proj.Files = append(proj.Files, f)
 		}
 	}
+	if !found && len(fromLinks) == 0 && c.opts.Offline {
+		proj.Files = c.cachedWheelFiles(n)
+		if len(proj.Files) > 0 {
+			return proj, nil
+		}
+	}
 	if !found && len(fromLinks) == 0 {
 		if offlineErr != nil {
 			return nil, offlineErr

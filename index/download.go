@@ -129,7 +129,11 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 			// something of any size, and its hash is not the file's.
 			header: http.Header{"Accept-Encoding": {"identity"}},
 			consume: func(resp *http.Response) error {
-				return copyCapped(resp, f, copyFrom)
+				size := f.Size
+				if size <= 0 {
+					size = resp.ContentLength
+				}
+				return copyCapped(resp, f, func(r io.Reader) error { return copyFrom(progressReader(ctx, r, size)) })
 			},
 			restart: func() error {
 				if written == 0 {

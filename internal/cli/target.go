@@ -28,6 +28,26 @@ type target struct {
 
 // resolveTarget finds the project root, reads pyproject.toml, finds and
 // probes the interpreter (SPEC §3) and computes the scheme paths (SPEC §2).
+// targetOnly is the start of a command that takes no arguments and works
+// on the target: the arguments checked, then the globals and the target.
+func (a *app) targetOnly(c *ucli.Context) (*target, error) {
+	if c.NArg() > 0 {
+		return nil, usagef("%s takes no arguments", c.Command.Name)
+	}
+	_, t, err := a.globalsAndTarget(c)
+	return t, err
+}
+
+// formatAndTarget is targetOnly for a command with --format text|json.
+func (a *app) formatAndTarget(c *ucli.Context) (string, *target, error) {
+	format, err := formatFlag(c)
+	if err != nil {
+		return "", nil, err
+	}
+	t, err := a.targetOnly(c)
+	return format, t, err
+}
+
 // globalsAndTarget reads the global flags and finds the project, the
 // interpreter and the target directory they name: the start of every
 // command that works on a target.

@@ -25,9 +25,42 @@ type ui struct {
 	// stdoutIsData says stdout carries a machine-readable document
 	// (--report -): human summaries then go to stderr.
 	stdoutIsData bool
+	// progress: show the live progress display (see wantProgress).
+	progress bool
+	// command is the command line's command ("install", "cache"), once
+	// its flags are parsed: usage errors point at its --help.
+	command string
 
 	mu     sync.Mutex
 	warned map[string]bool
+	live   *progressReporter // the live display, if one was made
+}
+
+// setLive makes r's display the place diagnostics are printed above.
+func (u *ui) setLive(r *progressReporter) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.live = r
+}
+
+// endLive removes the live display, if any, from the screen: before an
+// error is printed or the program exits.
+func (u *ui) endLive() {
+	u.mu.Lock()
+	r := u.live
+	u.mu.Unlock()
+	if r != nil {
+		r.stop()
+	}
+}
+
+// toStderr writes s to stderr, above the live display when one is shown.
+// The caller holds u.mu.
+func (u *ui) toStderr(s string) {
+	if u.live != nil && u.live.write([]byte(s)) {
+		return
+	}
+	io.WriteString(u.stderr, s)
 }
 
 // safe is what every printed line goes through: no terminal escapes from
@@ -76,10 +109,11 @@ func (u *ui) errorf(format string, args ...any) {
 	defer u.mu.Unlock()
 	msg := safe(fmt.Sprintf(format, args...))
 	first, rest, _ := strings.Cut(msg, "\n")
-	fmt.Fprintf(u.stderr, "%s %s\n", u.paint("1;31", "error:"), first)
+	line := fmt.Sprintf("%s %s\n", u.paint("1;31", "error:"), first)
 	if rest != "" {
-		fmt.Fprintln(u.stderr, rest)
+		line += rest + "\n"
 	}
+	u.toStderr(line)
 }
 
 // warnf prints "warning: …" to stderr, each distinct message once per run.
@@ -91,7 +125,7 @@ func (u *ui) warnf(format string, args ...any) {
 		return
 	}
 	u.warned[msg] = true
-	fmt.Fprintf(u.stderr, "%s %s\n", u.paint("1;33", "warning:"), msg)
+	u.toStderr(fmt.Sprintf("%s %s\n", u.paint("1;33", "warning:"), msg))
 }
 
 // infof prints progress and summaries to stderr unless -q.
@@ -101,7 +135,7 @@ func (u *ui) infof(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintln(u.stderr, safe(fmt.Sprintf(format, args...)))
+	u.toStderr(safe(fmt.Sprintf(format, args...)) + "\n")
 }
 
 // debugf prints diagnostics to stderr with -v.
@@ -111,7 +145,7 @@ func (u *ui) debugf(format string, args ...any) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	fmt.Fprintln(u.stderr, "debug: "+safe(fmt.Sprintf(format, args...)))
+	u.toStderr("debug: " + safe(fmt.Sprintf(format, args...)) + "\n")
 }
 
 // outf prints a result line to stdout.

@@ -14,6 +14,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/suggest"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
 )
@@ -128,13 +129,16 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		return nil
 	}
 	if p.Index == nil {
-		pr.hint = "no index is in use (local wheels only)"
+		pr.hint = "--no-index without --find-links: only wheel files given by path can be installed"
 		return nil
 	}
 	proj, err := p.Shared.project(ctx, p.Index, name)
 	if err != nil {
 		if _, ok := err.(*index.NotFoundError); ok {
-			pr.hint = fmt.Sprintf("%s was not found on the package index", name)
+			pr.hint = fmt.Sprintf("%s was not found on %s", name, p.Index.Where())
+			if s := suggest.Closest(name, p.Index.ProjectNames(ctx)); s != "" {
+				pr.hint += fmt.Sprintf("; did you mean %s?", s)
+			}
 			return nil
 		}
 		return err
@@ -456,6 +460,20 @@ func hasExtra(md *distinfo.Metadata, extra string) bool {
 		}
 	}
 	return len(md.ProvidesExtra) == 0 // old metadata may omit Provides-Extra
+}
+
+// providesExtra says whether md offers extra: Provides-Extra names it, or
+// (old metadata without Provides-Extra) a Requires-Dist is enabled by it.
+func (p *Provider) providesExtra(md *distinfo.Metadata, extra string) bool {
+	if len(md.ProvidesExtra) > 0 {
+		return hasExtra(md, extra)
+	}
+	for _, line := range md.RequiresDist {
+		if req, err := pep508.ParseRequirement(line); err == nil && p.markerHolds(req, extra) {
+			return true
+		}
+	}
+	return false
 }
 
 // markerHolds evaluates a requirement's marker for the target, with extra

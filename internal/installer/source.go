@@ -39,13 +39,7 @@ func (s *wheelSource) Files() []scheme.SourceFile {
 	return out
 }
 
-func (s *wheelSource) EntryPoints() []scheme.EntryPoint {
-	out := make([]scheme.EntryPoint, len(s.w.EntryPoints))
-	for i, e := range s.w.EntryPoints {
-		out[i] = scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group}
-	}
-	return out
-}
+func (s *wheelSource) EntryPoints() []scheme.EntryPoint { return s.w.EntryPoints }
 
 func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
 	f, ok := s.files[name]

@@ -300,12 +300,12 @@ func positions(data []byte) posInfo {
 func Marshal(l *Lock) []byte {
 	var b strings.Builder
 	kv := func(k, v string) { fmt.Fprintf(&b, "%s = %s\n", k, v) }
-	kv("lock-version", quote(l.LockVersion))
+	kv("lock-version", project.TOMLString(l.LockVersion))
 	if len(l.Environments) > 0 {
 		kv("environments", list(l.Environments))
 	}
 	if l.RequiresPython != "" {
-		kv("requires-python", quote(l.RequiresPython))
+		kv("requires-python", project.TOMLString(l.RequiresPython))
 	}
 	if len(l.Extras) > 0 {
 		kv("extras", list(l.Extras))
@@ -316,7 +316,7 @@ func Marshal(l *Lock) []byte {
 	if len(l.DefaultGroups) > 0 {
 		kv("default-groups", list(l.DefaultGroups))
 	}
-	kv("created-by", quote(l.CreatedBy))
+	kv("created-by", project.TOMLString(l.CreatedBy))
 	if len(l.Packages) == 0 {
 		kv("packages", "[]") // required, even when empty
 	}
@@ -338,7 +338,7 @@ func Marshal(l *Lock) []byte {
 			b.WriteString(k.key + " = [\n")
 			for _, r := range k.vals {
 				// A requirement's URL may carry credentials: never written.
-				b.WriteString("    " + quote(redact.StripRequirement(r)) + ",\n")
+				b.WriteString("    " + project.TOMLString(redact.StripRequirement(r)) + ",\n")
 			}
 			b.WriteString("]\n")
 		}
@@ -350,15 +350,15 @@ func Marshal(l *Lock) []byte {
 func writePackage(b *strings.Builder, p Package) {
 	kv := func(k, v string) { fmt.Fprintf(b, "%s = %s\n", k, v) }
 	b.WriteString("\n[[packages]]\n")
-	kv("name", quote(p.Name))
+	kv("name", project.TOMLString(p.Name))
 	if p.Version != "" {
-		kv("version", quote(p.Version))
+		kv("version", project.TOMLString(p.Version))
 	}
 	if p.Marker != "" {
-		kv("marker", quote(p.Marker))
+		kv("marker", project.TOMLString(p.Marker))
 	}
 	if p.RequiresPython != "" {
-		kv("requires-python", quote(p.RequiresPython))
+		kv("requires-python", project.TOMLString(p.RequiresPython))
 	}
 	if len(p.Dependencies) > 0 {
 		deps := append([]Dependency(nil), p.Dependencies...)
@@ -367,16 +367,16 @@ func writePackage(b *strings.Builder, p Package) {
 		})
 		var parts []string
 		for _, d := range deps {
-			s := "{name = " + quote(d.Name)
+			s := "{name = " + project.TOMLString(d.Name)
 			if d.Version != "" {
-				s += ", version = " + quote(d.Version)
+				s += ", version = " + project.TOMLString(d.Version)
 			}
 			parts = append(parts, s+"}")
 		}
 		kv("dependencies", "["+strings.Join(parts, ", ")+"]")
 	}
 	if p.Index != "" {
-		kv("index", quote(p.Index))
+		kv("index", project.TOMLString(p.Index))
 	}
 	if len(p.Wheels) > 0 {
 		ws := append([]Wheel(nil), p.Wheels...)
@@ -385,13 +385,13 @@ func writePackage(b *strings.Builder, p Package) {
 		for _, w := range ws {
 			var parts []string
 			if w.Name != "" {
-				parts = append(parts, "name = "+quote(w.Name))
+				parts = append(parts, "name = "+project.TOMLString(w.Name))
 			}
 			if w.URL != "" {
-				parts = append(parts, "url = "+quote(w.URL))
+				parts = append(parts, "url = "+project.TOMLString(w.URL))
 			}
 			if w.Path != "" {
-				parts = append(parts, "path = "+quote(w.Path))
+				parts = append(parts, "path = "+project.TOMLString(w.Path))
 			}
 			if w.Size > 0 {
 				parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
@@ -403,7 +403,7 @@ func writePackage(b *strings.Builder, p Package) {
 			sort.Strings(algs)
 			var hs []string
 			for _, a := range algs {
-				hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
+				hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
 			}
 			parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
 			b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
@@ -424,37 +424,13 @@ func key(s string) string {
 	if bareKey.MatchString(s) {
 		return s
 	}
-	return quote(s)
+	return project.TOMLString(s)
 }
 
 func list(xs []string) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = quote(x)
+		parts[i] = project.TOMLString(x)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// quote writes s as a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -18,9 +18,13 @@ import (
 type NotFoundError struct {
 	Spec    string
 	Skipped []string
+	TooOld  *TooOldError // the first candidate that was only too old
 }
 
 func (e *NotFoundError) Error() string {
+	if e.TooOld != nil {
+		return fmt.Sprintf("python %q: %s", e.Spec, e.TooOld)
+	}
 	if len(e.Skipped) == 0 {
 		return fmt.Sprintf("python %q not found: no candidate on PATH or in pyenv", e.Spec)
 	}
@@ -139,6 +143,12 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 	}
 	if filepath.IsAbs(spec) || strings.ContainsRune(spec, '/') || strings.ContainsRune(spec, filepath.Separator) {
 		info, err := Probe(ctx, spec, cacheDir)
+		if _, ok := errors.AsType[*TooOldError](err); ok {
+			return nil, fmt.Errorf("python %q: %w", spec, unwrapProbe(err))
+		}
+		if _, ok := errors.AsType[*NotPythonError](err); ok {
+			return nil, fmt.Errorf("python %q: %w", spec, unwrapProbe(err))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("python %q not found: %w", spec, err)
 		}
@@ -210,6 +220,9 @@ func (s *search) try(path string, want func(*Info) string) (*Info, error) {
 	if err != nil {
 		if s.ctx.Err() != nil {
 			return nil, s.ctx.Err()
+		}
+		if old, ok := errors.AsType[*TooOldError](err); ok && s.nf.TooOld == nil {
+			s.nf.TooOld = old
 		}
 		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
 		return nil, nil
