@@ -36,7 +36,7 @@ func prefixMatch(rel, prefix []string) bool {
 // than as intervals. It checks that the interval construction is exact.
 func refMatch(sp specifier, pv parts, x Version, px parts) bool {
 	if sp.op == "===" {
-		return strings.EqualFold(x.String(), sp.ver)
+		return strings.EqualFold(x.Text(), sp.ver)
 	}
 	v := sp.v
 	sameER := pv.epoch == px.epoch && strings.Join(trimmed(pv.release), ".") == strings.Join(trimmed(px.release), ".")
