@@ -19,7 +19,7 @@ import (
 type Version struct {
 	s    string // canonical form, as packaging's str(Version)
 	text string // the text parsed, surrounding whitespace removed; "" when it is s
-	key string // byte-comparable sort key (see appendKey)
+	key  string // byte-comparable sort key (see appendKey)
 	// Offsets into key: end of the pre section (so key[:preEnd] is
 	// epoch, release and pre-release) and end of the dev section (start of
 	// the local label).
