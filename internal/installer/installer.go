@@ -138,7 +138,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 	if err != nil {
 		return nil, nil, err
 	}
-	p.Constraints = constraintRanges(p, req, env)
+	p.Constraints = constraintRanges(req, env)
 	if names, ok := satisfied(req, inst, env, p.Direct); ok {
 		res := &Result{Resolved: map[string]*Candidate{}, Provider: p}
 		for _, name := range names {
@@ -191,7 +191,8 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 }
 
 // yankedWarning is PEP 592's warning for a yanked file that resolution
-// took (only an == or === pin allows one), with the index's reason.
+// took (only an exact pin, from any requirement, allows one: see
+// Provider.Fallback), with the index's reason.
 func yankedWarning(c *Candidate) string {
 	if !c.File.Yanked {
 		return ""
@@ -236,7 +237,7 @@ func change(name string, c *Candidate, inst map[string]scheme.Dist, reinstall, r
 
 // roots turns the request's requirements whose markers hold into the
 // resolver's roots (extras as packages of their own), registering direct
-// wheels, pins, pre-release and no-deps wishes with p. requested are the
+// wheels, pre-release and no-deps wishes with p. requested are the
 // names asked for.
 func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (root map[string]pep440.Range, requested map[string]bool, _ error) {
 	root = map[string]pep440.Range{}
@@ -273,9 +274,6 @@ func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (ro
 		addRoot(name, rng)
 		for _, e := range r.Req.Extras {
 			addRoot(resolver.ExtraPackage(name, pep508.NormalizeName(e)), rng)
-		}
-		if pinsExactly(r.Req.Specifier.String()) {
-			p.Pinned[name] = true
 		}
 		if r.Req.Specifier.HasPrerelease() {
 			p.PreNamed[name] = true
@@ -316,8 +314,9 @@ func (in *Installer) direct(p *Provider, r *Req) error {
 }
 
 // constraintRanges are the version ranges of the constraints whose
-// markers hold, by name; an exact pin is registered with p.
-func constraintRanges(p *Provider, req *Request, env map[string]string) map[string]pep440.Range {
+// markers hold, by name (an exact pin among them lets Provider.Fallback
+// take a yanked release).
+func constraintRanges(req *Request, env map[string]string) map[string]pep440.Range {
 	constraints := map[string]pep440.Range{}
 	for _, c := range req.Constraints {
 		if c.Req.Marker != nil {
@@ -333,9 +332,6 @@ func constraintRanges(p *Provider, req *Request, env map[string]string) map[stri
 			r = old.Intersect(r)
 		}
 		constraints[name] = r
-		if pinsExactly(c.Req.Specifier.String()) {
-			p.Pinned[name] = true
-		}
 	}
 	return constraints
 }
@@ -351,7 +347,6 @@ func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
 		Upgrade:  upgrade,
 		Prefer:   map[string]pep440.Version{},
 		Direct:   map[string]*Candidate{},
-		Pinned:   map[string]bool{},
 		PreNamed: map[string]bool{},
 		NoDeps:   map[string]bool{},
 		OpenLocal: func(path string) (*distinfo.Metadata, error) {

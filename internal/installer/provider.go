@@ -34,9 +34,10 @@ type Candidate struct {
 type project struct {
 	once       sync.Once
 	err        error
-	candidates []*Candidate // best first
-	byVersion  map[string]*Candidate
-	hint       string // why files were passed over, for explanations
+	candidates []*Candidate          // best first
+	yanked     []*Candidate          // versions whose every usable file is yanked (PEP 592), newest first
+	byVersion  map[string]*Candidate // candidates and yanked
+	hint       string                // why files were passed over, for explanations
 }
 
 // metaResult is the parsed metadata of one candidate.
@@ -57,7 +58,6 @@ type Provider struct {
 	Upgrade   bool                      // --upgrade: no preference for installed versions
 	Prefer    map[string]pep440.Version // installed or locked versions, preferred when allowed
 	Direct    map[string]*Candidate     // name @ URL and wheel paths: the only candidate
-	Pinned    map[string]bool           // names pinned with == or === (yanked files allowed)
 	PreNamed  map[string]bool           // names whose requirement names a pre-release
 	NoDeps    map[string]bool           // names whose dependencies are ignored (--no-deps)
 	NoDepsAll bool                      // --no-deps: no dependencies at all
@@ -158,11 +158,6 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
 			continue
 		}
-		if f.Yanked && !p.Pinned[name] {
-			yanked++
-			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
-			continue
-		}
 		if f.RequiresPython != "" {
 			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
 			if err == nil && !rp.Contains(p.pyVersion, true) {
@@ -174,6 +169,12 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
 			continue
 		}
+		if f.Yanked {
+			// PEP 592: passed over unless an exact pin leaves nothing
+			// else (Fallback); kept aside for that.
+			yanked++
+			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
+		}
 		key := v.String()
 		if groups[key] == nil {
 			order = append(order, key)
@@ -182,15 +183,20 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	}
 	cons, constrained := p.Constraints[name]
 	for _, key := range order {
-		c := bestCandidate(p.Matcher, groups[key])
+		c, isYanked := bestUnyanked(p.Matcher, groups[key])
 		if constrained && !cons.Contains(c.Version) {
 			skipped = append(skipped, fmt.Sprintf("%s: excluded by the constraints (%s)", c.File.Filename, cons))
 			continue
 		}
-		pr.candidates = append(pr.candidates, c)
+		if isYanked {
+			pr.yanked = append(pr.yanked, c)
+		} else {
+			pr.candidates = append(pr.candidates, c)
+		}
 		pr.byVersion[c.Version.String()] = c
 	}
 	p.order(name, pr)
+	sort.SliceStable(pr.yanked, func(i, j int) bool { return pr.yanked[i].Version.Compare(pr.yanked[j].Version) > 0 })
 	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists)
 	return nil
 }
@@ -288,6 +294,47 @@ func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
 	}
 	i, _ := tags.BestWheel(m, names)
 	return cs[i]
+}
+
+// bestUnyanked is bestCandidate among the files of cs that are not
+// yanked; when every file is yanked, the best of them and true.
+func bestUnyanked(m *tags.Matcher, cs []*Candidate) (*Candidate, bool) {
+	var ok []*Candidate
+	for _, c := range cs {
+		if !c.File.Yanked {
+			ok = append(ok, c)
+		}
+	}
+	if len(ok) == 0 {
+		return bestCandidate(m, cs), true
+	}
+	return bestCandidate(m, ok), false
+}
+
+// Fallback implements resolver.Fallbacker with PEP 592's rule, the only
+// place yanked files are let in: a yanked release is used only when the
+// allowed range is an exact pin (== without a wildcard, or ===, from any
+// requirement: the command line, a -c constraint or a dependency's
+// metadata) and no release that is not yanked matches it. The installer
+// then prints yankedWarning with the index's reason.
+func (p *Provider) Fallback(ctx context.Context, pkg string, rng pep440.Range) (pep440.Version, bool) {
+	name, _ := resolver.SplitExtra(pkg)
+	pr, err := p.project(ctx, name)
+	if err != nil {
+		return pep440.Version{}, false
+	}
+	if cons, ok := p.Constraints[name]; ok {
+		rng = rng.Intersect(cons) // a -c pin counts as a pin
+	}
+	if _, pinned := rng.Pinned(); !pinned {
+		return pep440.Version{}, false
+	}
+	for _, c := range pr.yanked {
+		if rng.Contains(c.Version) {
+			return c.Version, true
+		}
+	}
+	return pep440.Version{}, false
 }
 
 // Versions implements resolver.Provider.
