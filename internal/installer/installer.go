@@ -138,7 +138,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 	if err != nil {
 		return nil, nil, err
 	}
-	p.Constraints = constraintRanges(req, env)
+	p.Constraints = constraintRanges(p, req, env)
 	if names, ok := satisfied(req, inst, env, p.Direct); ok {
 		res := &Result{Resolved: map[string]*Candidate{}, Provider: p}
 		for _, name := range names {
@@ -278,6 +278,9 @@ func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (ro
 		if r.Req.Specifier.HasPrerelease() {
 			p.PreNamed[name] = true
 		}
+		if r.Req.Specifier.HasArbitrary() {
+			p.Arbitrary[name] = append(p.Arbitrary[name], r.Req.Specifier)
+		}
 		if req.NoDeps {
 			p.NoDeps[name] = true
 		}
@@ -315,8 +318,8 @@ func (in *Installer) direct(p *Provider, r *Req) error {
 
 // constraintRanges are the version ranges of the constraints whose
 // markers hold, by name (an exact pin among them lets Provider.Fallback
-// take a yanked release).
-func constraintRanges(req *Request, env map[string]string) map[string]pep440.Range {
+// take a yanked release); === clauses are registered with p.
+func constraintRanges(p *Provider, req *Request, env map[string]string) map[string]pep440.Range {
 	constraints := map[string]pep440.Range{}
 	for _, c := range req.Constraints {
 		if c.Req.Marker != nil {
@@ -332,6 +335,9 @@ func constraintRanges(req *Request, env map[string]string) map[string]pep440.Ran
 			r = old.Intersect(r)
 		}
 		constraints[name] = r
+		if c.Req.Specifier.HasArbitrary() {
+			p.Arbitrary[name] = append(p.Arbitrary[name], c.Req.Specifier)
+		}
 	}
 	return constraints
 }
@@ -340,15 +346,16 @@ func constraintRanges(req *Request, env map[string]string) map[string]pep440.Ran
 // index, reading local wheels' metadata from the files.
 func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
 	p := &Provider{
-		Index:    in.Index,
-		Python:   in.Python,
-		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:      pre,
-		Upgrade:  upgrade,
-		Prefer:   map[string]pep440.Version{},
-		Direct:   map[string]*Candidate{},
-		PreNamed: map[string]bool{},
-		NoDeps:   map[string]bool{},
+		Index:     in.Index,
+		Python:    in.Python,
+		Matcher:   tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:       pre,
+		Upgrade:   upgrade,
+		Prefer:    map[string]pep440.Version{},
+		Direct:    map[string]*Candidate{},
+		PreNamed:  map[string]bool{},
+		Arbitrary: map[string][]pep440.SpecifierSet{},
+		NoDeps:    map[string]bool{},
 		OpenLocal: func(path string) (*distinfo.Metadata, error) {
 			w, err := wheel.Open(path)
 			if err != nil {

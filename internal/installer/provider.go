@@ -51,16 +51,20 @@ type metaResult struct {
 // references), for one target interpreter. It is safe for concurrent use:
 // Prefetch starts metadata fetches in the background.
 type Provider struct {
-	Index     *index.Client
-	Python    *python.Info
-	Matcher   *tags.Matcher
-	Pre       bool                      // --pre
-	Upgrade   bool                      // --upgrade: no preference for installed versions
-	Prefer    map[string]pep440.Version // installed or locked versions, preferred when allowed
-	Direct    map[string]*Candidate     // name @ URL and wheel paths: the only candidate
-	PreNamed  map[string]bool           // names whose requirement names a pre-release
-	NoDeps    map[string]bool           // names whose dependencies are ignored (--no-deps)
-	NoDepsAll bool                      // --no-deps: no dependencies at all
+	Index    *index.Client
+	Python   *python.Info
+	Matcher  *tags.Matcher
+	Pre      bool                      // --pre
+	Upgrade  bool                      // --upgrade: no preference for installed versions
+	Prefer   map[string]pep440.Version // installed or locked versions, preferred when allowed
+	Direct   map[string]*Candidate     // name @ URL and wheel paths: the only candidate
+	PreNamed map[string]bool           // names whose requirement names a pre-release
+	// Arbitrary are the requirements and constraints with an "===" clause,
+	// by name: a Range cannot see how a version was written, so their
+	// candidates are filtered here with the exact SpecifierSet.Contains.
+	Arbitrary map[string][]pep440.SpecifierSet
+	NoDeps    map[string]bool // names whose dependencies are ignored (--no-deps)
+	NoDepsAll bool            // --no-deps: no dependencies at all
 	// Constraints (-c) narrow the candidates of a name without requiring it.
 	Constraints map[string]pep440.Range
 	// OpenLocal reads the metadata of a local wheel file.
@@ -158,6 +162,10 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
 			continue
 		}
+		if spec, ok := p.arbitraryMismatch(name, v); !ok {
+			skipped = append(skipped, fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec))
+			continue
+		}
 		if f.RequiresPython != "" {
 			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
 			if err == nil && !rp.Contains(p.pyVersion, true) {
@@ -199,6 +207,17 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	sort.SliceStable(pr.yanked, func(i, j int) bool { return pr.yanked[i].Version.Compare(pr.yanked[j].Version) > 0 })
 	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists)
 	return nil
+}
+
+// arbitraryMismatch checks v, as written, against the === clauses of the
+// requirements on name; it returns the first that v fails.
+func (p *Provider) arbitraryMismatch(name string, v pep440.Version) (pep440.SpecifierSet, bool) {
+	for _, spec := range p.Arbitrary[name] {
+		if !spec.Contains(v, true) {
+			return spec, false
+		}
+	}
+	return pep440.SpecifierSet{}, true
 }
 
 // order sorts the candidates of name in the order the resolver tries them.
