@@ -4,6 +4,11 @@
 // transaction through scheme). It never prints: progress and results go
 // through a Reporter.
 //
+// A universal lock (universal.go) is one resolution per supported
+// environment (CPython minor version x platform), merged into one entry per
+// locked version with the marker of the environments and selections that
+// need it; one version is used wherever the requirements allow it.
+//
 // Rules: nothing in the target changes until every wheel of the run is
 // downloaded, hash-checked and validated; an upgrade replaces exactly the
 // files of the old RECORD; a distribution already installed at the resolved

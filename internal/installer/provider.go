@@ -66,6 +66,13 @@ type Provider struct {
 	Constraints map[string]pep440.Range
 	// OpenLocal reads the metadata of a local wheel file.
 	OpenLocal func(path string) (*distinfo.Metadata, error)
+	// AnyPlatform keeps wheels built for other platforms when their
+	// interpreter and ABI fit (a universal lock: which platforms lack a
+	// wheel is reported after resolution).
+	AnyPlatform bool
+	// Shared, when set, holds the project pages and metadata that several
+	// providers (one per environment of a universal lock) fetch once.
+	Shared *Shared
 
 	pyVersion pep440.Version
 	env       map[string]string
@@ -125,7 +132,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		pr.hint = "--no-index without --find-links: only wheel files given by path can be installed"
 		return nil
 	}
-	proj, err := p.Index.Project(ctx, name)
+	proj, err := p.Shared.project(ctx, p.Index, name)
 	if err != nil {
 		if _, ok := err.(*index.NotFoundError); ok {
 			pr.hint = fmt.Sprintf("%s was not found on %s", name, p.Index.Where())
@@ -174,7 +181,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 				continue
 			}
 		}
-		if _, ok := p.Matcher.Rank(wn.Tags); !ok {
+		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
 			continue
 		}
@@ -290,7 +297,10 @@ func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
 	for i, c := range cs {
 		names[i] = c.File.Filename
 	}
-	i, _ := tags.BestWheel(m, names)
+	i, ok := tags.BestWheel(m, names)
+	if !ok {
+		return cs[0] // AnyPlatform: none is for this platform
+	}
 	return cs[i]
 }
 
@@ -326,13 +336,16 @@ func (p *Provider) Candidate(ctx context.Context, name string, v pep440.Version)
 
 // Metadata returns the parsed core metadata of a candidate, fetching it once.
 func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metadata, error) {
-	p.mu.Lock()
-	m := p.meta[c]
+	m := p.Shared.meta(c)
 	if m == nil {
-		m = &metaResult{}
-		p.meta[c] = m
+		p.mu.Lock()
+		m = p.meta[c]
+		if m == nil {
+			m = &metaResult{}
+			p.meta[c] = m
+		}
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
 	m.once.Do(func() {
 		if c.Local != "" {
 			m.md, m.err = p.OpenLocal(c.Local)
