@@ -189,23 +189,54 @@ func TestUpdateFile(t *testing.T) {
 }
 
 func TestTargetsNA(t *testing.T) {
-	b := &bench{results: map[string]*result{}, cfg: config{delay: 20 * time.Millisecond}}
+	b := &bench{loc: &location{Name: "tmpfs", results: map[string]*result{}}, cfg: config{delay: 20 * time.Millisecond}}
 	b.result("pip-nocompile").Samples = []float64{8}
 	b.result("pk-cold").Samples = []float64{0.5}
-	b.result("pk-noop").Samples = []float64{0.07}
+	b.result("cp-r").Samples = []float64{0.4}
+	b.result("pk-noop").Samples = []float64{0.03}
 	got := map[string]target{}
 	for _, tg := range b.targets() {
 		got[tg.Name] = tg
 	}
-	cold := got["cold install vs pip --no-compile --no-cache-dir"]
+	cold := got["cold install vs pip --no-compile (same TMPDIR)"]
 	if cold.Met == nil || !*cold.Met || cold.Measured != "16x" {
 		t.Errorf("cold target: %+v", cold)
 	}
-	if noop := got["no-op install"]; noop.Met == nil || *noop.Met {
-		t.Errorf("no-op target of 70 ms: %+v", noop)
+	if floor := got["cold install vs cp -r of the finished tree"]; floor.Met == nil || !*floor.Met || floor.Goal != "≤ 1.5x" {
+		t.Errorf("cold floor target on tmpfs, 1.25x: %+v", floor)
 	}
-	if w := got["warm install vs pip (default: byte-compiles)"]; w.Met != nil || w.Measured != "n/a" {
+	if noop := got["no-op install"]; noop.Met == nil || *noop.Met {
+		t.Errorf("no-op target of 30 ms: %+v", noop)
+	}
+	if w := got["warm install vs pip as users run it (byte-compiling)"]; w.Met != nil || w.Measured != "n/a" {
 		t.Errorf("warm target without samples: %+v", w)
+	}
+	// On disk the cold floor target is "never slower than cp -r".
+	b.loc.Name = "disk"
+	for _, tg := range b.targets() {
+		if tg.Name == "cold install vs cp -r of the finished tree" && (tg.Met == nil || *tg.Met) {
+			t.Errorf("1.25x cp -r on disk is slower than the floor: %+v", tg)
+		}
+	}
+}
+
+// TestMarkdownLocations renders a report with a measured and an
+// unmeasured location: both appear, the phase table too.
+func TestMarkdownLocations(t *testing.T) {
+	tmpfs := &location{Name: "tmpfs", FS: "tmpfs", Dir: "/x/tmpfs", results: map[string]*result{}}
+	b := &bench{loc: tmpfs, cfg: config{delay: 20 * time.Millisecond, tools: map[string]bool{"pkginstall": true}}}
+	b.rep = &report{}
+	r := b.result("pk-cold")
+	r.Samples = []float64{1, 2, 3}
+	r.Phases = map[string][]float64{"resolve": {0.1, 0.2, 0.3}, "total": {1, 2, 3}}
+	b.finish()
+	disk := &location{Name: "disk", FS: "ext4", Dir: "/x/disk", NA: "skipped", results: map[string]*result{}}
+	rep := &report{Locations: []*location{tmpfs, disk}, Command: "go run ./bench"}
+	md := rep.markdown()
+	for _, want := range []string{"### On tmpfs (tmpfs, `/x/tmpfs`)", "| pk-cold | 200 ms | n/a |", "### On disk (ext4, `/x/disk`)", "Not measured: skipped."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("no %q in\n%s", want, md)
+		}
 	}
 }
 

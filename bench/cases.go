@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,6 +35,7 @@ var cases = []caseDef{
 	{"cp-al", "cp", "55", "cp -al of a finished pkginstall tree (per-file floor)"},
 	{"cp-r", "cp", "55", "cp -r of a finished pkginstall tree (one new inode per file: the cold floor)"},
 	{"pk-cold", "pkginstall", "55", "pkginstall install, cold (empty cache, new target)"},
+	{"pk-cold-compile", "pkginstall", "55", "pkginstall install --compile, cold (empty cache, new target)"},
 	{"pk-warm", "pkginstall", "55", "pkginstall install, warm (full cache, new target)"},
 	{"pk-noop", "pkginstall", "55", "pkginstall install, no-op (same target again)"},
 	{"pk-cold-delay", "pkginstall", "55", "pkginstall install, cold, index +{delay}/request"},
@@ -62,13 +65,17 @@ type result struct {
 	Dists    int       `json:"dists,omitempty"`    // distributions installed or locked (first successful run)
 	Files    int       `json:"files,omitempty"`    // files in the tree it left (first successful run)
 	Errors   []string  `json:"errors,omitempty"`
-	NA       string    `json:"na,omitempty"` // why the case did not run
+	// Phases are pkginstall's phase times per run (PKGINSTALL_PHASES):
+	// the wall time of each phase, by name, one sample per run.
+	Phases map[string][]float64 `json:"phases_s,omitempty"`
+	NA     string               `json:"na,omitempty"` // why the case did not run
 }
 
 type bench struct {
 	cfg        config
-	root       string // repository
-	work       string // scratch
+	root       string    // repository
+	work       string    // scratch root
+	loc        *location // where the current round runs
 	wheelhouse string
 	url        string // index without delay
 	slowURL    string // index with cfg.delay per request; "" if none
@@ -80,17 +87,16 @@ type bench struct {
 	pdmTmpl    string // directory holding PDM's project template
 	logf       func(string, ...any)
 	rep        *report
-	results    map[string]*result
 }
 
 func (b *bench) result(id string) *result {
-	if r, ok := b.results[id]; ok {
+	if r, ok := b.loc.results[id]; ok {
 		return r
 	}
 	for _, c := range cases {
 		if c.ID == id {
 			r := &result{ID: c.ID, Tool: c.Tool, Set: c.Set, Label: strings.ReplaceAll(c.Label, "{delay}", b.cfg.delay.String())}
-			b.results[id] = r
+			b.loc.results[id] = r
 			return r
 		}
 	}
@@ -109,6 +115,8 @@ func (b *bench) measure(ctx context.Context, id string, spec execSpec, stats fun
 	if spec.Index != "" {
 		before = requestCount(ctx, spec.Index)
 	}
+	// Every tool's temporary files on the file system measured.
+	spec.Env = append(spec.Env[:len(spec.Env):len(spec.Env)], "TMPDIR="+b.loc.tmp())
 	s, err := runTimed(ctx, spec, b.cfg.timeout)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -135,7 +143,7 @@ func (b *bench) measure(ctx context.Context, id string, spec execSpec, stats fun
 
 // round runs every selected case once, alternating the tools.
 func (b *bench) round(ctx context.Context, n int) {
-	rd := filepath.Join(b.work, fmt.Sprintf("round-%d", n))
+	rd := filepath.Join(b.loc.Dir, fmt.Sprintf("round-%d", n))
 	if err := os.MkdirAll(rd, 0o755); err != nil {
 		b.logf("round %d: %v", n, err)
 		return
@@ -156,6 +164,9 @@ func (b *bench) round(ctx context.Context, n int) {
 		b.pip(ctx, "pip-nocompile", rd, b.url, true)
 	}
 	coldOK := pk && b.pkInstall(ctx, "pk-cold", in("pk-cold"), in("cache-pk"), b.url, setFull)
+	if pk {
+		b.pkInstall(ctx, "pk-cold-compile", in("pk-cold-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
+	}
 	pdmOK := pdm && b.pdmAdd(ctx, "pdm-cold", in("pdm"), in("xdg-pdm"))
 	pdmsetOK := pk && b.pkInstall(ctx, "pk-pdmset-cold", in("pk-pdmset-cold"), in("cache-pk-pdmset"), b.url, setPDM)
 
@@ -228,18 +239,52 @@ func (b *bench) pkArgs(project, cache string, cmd ...string) []string {
 	return append([]string{b.pk, "--python", b.cfg.python, "--cache-dir", cache, "--project", project, "--quiet"}, cmd...)
 }
 
-// pkInstall installs reqs into project (created if missing) with cache.
-func (b *bench) pkInstall(ctx context.Context, id, project, cache, url string, reqs []string) bool {
+// pkInstall installs reqs into project (created if missing) with cache,
+// with the install options opts, and records the run's phase times.
+func (b *bench) pkInstall(ctx context.Context, id, project, cache, url string, reqs []string, opts ...string) bool {
 	if err := os.MkdirAll(project, 0o755); err != nil {
 		b.result(id).Errors = append(b.result(id).Errors, err.Error())
 		return false
 	}
-	args := b.pkArgs(project, cache, append([]string{"install", "--index-url", url}, reqs...)...)
-	spec := execSpec{Dir: project, Env: xdgEnv(filepath.Join(filepath.Dir(project), "xdg-"+filepath.Base(project))), Args: args, Index: url}
-	return b.measure(ctx, id, spec, func() (int, int) {
+	args := b.pkArgs(project, cache, append(append([]string{"install", "--index-url", url}, opts...), reqs...)...)
+	phases := filepath.Join(filepath.Dir(project), "phases-"+id+".json")
+	env := xdgEnv(filepath.Join(filepath.Dir(project), "xdg-"+filepath.Base(project)), "PKGINSTALL_PHASES="+phases)
+	spec := execSpec{Dir: project, Env: env, Args: args, Index: url}
+	ok := b.measure(ctx, id, spec, func() (int, int) {
 		return treeStats(filepath.Join(project, "__pypackages__"), libDir(project))
 	})
+	if ok {
+		b.recordPhases(id, phases)
+	}
+	return ok
 }
+
+// recordPhases adds the phase times a run wrote (PKGINSTALL_PHASES) to
+// case id; a phase the run did not enter counts as 0.
+func (b *bench) recordPhases(id, file string) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return
+	}
+	os.Remove(file)
+	var got map[string]struct {
+		Wall float64 `json:"wall_s"`
+	}
+	if json.Unmarshal(raw, &got) != nil {
+		return
+	}
+	r := b.result(id)
+	if r.Phases == nil {
+		r.Phases = map[string][]float64{}
+	}
+	for _, name := range phaseNames {
+		r.Phases[name] = append(r.Phases[name], got[name].Wall)
+	}
+}
+
+// phaseNames are the phases the report shows, in order ("total" is the
+// run as pkginstall measured it).
+var phaseNames = []string{"resolve", "download", "unpack", "link", "compile", "total"}
 
 // libDir is the lib directory of the single target under project/__pypackages__.
 func libDir(project string) string {
@@ -263,6 +308,12 @@ func (b *bench) pkLock(ctx context.Context, id, project, cache string, reqs []st
 			return false
 		}
 		pyproject := fmt.Sprintf("[project]\nname = \"bench\"\nversion = \"0\"\nrequires-python = \"==3.11.*\"\ndependencies = %s\n", tomlList(reqs))
+		// pkginstall locks for every platform: IPython's macOS-only
+		// appnope is not in the wheelhouse (as for PDM), so macOS is left
+		// out of the set that has ipython.
+		if slices.Contains(reqs, "ipython") {
+			pyproject += "\n[tool.pkginstall]\nenvironments = [\"sys_platform != 'darwin'\"]\n"
+		}
 		if err := os.WriteFile(filepath.Join(project, "pyproject.toml"), []byte(pyproject), 0o644); err != nil {
 			return false
 		}

@@ -5,17 +5,21 @@
 //	go run ./bench -rounds 1            # quick look
 //	go run ./bench -update BENCHMARKS.md
 //	go run ./bench -json > bench.json
-//	go run ./bench -serve -dir WHEELHOUSE -addr 127.0.0.1:8000 -delay 20ms
+//	go run ./bench -serve -wheelhouse WHEELHOUSE -addr 127.0.0.1:8000 -delay 20ms
 //
 // What it does, in order:
 //
-//   - builds the wheelhouse with shared/tools/mkwheelhouse (found by walking
-//     up from the repository root), or reuses it when its manifest.json
-//     exists;
+//   - builds the wheelhouse with internal/wheelhouse (the target-independent
+//     python3.11's installed distributions as wheels and a static index), or
+//     reuses it when its manifest.json exists;
+//   - runs every case on a tmpfs it mounts under -dir (root on Linux), where
+//     the file system is not the limit, and on -dir's own disk, rounds
+//     alternating between them, every tool's TMPDIR inside the location;
 //   - serves it from a separate process (this program with -serve) on
 //     127.0.0.1: a static server that keeps connections alive, does PEP 691
 //     content negotiation with the wheelhouse's simple-json/ pages, and a
 //     second one that waits -delay before every answer, like a distant index;
+//     project pages say "Cache-Control: max-age=600, public", as PyPI's do;
 //   - builds pkginstall into a temporary directory (go build ./cmd/pkginstall);
 //   - runs every case once per round, the tools alternating inside a round
 //     (pip, pkginstall, PDM, pkginstall, ...), for -rounds rounds, each run in
@@ -46,6 +50,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	whbuild "github.com/pkginstall/pkginstall/internal/wheelhouse"
 )
 
 // The 55-distribution set of issue 7, and PDM's share of it: PDM locks for
@@ -57,22 +63,22 @@ var (
 )
 
 type config struct {
-	rounds       int
-	delay        time.Duration
-	python       string
-	pipPython    string
-	pdm          string
-	mkwheelhouse string
-	addWheels    string
-	wheelhouse   string
-	rebuild      bool
-	pkginstall   string
-	workdir      string
-	keep         bool
-	tools        map[string]bool
-	jsonOut      bool
-	update       string
-	timeout      time.Duration
+	rounds     int
+	delay      time.Duration
+	python     string
+	pipPython  string
+	pdm        string
+	addWheels  string
+	wheelhouse string
+	rebuild    bool
+	pkginstall string
+	workdir    string
+	where      []string
+	keep       bool
+	tools      map[string]bool
+	jsonOut    bool
+	update     string
+	timeout    time.Duration
 }
 
 func main() {
@@ -85,25 +91,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	var tools string
 	var serve bool
-	var serveDir, serveAddr string
+	var serveAddr string
 	fl.IntVar(&cfg.rounds, "rounds", 3, "rounds; every case runs once per round, the tools alternating")
 	fl.DurationVar(&cfg.delay, "delay", 20*time.Millisecond, "per-request delay of the \"distant index\" cases (0: skip them); with -serve: the server's delay")
 	fl.StringVar(&cfg.python, "python", "", "target interpreter of pkginstall and PDM (default: the first python3.11 on PATH that lacks boto3, else the first)")
 	fl.StringVar(&cfg.pipPython, "pip-python", "", "interpreter that runs pip (default: python3.11 on PATH)")
 	fl.StringVar(&cfg.pdm, "pdm", "", "PDM executable (default: pdm on PATH; missing: PDM cases are n/a)")
-	fl.StringVar(&cfg.mkwheelhouse, "mkwheelhouse", "", "mkwheelhouse tool (default: shared/tools/mkwheelhouse above the repository)")
-	fl.StringVar(&cfg.addWheels, "add-wheels", "/usr/share/python-wheels", "directory of extra wheels for mkwheelhouse (skipped if missing)")
-	fl.StringVar(&cfg.wheelhouse, "wheelhouse", "", "wheelhouse directory, reused when it has a manifest.json (default: <user cache>/pkginstall-bench/wheelhouse)")
-	fl.BoolVar(&cfg.rebuild, "rebuild", false, "run mkwheelhouse even when the wheelhouse exists")
+	fl.StringVar(&cfg.addWheels, "add-wheels", "/usr/share/python-wheels", "directory of extra wheels published as they are in the wheelhouse (skipped if missing)")
+	fl.StringVar(&cfg.wheelhouse, "wheelhouse", "", "wheelhouse directory, reused when it has a manifest.json (default: <user cache>/pkginstall-bench/wheelhouse); with -serve: the one served")
+	fl.BoolVar(&cfg.rebuild, "rebuild", false, "rebuild the wheelhouse even when it exists")
 	fl.StringVar(&cfg.pkginstall, "pkginstall", "", "use this pkginstall binary instead of building ./cmd/pkginstall")
-	fl.StringVar(&cfg.workdir, "workdir", "", "scratch directory (default: a new temporary directory, removed at the end)")
+	fl.StringVar(&cfg.workdir, "dir", "", "directory for all scratch work, on a disk (default: a new temporary directory, removed at the end); the tmpfs is mounted inside it")
+	var where string
+	fl.StringVar(&where, "where", "tmpfs,disk", "comma list of the file systems to measure on: tmpfs (mounted under -dir; needs root on Linux), disk (-dir itself)")
 	fl.BoolVar(&cfg.keep, "keep", false, "keep the scratch directory")
 	fl.StringVar(&tools, "tools", "pip,pdm,cp,pkginstall", "comma list of the tools to run (cp needs pkginstall)")
 	fl.BoolVar(&cfg.jsonOut, "json", false, "print JSON instead of Markdown")
 	fl.StringVar(&cfg.update, "update", "", "also write the Markdown report into `FILE` (between the bench markers)")
 	fl.DurationVar(&cfg.timeout, "timeout", 10*time.Minute, "limit for one run of one command")
-	fl.BoolVar(&serve, "serve", false, "serve a wheelhouse (-dir) and do nothing else")
-	fl.StringVar(&serveDir, "dir", "", "with -serve: the wheelhouse directory")
+	fl.BoolVar(&serve, "serve", false, "serve a wheelhouse (-wheelhouse) and do nothing else")
+	var makeWheelhouse bool
+	fl.BoolVar(&makeWheelhouse, "make-wheelhouse", false, "build the wheelhouse (-wheelhouse) from -pip-python's installed distributions and do nothing else")
 	fl.StringVar(&serveAddr, "addr", "127.0.0.1:0", "with -serve: listen address")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -115,11 +123,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if serve {
-		if serveDir == "" {
-			fmt.Fprintln(stderr, "bench: -serve needs -dir WHEELHOUSE")
+		if cfg.wheelhouse == "" {
+			fmt.Fprintln(stderr, "bench: -serve needs -wheelhouse DIR")
 			return 2
 		}
-		if err := serveMain(ctx, serveDir, serveAddr, cfg.delay); err != nil {
+		if err := serveMain(ctx, cfg.wheelhouse, serveAddr, cfg.delay); err != nil {
+			fmt.Fprintf(stderr, "bench: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if makeWheelhouse {
+		if err := buildWheelhouse(ctx, cfg, stderr); err != nil {
 			fmt.Fprintf(stderr, "bench: %v\n", err)
 			return 1
 		}
@@ -129,17 +144,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: -rounds must be 1 or more")
 		return 2
 	}
-	cfg.tools = map[string]bool{}
-	for _, t := range strings.Split(tools, ",") {
-		t = strings.TrimSpace(t)
-		switch t {
-		case "pip", "pdm", "cp", "pkginstall":
-			cfg.tools[t] = true
-		case "":
-		default:
-			fmt.Fprintf(stderr, "bench: unknown tool %q in -tools (pip, pdm, cp, pkginstall)\n", t)
-			return 2
-		}
+	if err := cfg.lists(where, tools); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 2
 	}
 	rep, err := benchmark(ctx, cfg, stderr)
 	if err != nil {
@@ -168,6 +175,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// lists reads the -where and -tools lists into cfg.
+func (cfg *config) lists(where, tools string) error {
+	for _, w := range strings.Split(where, ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			cfg.where = append(cfg.where, w)
+		}
+	}
+	cfg.tools = map[string]bool{}
+	for _, t := range strings.Split(tools, ",") {
+		t = strings.TrimSpace(t)
+		switch t {
+		case "pip", "pdm", "cp", "pkginstall":
+			cfg.tools[t] = true
+		case "":
+		default:
+			return fmt.Errorf("unknown tool %q in -tools (pip, pdm, cp, pkginstall)", t)
+		}
+	}
+	return nil
+}
+
 func commandLine(args []string) string {
 	parts := []string{"go", "run", "./bench"}
 	for _, a := range args {
@@ -186,7 +214,7 @@ func benchmark(ctx context.Context, cfg config, log io.Writer) (*report, error) 
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{cfg: cfg, root: root, logf: logf, results: map[string]*result{}}
+	b := &bench{cfg: cfg, root: root, logf: logf}
 	b.rep = &report{Rounds: cfg.rounds, Delay: cfg.delay.String(), Machine: machineInfo()}
 	b.rep.Started = time.Now().UTC()
 
@@ -210,6 +238,11 @@ func benchmark(ctx context.Context, cfg config, log io.Writer) (*report, error) 
 	}
 	b.work = work
 	logf("scratch directory %s", work)
+	locs, err := locations(ctx, work, cfg.where, logf)
+	defer release(locs, logf) // before the scratch directory is removed
+	if err != nil {
+		return nil, err
+	}
 	if cfg.tools["pkginstall"] {
 		b.buildPkginstall(ctx)
 	}
@@ -240,18 +273,28 @@ func benchmark(ctx context.Context, cfg config, log io.Writer) (*report, error) 
 
 	b.rep.Machine.LoadStart = loadAvg()
 	for i := 1; i <= cfg.rounds; i++ {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		for _, l := range locs {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if l.NA != "" {
+				continue
+			}
+			logf("round %d of %d on %s (%s)", i, cfg.rounds, l.Name, l.FS)
+			b.loc = l
+			b.round(ctx, i)
 		}
-		logf("round %d of %d", i, cfg.rounds)
-		b.round(ctx, i)
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	b.rep.Machine.LoadEnd = loadAvg()
 	b.rep.Finished = time.Now().UTC()
-	b.finish()
+	for _, l := range locs {
+		b.loc = l
+		b.finish()
+		b.rep.Locations = append(b.rep.Locations, l)
+	}
 	return b.rep, nil
 }
 
@@ -268,19 +311,6 @@ func repoRoot() (string, error) {
 		}
 		if filepath.Dir(d) == d {
 			return "", fmt.Errorf("no pkginstall go.mod in %s or above: run from the repository", dir)
-		}
-	}
-}
-
-// findUp looks for rel in dir and every directory above it.
-func findUp(dir, rel string) string {
-	for d := dir; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, rel)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
-		}
-		if filepath.Dir(d) == d {
-			return ""
 		}
 	}
 }
@@ -303,9 +333,6 @@ func (b *bench) findTools(ctx context.Context) error {
 	// the interpreter itself.
 	cfg.pipPython = realPython(ctx, cfg.pipPython)
 	cfg.python = realPython(ctx, cfg.python)
-	if cfg.mkwheelhouse == "" {
-		cfg.mkwheelhouse = findUp(filepath.Dir(b.root), filepath.Join("shared", "tools", "mkwheelhouse"))
-	}
 	if b.cfg.tools["pdm"] {
 		b.pdm = cfg.pdm
 		if b.pdm == "" {
@@ -387,22 +414,22 @@ func (b *bench) prepareWheelhouse(ctx context.Context) error {
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil && !b.cfg.rebuild {
 		b.logf("reusing wheelhouse %s", dir)
 	} else {
-		if b.cfg.mkwheelhouse == "" {
-			return errors.New("shared/tools/mkwheelhouse not found above the repository (give -mkwheelhouse)")
-		}
-		args := []string{b.cfg.mkwheelhouse, dir}
-		if st, err := os.Stat(b.cfg.addWheels); err == nil && st.IsDir() {
-			args = append(args, "--add-wheels", b.cfg.addWheels)
-		}
-		b.logf("building wheelhouse: %s", strings.Join(args, " "))
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		// In a process of its own: Linux keeps a process's peak RSS
+		// across fork and exec, so the memory of building the wheels here
+		// would show as every measured child's peak.
+		exe, err := os.Executable()
+		if err != nil {
 			return err
 		}
-		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-		cmd.Env = cleanEnv()
-		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		args := []string{"-make-wheelhouse", "-wheelhouse", dir, "-pip-python", b.cfg.pipPython, "-add-wheels", b.cfg.addWheels}
+		if b.cfg.rebuild {
+			args = append(args, "-rebuild")
+		}
+		b.logf("building wheelhouse %s from %s", dir, b.cfg.pipPython)
+		cmd := exec.CommandContext(ctx, exe, args...)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("mkwheelhouse: %w", err)
+			return fmt.Errorf("building the wheelhouse: %w", err)
 		}
 	}
 	var man struct {
@@ -422,6 +449,24 @@ func (b *bench) prepareWheelhouse(ctx context.Context) error {
 		b.rep.Wheelhouse.Bytes += w.Size
 	}
 	return nil
+}
+
+// buildWheelhouse is -make-wheelhouse: the wheelhouse from the installed
+// distributions of cfg.pipPython (python3.11 on PATH by default).
+func buildWheelhouse(ctx context.Context, cfg config, log io.Writer) error {
+	if cfg.wheelhouse == "" {
+		return errors.New("-make-wheelhouse needs -wheelhouse DIR")
+	}
+	py := cfg.pipPython
+	if py == "" {
+		py = "python3.11"
+	}
+	opts := whbuild.Options{Python: py, Force: cfg.rebuild, Warn: func(msg string) { fmt.Fprintf(log, "bench: wheelhouse: %s\n", msg) }}
+	if st, err := os.Stat(cfg.addWheels); err == nil && st.IsDir() {
+		opts.AddWheels = []string{cfg.addWheels}
+	}
+	_, err := whbuild.Build(ctx, cfg.wheelhouse, opts)
+	return err
 }
 
 // buildPkginstall builds the tool; on failure every pkginstall case is n/a.

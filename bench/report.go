@@ -26,8 +26,9 @@ type report struct {
 		Wheels int   `json:"wheels"`
 		Bytes  int64 `json:"bytes"`
 	} `json:"wheelhouse"`
-	Cases   []*result `json:"cases"`
-	Targets []target  `json:"targets"`
+	// Locations are the file systems measured, each with its cases and
+	// targets.
+	Locations []*location `json:"locations"`
 }
 
 type machine struct {
@@ -47,7 +48,7 @@ type machine struct {
 	PkginstallVersion   string `json:"pkginstall_version,omitempty"`
 }
 
-// target is one goal of issue 7. Met is nil when it could not be measured.
+// target is one goal of issue 17. Met is nil when it could not be measured.
 type target struct {
 	Name     string  `json:"name"`
 	Goal     string  `json:"goal"`
@@ -121,8 +122,11 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// finish fills in the statistics, the n/a reasons and the targets.
+// finish fills in the statistics, the n/a reasons and the targets of the
+// current location.
 func (b *bench) finish() {
+	l := b.loc
+	l.Cases = nil
 	for _, c := range cases {
 		r := b.result(c.ID)
 		if len(r.Samples) > 0 {
@@ -136,10 +140,13 @@ func (b *bench) finish() {
 			}
 		} else if len(r.Errors) == 0 {
 			r.NA = b.naReason(c)
+			if l.NA != "" {
+				r.NA = l.NA
+			}
 		}
-		b.rep.Cases = append(b.rep.Cases, r)
+		l.Cases = append(l.Cases, r)
 	}
-	b.rep.Targets = b.targets()
+	l.Targets = b.targets()
 }
 
 func (b *bench) naReason(c caseDef) string {
@@ -163,7 +170,7 @@ func (b *bench) naReason(c caseDef) string {
 
 // med is the median of case id, or NaN.
 func (b *bench) med(id string) float64 {
-	r := b.results[id]
+	r := b.loc.results[id]
 	if r == nil || len(r.Samples) == 0 {
 		return math.NaN()
 	}
@@ -186,51 +193,39 @@ func ratioTarget(name, goal string, v float64, ok func(float64) bool) target {
 	return t
 }
 
+// targets are issue 17's goals, measured at the current location (they
+// are set for the tmpfs; "never slower than cp -r" is the disk's).
 func (b *bench) targets() []target {
-	delay := b.cfg.delay.String()
 	var ts []target
-	ts = append(ts, ratioTarget("cold install vs pip --no-compile --no-cache-dir", "≥ 10x",
-		b.ratio("pip-nocompile", "pk-cold"), func(v float64) bool { return v >= 10 }))
-	floor := ratioTarget("cold install vs cp -r of the finished tree (the machine's floor)", "none (reference)",
-		b.ratio("pk-cold", "cp-r"), func(float64) bool { return true })
-	floor.Met, floor.Reference = nil, true
-	ts = append(ts, floor)
-	ts = append(ts, ratioTarget("cold install vs pip --no-compile, index +"+delay+"/request", "≥ 15x (at 20ms)",
-		b.ratio("pip-nocompile-delay", "pk-cold-delay"), func(v float64) bool { return v >= 15 }))
-	ts = append(ts, ratioTarget("warm install vs pip (default: byte-compiles)", "≥ 100x",
-		b.ratio("pip-default", "pk-warm"), func(v float64) bool { return v >= 100 }))
-	cpT := ratioTarget("warm install vs cp -al of the finished tree", "≤ 1.5x",
-		b.ratio("pk-warm", "cp-al"), func(v float64) bool { return v <= 1.5 })
-	ts = append(ts, cpT)
-
-	noop := target{Name: "no-op install", Goal: "≤ 50 ms", Measured: fmtDur(b.med("pk-noop"))}
+	ratio := func(name, goal, slow, fast string, ok func(float64) bool) {
+		ts = append(ts, ratioTarget(name, goal, b.ratio(slow, fast), ok))
+	}
+	if b.loc.Name == "disk" {
+		ratio("cold install vs cp -r of the finished tree", "≤ 1.0x (never slower)", "pk-cold", "cp-r", func(v float64) bool { return v <= 1.0 })
+	} else {
+		ratio("cold install vs cp -r of the finished tree", "≤ 1.5x", "pk-cold", "cp-r", func(v float64) bool { return v <= 1.5 })
+	}
+	ratio("cold install vs pip --no-compile (same TMPDIR)", "≥ 15x", "pip-nocompile", "pk-cold", func(v float64) bool { return v >= 15 })
+	ratio("warm install vs cp -al of the finished tree", "≤ 1.2x", "pk-warm", "cp-al", func(v float64) bool { return v <= 1.2 })
+	ratio("warm install vs pip as users run it (byte-compiling)", "≥ 100x", "pip-default", "pk-warm", func(v float64) bool { return v >= 100 })
+	ratio("--compile cold install vs pip's default (which compiles)", "≥ 5x", "pip-default", "pk-cold-compile", func(v float64) bool { return v >= 5 })
+	noop := target{Name: "no-op install", Goal: "≤ 20 ms", Measured: fmtDur(b.med("pk-noop"))}
 	if v := b.med("pk-noop"); !math.IsNaN(v) {
 		noop.Value = v
-		noop.Met = boolp(v <= 0.050)
+		noop.Met = boolp(v <= 0.020)
 	}
 	ts = append(ts, noop)
-
-	for _, mode := range []struct{ name, pip, pk, pdm, pkPDM string }{
-		{"cold", "pip-nocompile", "pk-cold", "pdm-cold", "pk-pdmset-cold"},
-		// PDM 2.2 does not byte-compile: the like-for-like pip is --no-compile.
-		{"warm", "pip-nocompile", "pk-warm", "pdm-warm", "pk-pdmset-warm"},
+	for _, ref := range []struct{ name, slow, fast string }{
+		{"cold install vs PDM (PDM set; reference)", "pdm-cold", "pk-pdmset-cold"},
+		{"warm install vs PDM (PDM set; reference)", "pdm-warm", "pk-pdmset-warm"},
+		{"cold install with an index +" + b.cfg.delay.String() + "/request vs pip likewise (reference)", "pip-nocompile-delay", "pk-cold-delay"},
 	} {
-		vsPip := b.ratio(mode.pip, mode.pk)
-		vsPDM := b.ratio(mode.pdm, mode.pkPDM)
-		t := target{
-			Name:     "ahead of PDM by more than of pip --no-compile (" + mode.name + ")",
-			Goal:     "vs PDM > vs pip",
-			Measured: fmt.Sprintf("%s vs PDM, %s vs pip", fmtRatio(vsPDM), fmtRatio(vsPip)),
-		}
-		if !math.IsNaN(vsPip) && !math.IsNaN(vsPDM) {
-			t.Value = vsPDM / vsPip
-			t.Met = boolp(vsPDM > vsPip)
-		}
+		t := ratioTarget(ref.name, "none (reference)", b.ratio(ref.slow, ref.fast), func(float64) bool { return true })
+		t.Met, t.Reference = nil, true
 		ts = append(ts, t)
 	}
-
 	var peak int64
-	for _, r := range b.results {
+	for _, r := range b.loc.results {
 		if r.Tool == "pkginstall" {
 			for _, m := range r.MaxRSS {
 				peak = max(peak, m)
@@ -243,8 +238,7 @@ func (b *bench) targets() []target {
 		mem.Value = float64(peak) / 1e6
 		mem.Met = boolp(peak < 200e6)
 	}
-	ts = append(ts, mem)
-	return ts
+	return append(ts, mem)
 }
 
 func fmtDur(s float64) string {
@@ -280,7 +274,7 @@ func fmtMB(b int64) string {
 
 // cell is a case's median for the summary, "n/a" or "failed".
 func (b *bench) cell(id string) string {
-	r := b.results[id]
+	r := b.loc.results[id]
 	switch {
 	case r == nil:
 		return "n/a"
@@ -292,18 +286,35 @@ func (b *bench) cell(id string) string {
 	return "n/a"
 }
 
-// markdown renders the report. It needs the bench for the lookups, so it is
-// built by finish's caller through rep.markdown, which uses rep.Cases.
+// markdown renders the report: the set-up once, then each location's
+// tables.
 func (rep *report) markdown() string {
-	byID := map[string]*result{}
-	for _, r := range rep.Cases {
-		byID[r.ID] = r
-	}
-	b := &bench{results: byID}
 	var w strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&w, format, a...) }
-	m := rep.Machine
+	rep.writeHeader(p)
+	for _, l := range rep.Locations {
+		byID := map[string]*result{}
+		for _, r := range l.Cases {
+			byID[r.ID] = r
+		}
+		b := &bench{loc: &location{Name: l.Name, results: byID}}
+		p("### On %s (%s, `%s`)\n\n", l.Name, l.FS, l.Dir)
+		if l.NA != "" {
+			p("Not measured: %s.\n\n", l.NA)
+			continue
+		}
+		b.writeSummary(p, rep.Delay)
+		writeTargets(p, l.Targets)
+		b.writePhases(p)
+		writeCases(p, l.Cases)
+	}
+	return w.String()
+}
 
+type printer func(format string, a ...any)
+
+func (rep *report) writeHeader(p printer) {
+	m := rep.Machine
 	p("Measured on %s at working tree state (no commit), %d round(s), medians.\n\n",
 		rep.Started.Format("2006-01-02 15:04 MST"), rep.Rounds)
 	p("```\n%s\n```\n\n", rep.Command)
@@ -311,13 +322,15 @@ func (rep *report) markdown() string {
 	p("- load average (1/5/15 min) at start: %s; at end: %s (the machine is shared)\n", orNA(m.LoadStart), orNA(m.LoadEnd))
 	p("- pkginstall: %s, target interpreter %s (Python %s), %s\n", orNA(m.PkginstallVersion), m.TargetPython, orNA(m.TargetPythonVersion), m.Go)
 	p("- pip: %s under %s; PDM: %s\n", orNA(m.PipVersion), m.PipPython, orNA(m.PDMVersion))
-	p("- wheelhouse: %d wheels, %.1f MB, served from a separate process on 127.0.0.1 (keep-alive, PEP 691 negotiation); the distant index adds %s per request\n",
+	p("- wheelhouse: %d wheels, %.1f MB, served from a separate process on 127.0.0.1 (keep-alive, PEP 691 negotiation, pages `max-age=600` as PyPI's); the distant index adds %s per request\n",
 		rep.Wheelhouse.Wheels, float64(rep.Wheelhouse.Bytes)/1e6, rep.Delay)
 	p("- sets: \"55\" = `%s`; \"PDM\" = the same without ipython (PDM locks for every platform and the wheelhouse lacks appnope)\n",
 		strings.Join(setFull, " "))
+	p("- every run's projects, caches, `TMPDIR` and XDG directories are on the file system measured; rounds alternate between the file systems\n")
 	p("- total time: %s\n\n", rep.Finished.Sub(rep.Started).Round(time.Second))
+}
 
-	p("### Summary\n\n")
+func (b *bench) writeSummary(p printer, delay string) {
 	p("| operation | pkginstall | pip --no-compile | pip (default) | vs pip | PDM (PDM set) | pkginstall (PDM set) | vs PDM |\n")
 	p("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	row := func(op, pk, pipNC, pipDef, pipRef, pdm, pkPDM string) {
@@ -337,20 +350,22 @@ func (rep *report) markdown() string {
 		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", op, cell(pk), cell(pipNC), cell(pipDef), vsPip, cell(pdm), cell(pkPDM), vsPDM)
 	}
 	row("cold install", "pk-cold", "pip-nocompile", "pip-default", "pip-nocompile", "pdm-cold", "pk-pdmset-cold")
-	row("cold install, index +"+rep.Delay+"/request", "pk-cold-delay", "pip-nocompile-delay", "", "pip-nocompile-delay", "", "")
+	row("cold install `--compile`", "pk-cold-compile", "", "pip-default", "pip-default", "", "")
+	row("cold install, index +"+delay+"/request", "pk-cold-delay", "pip-nocompile-delay", "", "pip-nocompile-delay", "", "")
 	row("warm install", "pk-warm", "", "pip-default", "pip-default", "pdm-warm", "pk-pdmset-warm")
 	row("no-op", "pk-noop", "", "", "", "pdm-noop", "pk-pdmset-noop")
 	row("lock, cold", "pk-lock-cold", "", "", "", "pdm-lock-cold", "pk-pdmset-lock-cold")
 	row("lock, warm", "pk-lock-warm", "", "", "", "pdm-lock-warm", "pk-pdmset-lock-warm")
-	p("| `cp -al` of the tree (warm floor) | %s | | | | | | |\n", b.cell("cp-al"))
-	p("| `cp -r` of the tree (cold floor) | %s | | | | | | |\n\n", b.cell("cp-r"))
-	p("\"vs pip\": cold against pip `--no-compile`, warm against pip as users run it (byte-compiling), both `--no-cache-dir`; ")
-	p("\"vs PDM\": PDM against pkginstall on the same (PDM) set. PDM cold is `pdm add` (locks, then installs); ")
-	p("PDM 2.2 does not byte-compile, so its target compares with pip `--no-compile` in both modes.\n\n")
+	p("| `cp -r` of the tree (cold floor) | %s | | | %s | | | |\n", b.cell("cp-r"), fmtRatio(b.ratio("pk-cold", "cp-r")))
+	p("| `cp -al` of the tree (warm floor) | %s | | | %s | | | |\n\n", b.cell("cp-al"), fmtRatio(b.ratio("pk-warm", "cp-al")))
+	p("\"vs pip\": cold against pip `--no-compile`, `--compile` and warm against pip as users run it (byte-compiling), both `--no-cache-dir`; ")
+	p("on the floor rows, pkginstall's cold (warm) install over the floor. \"vs PDM\": PDM against pkginstall on the same (PDM) set. PDM cold is `pdm add` (locks, then installs); ")
+	p("PDM 2.2 does not byte-compile.\n\n")
+}
 
-	p("### Targets (issue 7)\n\n")
+func writeTargets(p printer, ts []target) {
 	p("| target | goal | measured | met |\n|---|---|---|---|\n")
-	for _, t := range rep.Targets {
+	for _, t := range ts {
 		met := "n/a"
 		if t.Reference {
 			met = "–"
@@ -360,10 +375,33 @@ func (rep *report) markdown() string {
 		}
 		p("| %s | %s | %s | %s |\n", t.Name, t.Goal, t.Measured, met)
 	}
-	p("\n### Every case\n\n")
+	p("\n")
+}
+
+// writePhases is pkginstall's time by phase (PKGINSTALL_PHASES), medians:
+// a phase's wall time runs from its first start to its last end, and
+// downloads and unpacking overlap.
+func (b *bench) writePhases(p printer) {
+	p("| pkginstall case | %s |\n|---|%s\n", strings.Join(phaseNames, " | "), strings.Repeat("---:|", len(phaseNames)))
+	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-noop", "pk-cold-delay"} {
+		r := b.loc.results[id]
+		if r == nil || len(r.Phases) == 0 {
+			continue
+		}
+		cells := make([]string, len(phaseNames))
+		for i, name := range phaseNames {
+			cells[i] = fmtDur(median(r.Phases[name]))
+		}
+		p("| %s | %s |\n", id, strings.Join(cells, " | "))
+	}
+	p("\nPhases overlap (downloads and unpacking run together, per wheel), so they do not add up to the total.\n\n")
+}
+
+func writeCases(p printer, rs []*result) {
+	p("<details><summary>Every case</summary>\n\n")
 	p("| case | what | set | median | min | max | runs | CPU | peak RSS | requests | dists | files |\n")
 	p("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, r := range rep.Cases {
+	for _, r := range rs {
 		if len(r.Samples) == 0 {
 			why := r.NA
 			if len(r.Errors) > 0 {
@@ -372,40 +410,43 @@ func (rep *report) markdown() string {
 			p("| %s | %s | %s | n/a: %s | | | 0 | | | | | |\n", r.ID, r.Label, r.Set, why)
 			continue
 		}
-		dists, files := "", ""
-		if r.Dists != 0 {
-			dists = strconv.Itoa(r.Dists)
-		}
-		if r.Files != 0 {
-			files = strconv.Itoa(r.Files)
-		}
-		reqs := ""
-		if len(r.Requests) > 0 {
-			fs := make([]float64, len(r.Requests))
-			for i, n := range r.Requests {
-				fs[i] = float64(n)
-			}
-			reqs = strconv.FormatFloat(median(fs), 'f', -1, 64)
-		}
 		p("| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", r.ID, r.Label, r.Set,
-			fmtDur(r.Median), fmtDur(r.Min), fmtDur(r.Max), len(r.Samples), fmtDur(median(r.CPU)), fmtMB(r.PeakRSS), reqs, dists, files)
+			fmtDur(r.Median), fmtDur(r.Min), fmtDur(r.Max), len(r.Samples), fmtDur(median(r.CPU)), fmtMB(r.PeakRSS),
+			medianCount(r.Requests), countCell(r.Dists), countCell(r.Files))
 	}
 	p("\n\"dists\": distributions installed (`*.dist-info` in lib) or locked (packages in the lock file); ")
 	p("\"CPU\": user + system time (median), which a busy machine inflates less than wall time; ")
 	p("\"requests\": HTTP requests the run made to the index (median); ")
 	p("\"files\": files in the tree the run left; \"peak RSS\": the child's maximum resident set (wait4), ")
-	p("which includes the children it waited for.\n")
+	p("which includes the children it waited for.\n\n</details>\n\n")
 	var errs []string
-	for _, r := range rep.Cases {
+	for _, r := range rs {
 		for _, e := range r.Errors {
 			errs = append(errs, fmt.Sprintf("- %s: %s", r.ID, strings.ReplaceAll(firstLine(e), "|", `\|`)))
 			break
 		}
 	}
 	if len(errs) > 0 {
-		p("\nFailures (first per case):\n\n%s\n", strings.Join(errs, "\n"))
+		p("Failures (first per case):\n\n%s\n\n", strings.Join(errs, "\n"))
 	}
-	return w.String()
+}
+
+func countCell(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func medianCount(ns []int64) string {
+	if len(ns) == 0 {
+		return ""
+	}
+	fs := make([]float64, len(ns))
+	for i, n := range ns {
+		fs[i] = float64(n)
+	}
+	return strconv.FormatFloat(median(fs), 'f', -1, 64)
 }
 
 func orNA(s string) string {

@@ -25,7 +25,7 @@ const (
 	mediaHTML = "application/vnd.pypi.simple.v1+html"
 )
 
-// indexServer serves a wheelhouse made by mkwheelhouse as a static index:
+// indexServer serves a wheelhouse (internal/wheelhouse) as a static index:
 // every file under root as it is, except that a request for /simple/ or
 // /simple/<project>/ whose Accept header prefers PEP 691 JSON is answered
 // with simple-json/.../index.json. Each request first waits delay, like a
@@ -70,6 +70,9 @@ func (s *indexServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := path.Clean("/" + r.URL.Path)
 	if p == "/simple" || strings.HasPrefix(p, "/simple/") {
 		w.Header().Add("Vary", "Accept")
+		// As PyPI's pages say: a client may use them for ten minutes
+		// without asking again.
+		w.Header().Set("Cache-Control", "max-age=600, public")
 		if preferJSON(r.Header.Get("Accept")) {
 			s.serveJSON(w, r, strings.TrimPrefix(p, "/simple"))
 			return
@@ -180,7 +183,7 @@ func startServer(ctx context.Context, dir string, delay time.Duration) (*server,
 	if err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, exe, "-serve", "-dir", dir, "-addr", "127.0.0.1:0", "-delay", delay.String())
+	cmd := exec.CommandContext(ctx, exe, "-serve", "-wheelhouse", dir, "-addr", "127.0.0.1:0", "-delay", delay.String())
 	cmd.Stderr = os.Stderr
 	setDeathSignal(cmd)
 	out, err := cmd.StdoutPipe()

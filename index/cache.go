@@ -129,6 +129,7 @@ func (c *Client) fetchPage(ctx context.Context, u *url.URL) (*page, error) {
 		}
 	}
 	var result *page
+	unchanged := false
 	err := c.get(ctx, getRequest{
 		url:    u,
 		header: hdr,
@@ -141,9 +142,16 @@ func (c *Client) fetchPage(ctx context.Context, u *url.URL) (*page, error) {
 			switch resp.StatusCode {
 			case http.StatusNotModified:
 				c.log.Debug("page not modified", "url", redactURL(u))
+				before := *cached
 				p = cached
 				p.Fetched = time.Now().Unix()
 				p.setCacheHeaders(resp.Header)
+				// The cached copy is rewritten only when the answer changed
+				// something a later run reads: a page that is never fresh
+				// (no max-age) with the same validators would be rewritten
+				// (and synced) for nothing, once per project per run.
+				unchanged = p.MaxAge <= 0 && before.MaxAge <= 0 && p.ETag == before.ETag &&
+					p.LastModified == before.LastModified && p.NoCache == before.NoCache
 			case http.StatusOK:
 				body, err := io.ReadAll(io.LimitReader(resp.Body, MaxPageSize+1))
 				if err != nil {
@@ -166,7 +174,9 @@ func (c *Client) fetchPage(ctx context.Context, u *url.URL) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.writePage(result)
+	if !unchanged {
+		c.writePage(result)
+	}
 	return result, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // Client reads indexes and find-links sources. It is safe for concurrent use.
@@ -72,7 +73,7 @@ func New(opts Options) (*Client, error) {
 		for _, s := range raw {
 			u, err := parseLocation(s)
 			if err != nil {
-				return nil, fmt.Errorf("invalid index URL %s: %v", Redact(s), err)
+				return nil, fmt.Errorf("invalid index URL %s: %v", redact.URL(s), err)
 			}
 			if !strings.HasSuffix(u.Path, "/") {
 				u.Path += "/"
@@ -85,10 +86,15 @@ func New(opts Options) (*Client, error) {
 	for _, s := range opts.FindLinks {
 		u, err := parseLocation(s)
 		if err != nil {
-			return nil, fmt.Errorf("invalid find-links location %s: %v", Redact(s), err)
+			return nil, fmt.Errorf("invalid find-links location %s: %v", redact.URL(s), err)
 		}
 		c.creds.configure(u)
 		c.findLinks = append(c.findLinks, u)
+	}
+	for _, s := range opts.Trusted {
+		if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			c.creds.configure(u)
+		}
 	}
 	c.creds.netrc = readNetrc(opts.Netrc, c.log)
 	if opts.HTTPClient != nil {
@@ -249,6 +255,12 @@ func (c *Client) Project(ctx context.Context, name string) (*Project, error) {
 			proj.Files = append(proj.Files, f)
 		}
 	}
+	if !found && len(fromLinks) == 0 && c.opts.Offline {
+		proj.Files = c.cachedWheelFiles(n)
+		if len(proj.Files) > 0 {
+			return proj, nil
+		}
+	}
 	if !found && len(fromLinks) == 0 {
 		if offlineErr != nil {
 			return nil, offlineErr
@@ -300,7 +312,7 @@ func (c *Client) indexProject(ctx context.Context, idx *url.URL, n string) (*Pro
 func parsePage(pg *page) (*Project, error) {
 	base, err := url.Parse(pg.FinalURL)
 	if err != nil {
-		return nil, fmt.Errorf("page %s: %v", Redact(pg.FinalURL), err)
+		return nil, fmt.Errorf("page %s: %v", redact.URL(pg.FinalURL), err)
 	}
 	mt, _, _ := mime.ParseMediaType(pg.ContentType)
 	isJSON := false
@@ -334,7 +346,7 @@ func (c *Client) remoteOnly(files []File, page string) []File {
 			out = append(out, f)
 			continue
 		}
-		c.log.Warn("ignoring a non-HTTP link on a remote page", "page", page, "link", Redact(f.URL))
+		c.log.Warn("ignoring a non-HTTP link on a remote page", "page", page, "link", redact.URL(f.URL))
 	}
 	return out
 }

@@ -620,11 +620,25 @@ func TestCacheRevalidation(t *testing.T) {
 		w.Header().Set("Content-Type", ContentTypeJSON)
 		fmt.Fprint(w, jsonPage(`{"filename": "six-1.0-py3-none-any.whl", "url": "six-1.0-py3-none-any.whl", "hashes": {}}`))
 	})
-	c := newClient(t, Options{IndexURL: s.URL + "/simple/", CacheDir: t.TempDir()})
+	cacheDir := t.TempDir()
+	c := newClient(t, Options{IndexURL: s.URL + "/simple/", CacheDir: cacheDir})
+	var written time.Time
 	for i := range 3 {
 		p, err := c.Project(ctx, "six")
 		if err != nil || len(p.Files) != 1 || p.Files[0].URL != s.URL+"/simple/six/six-1.0-py3-none-any.whl" {
 			t.Fatalf("round %d: %+v, %v", i, p, err)
+		}
+		// A 304 that changes nothing a later run reads (max-age=0, same
+		// ETag) leaves the cached page as it is: no rewrite per run.
+		st, err := os.Stat(c.pagePath(s.URL + "/simple/six/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			written = st.ModTime()
+			time.Sleep(20 * time.Millisecond) // a rewrite would show in the mtime
+		} else if !st.ModTime().Equal(written) {
+			t.Errorf("round %d: the cached page was rewritten after a 304", i)
 		}
 	}
 	reqs := s.requests("")

@@ -16,6 +16,8 @@ import (
 	"github.com/klauspost/compress/zip"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 var errNoRestart = errors.New("cannot restart")
@@ -43,7 +45,7 @@ func safeFilename(name string) bool {
 func (c *Client) fileURLOf(f File) (*url.URL, error) {
 	u, err := parseLocation(f.URL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL %s for %s: %v", Redact(f.URL), f.Filename, err)
+		return nil, fmt.Errorf("invalid URL %s for %s: %v", redact.URL(f.URL), f.Filename, err)
 	}
 	return u, nil
 }
@@ -112,7 +114,7 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 		local = p
 	}
 	if local != "" {
-		fh, err := os.Open(local)
+		fh, _, err := fsutil.OpenRegular(local)
 		if err != nil {
 			return "", fmt.Errorf("reading %s: %w", local, err)
 		}
@@ -127,7 +129,11 @@ func (c *Client) download(ctx context.Context, f File, w io.Writer, reset func()
 			// something of any size, and its hash is not the file's.
 			header: http.Header{"Accept-Encoding": {"identity"}},
 			consume: func(resp *http.Response) error {
-				return copyCapped(resp, f, copyFrom)
+				size := f.Size
+				if size <= 0 {
+					size = resp.ContentLength
+				}
+				return copyCapped(resp, f, func(r io.Reader) error { return copyFrom(progressReader(ctx, r, size)) })
 			},
 			restart: func() error {
 				if written == 0 {
@@ -162,7 +168,7 @@ func origin(f File) string {
 	if f.Index != "" {
 		return f.Index
 	}
-	return Redact(f.URL)
+	return redact.URL(f.URL)
 }
 
 // copyCapped copies a download's body with copyFrom, refusing an encoded
@@ -207,7 +213,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // URL share a single download (using the first caller's context).
 func (c *Client) Fetch(ctx context.Context, f File, dir string) (string, error) {
 	if !safeFilename(f.Filename) {
-		return "", fmt.Errorf("refusing file name %q of %s", f.Filename, Redact(f.URL))
+		return "", fmt.Errorf("refusing file name %q of %s", f.Filename, redact.URL(f.URL))
 	}
 	u, err := c.fileURLOf(f)
 	if err != nil {

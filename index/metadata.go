@@ -16,6 +16,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/cache/layout"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // Range reads of a wheel: the first request asks for the last TailSize
@@ -43,7 +44,7 @@ func (c *Client) metadataPath(f File, u *url.URL) string {
 	}
 	meta := ""
 	if f.MetadataURL != "" {
-		meta = Redact(f.MetadataURL) + "#sha256=" + strings.ToLower(f.MetadataSHA256)
+		meta = redact.URL(f.MetadataURL) + "#sha256=" + strings.ToLower(f.MetadataSHA256)
 	}
 	return layout.MetadataBySource(c.opts.CacheDir, strings.Join([]string{f.Index, stripUser(u).String(), strings.ToLower(f.SHA256), meta}, "\x00"))
 }
@@ -123,7 +124,7 @@ func (c *Client) metadata(ctx context.Context, f File, u *url.URL) ([]byte, erro
 func (c *Client) metadataFile(ctx context.Context, f File) ([]byte, error) {
 	mu, err := parseLocation(f.MetadataURL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid metadata URL %s: %v", Redact(f.MetadataURL), err)
+		return nil, fmt.Errorf("invalid metadata URL %s: %v", redact.URL(f.MetadataURL), err)
 	}
 	var b []byte
 	if isFileURL(mu) {

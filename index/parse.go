@@ -14,6 +14,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/printable"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // ParseHTML parses a PEP 503 project page (or a find-links HTML page). Each
@@ -199,7 +200,7 @@ func ParseJSON(base *url.URL, body []byte) (*Project, error) {
 	for i, jf := range jp.Files {
 		u, err := base.Parse(strings.TrimSpace(jf.URL))
 		if err != nil || jf.URL == "" {
-			return nil, fmt.Errorf("invalid PEP 691 JSON page %s: file %d has an invalid url %q", redactURL(base), i, Redact(jf.URL))
+			return nil, fmt.Errorf("invalid PEP 691 JSON page %s: file %d has an invalid url %q", redactURL(base), i, redact.URL(jf.URL))
 		}
 		u.Fragment, u.RawFragment = "", ""
 		f := File{Filename: jf.Filename, URL: u.String()}

@@ -123,19 +123,6 @@ func TestParseJSONErrors(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://user:secret@host/simple/": "https://***@host/simple/",
-		"https://token@host:8443/x":        "https://***@host:8443/x",
-		"https://host/x":                   "https://host/x",
-		"https://u:p@ho st/%zz":            "https://***@ho st/%zz",
-	} {
-		if got := Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestBelongsTo(t *testing.T) {
 	for _, tt := range []struct {
 		file, name string

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // File is one distribution file listed by an index or a find-links source.
@@ -49,6 +51,14 @@ type Options struct {
 	RetryWait      time.Duration // base backoff; 0 = DefaultRetryWait
 	UserAgent      string        // "" = DefaultUserAgent
 	Netrc          string        // path; "" = $NETRC or ~/.netrc; a missing file is ignored
+	// Trusted are more URLs the user wrote (direct references in
+	// pyproject.toml or on the command line; the configured indexes when
+	// a client reads no pages): their host and port count as the user's
+	// for credentials, as IndexURL's do (their userinfo is used for that
+	// host and port, and .netrc's entry applies there), but no page is read
+	// from them. This is how credentials kept out of files still reach the
+	// server: in memory, for the request.
+	Trusted []string
 	// Timeout bounds every wait for the network: connecting, the response
 	// headers, and each stretch of a body (see MinProgress); 0 =
 	// DefaultTimeout. It is pip's --timeout.
@@ -168,42 +178,11 @@ func (e *FetchError) Error() string {
 
 func (e *FetchError) Unwrap() error { return e.Err }
 
-// Redact returns rawURL with any userinfo replaced by "***". A string that
-// does not parse as a URL is returned with everything before an "@" in its
-// authority replaced, so a credential never leaks through this function.
-func Redact(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		if i := strings.Index(rawURL, "://"); i >= 0 {
-			rest := rawURL[i+3:]
-			end := strings.IndexAny(rest, "/?#")
-			if end < 0 {
-				end = len(rest)
-			}
-			if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
-				return rawURL[:i+3] + "***" + rest[at:]
-			}
-		}
-		return rawURL
-	}
-	return redactURL(u)
-}
-
 func redactURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	if u.User == nil {
-		return u.String()
-	}
-	c := *u
-	c.User = nil
-	s := c.String()
-	// Insert "***@" after "scheme://".
-	if i := strings.Index(s, "://"); i >= 0 {
-		return s[:i+3] + "***@" + s[i+3:]
-	}
-	return s
+	return redact.URL(u.String())
 }
 
 // stripUser returns a copy of u without userinfo.

@@ -11,28 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/wheelhouse"
 )
 
-// findTool walks up from the working directory to shared/tools/<name>.
-func findTool(t *testing.T, name string) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skip(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "tools", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("shared/tools/%s not found above the test directory", name)
-		}
-		dir = parent
-	}
-}
-
-// TestRealWheelhouse reads a wheelhouse built by mkwheelhouse, served by
+// TestRealWheelhouse reads a wheelhouse built by internal/wheelhouse, served by
 // python3 -m http.server in its own process, and as a file:// index.
 func TestRealWheelhouse(t *testing.T) {
 	if testing.Short() {
@@ -42,12 +25,15 @@ func TestRealWheelhouse(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 not found")
 	}
-	tool := findTool(t, "mkwheelhouse")
 	out := filepath.Join(t.TempDir(), "wh")
 	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if b, err := exec.CommandContext(cctx, py, tool, out, "--only", "six").CombinedOutput(); err != nil {
-		t.Skipf("mkwheelhouse failed (no six installed?): %v\n%s", err, b)
+	man, err := wheelhouse.Build(cctx, out, wheelhouse.Options{Python: py, Only: []string{"six"}})
+	if err != nil {
+		t.Fatalf("building the wheelhouse: %v", err)
+	}
+	if len(man.Wheels) == 0 {
+		t.Skip("python3 has no six installed")
 	}
 
 	// Port 0: the server picks a free port and prints it.

@@ -232,23 +232,11 @@ func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opt
 
 // planAll maps every wheel onto the target and checks the whole run.
 func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist, opts InstallOptions) ([]*jobPlan, error) {
-	var errs []error
-	rels := map[string]string{}
-	for k, d := range map[string]string{"lib": p.Lib, "bin": p.Bin, "include": p.Include, "pypackages": p.PyPackages} {
-		if k == "pypackages" {
-			r, err := filepath.Rel(p.Bin, d)
-			if err != nil {
-				return nil, err
-			}
-			rels[k] = filepath.ToSlash(r)
-			continue
-		}
-		r, err := p.rel(d)
-		if err != nil {
-			return nil, err
-		}
-		rels[k] = r
+	rels, err := schemeRels(p)
+	if err != nil {
+		return nil, err
 	}
+	var errs []error
 	var plans []*jobPlan
 	byNorm := map[string]bool{}
 	for _, job := range jobs {
@@ -267,8 +255,52 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 	if len(errs) > 0 {
 		return nil, &PlanError{Errs: errs}
 	}
+	dest, errs := destinations(p, info, plans)
+	removing, cerrs := replacements(root, p, plans, dists, dest, opts)
+	errs = append(errs, cerrs...)
 
-	// Destinations of the whole run: unique, not both file and directory.
+	// What is on disk must let every rename succeed.
+	dc := newDiskCheck(root, removing)
+	for d := range dest {
+		if err := dc.check(d); err != nil {
+			errs = append(errs, fmt.Errorf("cannot install %s: %w", filepath.Join(p.Target, filepath.FromSlash(d)), err))
+		}
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		return nil, &PlanError{Errs: errs}
+	}
+	return plans, nil
+}
+
+// schemeRels are the scheme's directories relative to the target
+// ("pypackages": __pypackages__ relative to bin/, for launchers).
+func schemeRels(p Paths) (map[string]string, error) {
+	rels := map[string]string{}
+	for k, d := range map[string]string{"lib": p.Lib, "bin": p.Bin, "include": p.Include, "pypackages": p.PyPackages} {
+		if k == "pypackages" {
+			r, err := filepath.Rel(p.Bin, d)
+			if err != nil {
+				return nil, err
+			}
+			rels[k] = filepath.ToSlash(r)
+			continue
+		}
+		r, err := p.rel(d)
+		if err != nil {
+			return nil, err
+		}
+		rels[k] = r
+	}
+	return rels, nil
+}
+
+// destinations are the files of the whole run, by destination, with the
+// label of the distribution that installs each: unique, not both file and
+// directory, and (where the file system ignores case) not differing only
+// in case.
+func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]string, []error) {
+	var errs []error
 	dest := map[string]string{}
 	for _, pl := range plans {
 		for _, f := range pl.files {
@@ -299,8 +331,15 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 			}
 		}
 	}
+	return dest, errs
+}
 
-	// Replaced distributions, owners of everything else, conflicts.
+// replacements finds the installed distributions each plan replaces and
+// what removing them removes, and the files of other distributions a plan
+// would overwrite (a conflict, or a warning with opts.Overwrite). It
+// returns every path removed.
+func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, dest map[string]string, opts InstallOptions) (map[string]bool, []error) {
+	var errs []error
 	skip := map[string]bool{}
 	for _, pl := range plans {
 		for i := range dists {
@@ -339,19 +378,7 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 			}
 		}
 	}
-
-	// What is on disk must let every rename succeed.
-	dc := newDiskCheck(root, removing)
-	for d := range dest {
-		if err := dc.check(d); err != nil {
-			errs = append(errs, fmt.Errorf("cannot install %s: %w", filepath.Join(p.Target, filepath.FromSlash(d)), err))
-		}
-	}
-	if len(errs) > 0 {
-		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-		return nil, &PlanError{Errs: errs}
-	}
-	return plans, nil
+	return removing, errs
 }
 
 // generated .dist-info files pkginstall writes itself; a wheel's own copies
@@ -364,79 +391,127 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 	if src == nil {
 		return nil, []error{errors.New("no wheel given")}
 	}
-	project, version := src.Project(), src.Version()
+	if err := checkJobNames(src); err != nil {
+		return nil, []error{err}
+	}
+	project, version, distInfo := src.Project(), src.Version(), src.DistInfo()
 	label := project + " " + version
+	pl := &jobPlan{job: job, label: label, norm: pep508.NormalizeName(project), distInfo: rels["lib"] + "/" + distInfo}
 	var errs []error
 	fail := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{label}, a...)...))
 	}
+	for _, f := range src.Files() {
+		if pf := planMember(pl, rels, info, src, f, fail); pf != nil {
+			pl.files = append(pl.files, pf)
+		}
+	}
+	planEntryPoints(pl, rels, info, src.EntryPoints(), fail)
+	for _, s := range pl.scripts {
+		if strings.HasSuffix(s, ".py") {
+			pl.warnings = append(pl.warnings, fmt.Sprintf("distribution %s installs script %s, which can shadow a module of that name", project, s))
+		}
+	}
+	if len(pl.scripts) > 0 {
+		if w := binWarning(p); w != "" {
+			pl.warnings = append(pl.warnings, w)
+		}
+	}
+
+	// Files pkginstall writes into .dist-info.
+	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/INSTALLER", content: []byte("pkginstall\n")})
+	if job.Requested {
+		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/REQUESTED", content: []byte{}})
+	}
+	if job.DirectURL != "" {
+		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/direct_url.json", content: []byte(job.DirectURL)})
+	}
+	// RECORD is written after staging, from what was written.
+	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/RECORD"})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return pl, nil
+}
+
+// checkJobNames checks the names a wheel source gives: a usable project
+// and version, and .dist-info and .data directories that name it.
+func checkJobNames(src Source) error {
+	project, version := src.Project(), src.Version()
+	label := project + " " + version
 	if project == "" || version == "" || !validComponent(project) || !validComponent(version) {
-		return nil, []error{fmt.Errorf("wheel names no usable project and version (%q, %q)", project, version)}
+		return fmt.Errorf("wheel names no usable project and version (%q, %q)", project, version)
 	}
 	distInfo, dataDir := src.DistInfo(), src.DataDir()
 	if !validComponent(distInfo) || !strings.HasSuffix(distInfo, ".dist-info") {
-		return nil, []error{fmt.Errorf("%s: bad .dist-info directory %q", label, distInfo)}
+		return fmt.Errorf("%s: bad .dist-info directory %q", label, distInfo)
 	}
 	if !validComponent(dataDir) || !strings.HasSuffix(dataDir, ".data") {
-		return nil, []error{fmt.Errorf("%s: bad .data directory %q", label, dataDir)}
+		return fmt.Errorf("%s: bad .data directory %q", label, dataDir)
 	}
 	stem := strings.TrimSuffix(distInfo, ".dist-info")
 	if i := strings.LastIndexByte(stem, '-'); i <= 0 || pep508.NormalizeName(stem[:i]) != pep508.NormalizeName(project) {
-		return nil, []error{fmt.Errorf("%s: .dist-info directory %q does not name the project", label, distInfo)}
+		return fmt.Errorf("%s: .dist-info directory %q does not name the project", label, distInfo)
 	}
-	pl := &jobPlan{job: job, label: label, norm: pep508.NormalizeName(project), distInfo: rels["lib"] + "/" + distInfo}
+	return nil
+}
 
-	for _, f := range src.Files() {
-		if err := validName(f.Name); err != nil {
-			fail("member %q: %v", f.Name, err)
-			continue
+// planMember is the destination of one member of the wheel, or nil for a
+// member not installed as it is (a generated .dist-info file) or refused
+// (through fail).
+func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Source, f SourceFile, fail func(string, ...any)) *planFile {
+	distInfo, dataDir := src.DistInfo(), src.DataDir()
+	if err := validName(f.Name); err != nil {
+		fail("member %q: %v", f.Name, err)
+		return nil
+	}
+	pf := &planFile{src: f.Name, size: f.Size, hash: f.Hash, exec: f.Mode&0o111 != 0}
+	switch {
+	case strings.HasPrefix(f.Name, dataDir+"/"):
+		key, sub, _ := strings.Cut(strings.TrimPrefix(f.Name, dataDir+"/"), "/")
+		if sub == "" {
+			fail("member %q is not inside a .data scheme directory", f.Name)
+			return nil
 		}
-		pf := &planFile{src: f.Name, size: f.Size, hash: f.Hash, exec: f.Mode&0o111 != 0}
-		switch {
-		case strings.HasPrefix(f.Name, dataDir+"/"):
-			key, sub, _ := strings.Cut(strings.TrimPrefix(f.Name, dataDir+"/"), "/")
-			if sub == "" {
-				fail("member %q is not inside a .data scheme directory", f.Name)
-				continue
-			}
-			switch key {
-			case "purelib", "platlib":
-				pf.dest = rels["lib"] + "/" + sub
-			case "scripts":
-				pf.dest = rels["bin"] + "/" + sub
-				pf.exec, pf.shebang = true, true
-				pf.head, pf.headErr = DataScriptHead(info, relFrom(path.Dir(pf.dest), rels["lib"]),
-					relFrom(path.Dir(pf.dest), "."), path.Join(relFrom(path.Dir(pf.dest), rels["bin"]), rels["pypackages"]))
-				pl.scripts = append(pl.scripts, pf.dest)
-			case "headers":
-				pf.dest = rels["include"] + "/" + project + "/" + sub
-			case "data":
-				pf.dest = sub
-			default:
-				fail("member %q: unknown .data directory %q", f.Name, key)
-				continue
-			}
-		case strings.HasPrefix(f.Name, distInfo+"/"):
-			if generated[strings.TrimPrefix(f.Name, distInfo+"/")] {
-				continue
-			}
-			pf.dest = rels["lib"] + "/" + f.Name
+		switch key {
+		case "purelib", "platlib":
+			pf.dest = rels["lib"] + "/" + sub
+		case "scripts":
+			pf.dest = rels["bin"] + "/" + sub
+			pf.exec, pf.shebang = true, true
+			pf.head, pf.headErr = DataScriptHead(info, relFrom(path.Dir(pf.dest), rels["lib"]),
+				relFrom(path.Dir(pf.dest), "."), path.Join(relFrom(path.Dir(pf.dest), rels["bin"]), rels["pypackages"]))
+			pl.scripts = append(pl.scripts, pf.dest)
+		case "headers":
+			pf.dest = rels["include"] + "/" + src.Project() + "/" + sub
+		case "data":
+			pf.dest = sub
 		default:
-			pf.dest = rels["lib"] + "/" + f.Name
+			fail("member %q: unknown .data directory %q", f.Name, key)
+			return nil
 		}
-		if err := checkDest(pf.dest); err != nil {
-			fail("member %q goes to %s: %v", f.Name, pf.dest, err)
-			continue
+	case strings.HasPrefix(f.Name, distInfo+"/"):
+		if generated[strings.TrimPrefix(f.Name, distInfo+"/")] {
+			return nil
 		}
-		if first, _, _ := strings.Cut(strings.TrimPrefix(pf.dest, rels["lib"]+"/"), "/"); strings.HasPrefix(pf.dest, rels["lib"]+"/") && (strings.HasSuffix(first, ".dist-info") && first != distInfo || strings.HasSuffix(strings.ToLower(first), ".egg-info")) {
-			fail("member %q would write into another distribution's %s", f.Name, first)
-			continue
-		}
-		pl.files = append(pl.files, pf)
+		pf.dest = rels["lib"] + "/" + f.Name
+	default:
+		pf.dest = rels["lib"] + "/" + f.Name
 	}
+	if err := checkDest(pf.dest); err != nil {
+		fail("member %q goes to %s: %v", f.Name, pf.dest, err)
+		return nil
+	}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(pf.dest, rels["lib"]+"/"), "/"); strings.HasPrefix(pf.dest, rels["lib"]+"/") && (strings.HasSuffix(first, ".dist-info") && first != distInfo || strings.HasSuffix(strings.ToLower(first), ".egg-info")) {
+		fail("member %q would write into another distribution's %s", f.Name, first)
+		return nil
+	}
+	return pf
+}
 
-	// Entry points.
-	for _, ep := range src.EntryPoints() {
+// planEntryPoints adds the launchers of the console and GUI entry points.
+func planEntryPoints(pl *jobPlan, rels map[string]string, info *python.Info, eps []EntryPoint, fail func(string, ...any)) {
+	for _, ep := range eps {
 		if ep.Group != GroupConsole && ep.Group != GroupGUI {
 			continue
 		}
@@ -446,7 +521,7 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 		}
 		l := Launcher{
 			Interpreter:   info.Executable,
-			Dist:          label,
+			Dist:          pl.label,
 			Name:          ep.Name,
 			Module:        ep.Module,
 			Attr:          ep.Attr,
@@ -474,31 +549,6 @@ func planJob(p Paths, rels map[string]string, info *python.Info, job Job) (*jobP
 		pl.files = append(pl.files, &planFile{dest: dest, content: body, exec: true})
 		pl.scripts = append(pl.scripts, dest)
 	}
-	for _, s := range pl.scripts {
-		if strings.HasSuffix(s, ".py") {
-			pl.warnings = append(pl.warnings, fmt.Sprintf("distribution %s installs script %s, which can shadow a module of that name", project, s))
-		}
-	}
-	if len(pl.scripts) > 0 {
-		if w := binWarning(p); w != "" {
-			pl.warnings = append(pl.warnings, w)
-		}
-	}
-
-	// Files pkginstall writes into .dist-info.
-	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/INSTALLER", content: []byte("pkginstall\n")})
-	if job.Requested {
-		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/REQUESTED", content: []byte{}})
-	}
-	if job.DirectURL != "" {
-		pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/direct_url.json", content: []byte(job.DirectURL)})
-	}
-	// RECORD is written after staging, from what was written.
-	pl.files = append(pl.files, &planFile{dest: pl.distInfo + "/RECORD"})
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return pl, nil
 }
 
 // scriptHead is the first line(s) replacing "#!python" in a script.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 )
 
 // Source is a wheel as the destination sees it. wheel.Wheel is adapted to
@@ -33,16 +35,14 @@ type SourceFile struct {
 	Mode os.FileMode // any execute bit makes the installed file executable
 }
 
-// EntryPoint is one entry of entry_points.txt.
-type EntryPoint struct {
-	Name, Module, Attr string
-	Group              string // "console_scripts" or "gui_scripts"; others are ignored
-}
+// EntryPoint is one entry of entry_points.txt (distinfo owns the format);
+// groups other than console_scripts and gui_scripts are ignored.
+type EntryPoint = distinfo.EntryPoint
 
 // Entry-point groups that produce scripts.
 const (
-	GroupConsole = "console_scripts"
-	GroupGUI     = "gui_scripts"
+	GroupConsole = distinfo.ConsoleScripts
+	GroupGUI     = distinfo.GUIScripts
 )
 
 // validName checks a slash-separated relative name: valid UTF-8, no control

@@ -41,20 +41,55 @@ type stageItem struct {
 // created once, through the handle of its parent; files are created
 // through the handle of their directory.
 func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPlan, opts InstallOptions) error {
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = 2 * runtime.GOMAXPROCS(0)
+	st := &stager{root: root, stagingRel: stagingRel, workers: opts.Workers, handles: map[string]*dirHandle{}}
+	if st.workers <= 0 {
+		st.workers = 2 * runtime.GOMAXPROCS(0)
 	}
+	defer st.close()
 	if err := root.Mkdir(StagingDir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("create staging directory: %w", err)
 	}
 	if err := root.Mkdir(stagingRel, 0o755); err != nil {
 		return fmt.Errorf("create staging directory: %w", err)
 	}
+	dirs, groups := st.layout(plans, opts.LinkMode)
+	if err := st.mkdirs(ctx, plans, dirs); err != nil {
+		return err
+	}
+	if err := st.files(ctx, groups); err != nil {
+		return err
+	}
+	for _, pl := range plans {
+		if err := st.record(pl); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// stager is one run of stage: the staging tree and the directory handles
+// its files are created through.
+type stager struct {
+	root       *os.Root
+	stagingRel string
+	workers    int
+	handles    map[string]*dirHandle // kept open by mkdirs
+}
+
+func (st *stager) close() {
+	for _, h := range st.handles {
+		h.close()
+	}
+}
+
+// layout names each plan's staging directory and its linker, and returns
+// every directory to create and the files of each directory (RECORD, the
+// last file of a plan, is written last by record).
+func (st *stager) layout(plans []*jobPlan, mode LinkMode) (map[string]bool, map[string][]stageItem) {
 	dirs := map[string]bool{}
 	groups := map[string][]stageItem{}
 	for i, pl := range plans {
-		pl.staged = stagingRel + "/" + strconv.Itoa(i)
+		pl.staged = st.stagingRel + "/" + strconv.Itoa(i)
 		dirs[pl.staged] = true
 		for k, f := range pl.files {
 			full := path.Join(pl.staged, f.dest)
@@ -62,7 +97,7 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 			for d := dir; !dirs[d]; d = path.Dir(d) {
 				dirs[d] = true
 			}
-			if k < len(pl.files)-1 { // RECORD last, below
+			if k < len(pl.files)-1 {
 				groups[dir] = append(groups[dir], stageItem{pl: pl, f: f, name: path.Base(full)})
 			}
 		}
@@ -74,25 +109,24 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 					break
 				}
 			}
-			pl.linker = newLinker(opts.LinkMode, probe, filepath.Join(root.Name(), filepath.FromSlash(stagingRel)))
+			pl.linker = newLinker(mode, probe, filepath.Join(st.root.Name(), filepath.FromSlash(st.stagingRel)))
 		}
 	}
-	// Each distribution's staging tree is created by its own task.
-	handles := map[string]*dirHandle{}
-	defer func() {
-		for _, h := range handles {
-			h.close()
-		}
-	}()
+	return dirs, groups
+}
+
+// mkdirs creates every directory once: each distribution's staging tree
+// by a task of its own, keeping handles open within the budget.
+func (st *stager) mkdirs(ctx context.Context, plans []*jobPlan, dirs map[string]bool) error {
 	perPlan := map[string]map[string]bool{}
 	for _, pl := range plans {
-		if err := root.Mkdir(pl.staged, 0o755); err != nil {
+		if err := st.root.Mkdir(pl.staged, 0o755); err != nil {
 			return fmt.Errorf("create staging directory: %w", err)
 		}
 		perPlan[pl.staged] = map[string]bool{}
 	}
 	for d := range dirs {
-		if top, _, ok := cutStaged(d, stagingRel); ok {
+		if top, _, ok := cutStaged(d, st.stagingRel); ok {
 			perPlan[top][d] = true
 		}
 	}
@@ -100,33 +134,37 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 	budget.Store(int64(handleBudget()))
 	var mu sync.Mutex
 	mg, mctx := errgroup.WithContext(ctx)
-	mg.SetLimit(workers)
+	mg.SetLimit(st.workers)
 	for top, ds := range perPlan {
 		mg.Go(func() error {
 			if err := mctx.Err(); err != nil {
 				return err
 			}
-			hs, err := mkdirs(root, top, ds, &budget)
+			hs, err := mkdirs(st.root, top, ds, &budget)
 			mu.Lock()
-			maps.Copy(handles, hs)
+			maps.Copy(st.handles, hs)
 			mu.Unlock()
 			return err
 		})
 	}
-	if err := mg.Wait(); err != nil {
-		return err
-	}
-	open := func(dir string) (*dirHandle, func(), error) {
-		if h, ok := handles[dir]; ok {
-			return h, func() {}, nil
-		}
-		h, err := openDir(root, dir)
-		if err != nil {
-			return nil, nil, fmt.Errorf("open staging directory: %w", err)
-		}
-		return h, h.close, nil
-	}
+	return mg.Wait()
+}
 
+// open is the handle of a staging directory: the one mkdirs kept, else a
+// new one that done closes.
+func (st *stager) open(dir string) (h *dirHandle, done func(), _ error) {
+	if h, ok := st.handles[dir]; ok {
+		return h, func() {}, nil
+	}
+	h, err := openDir(st.root, dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open staging directory: %w", err)
+	}
+	return h, h.close, nil
+}
+
+// files stages every file but the RECORDs, in batches of one directory.
+func (st *stager) files(ctx context.Context, groups map[string][]stageItem) error {
 	var tasks [][]stageItem
 	var dirOf []string
 	for dir, items := range groups {
@@ -138,13 +176,13 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
+	g.SetLimit(st.workers)
 	for i, items := range tasks {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			d, done, err := open(dirOf[i])
+			d, done, err := st.open(dirOf[i])
 			if err != nil {
 				return err
 			}
@@ -160,30 +198,31 @@ func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPl
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	return g.Wait()
+}
+
+// record writes a plan's RECORD, from the hashes and sizes of the files
+// staged.
+func (st *stager) record(pl *jobPlan) error {
+	rec := pl.files[len(pl.files)-1]
+	entries := make([]RecordEntry, 0, len(pl.files))
+	libRel := path.Dir(pl.distInfo)
+	for _, f := range pl.files[:len(pl.files)-1] {
+		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
+	}
+	entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
+	rec.content = distinfo.FormatRecord(entries)
+	full := path.Join(pl.staged, rec.dest)
+	d, done, err := st.open(path.Dir(full))
+	if err != nil {
 		return err
 	}
-	for _, pl := range plans {
-		rec := pl.files[len(pl.files)-1]
-		entries := make([]RecordEntry, 0, len(pl.files))
-		libRel := path.Dir(pl.distInfo)
-		for _, f := range pl.files[:len(pl.files)-1] {
-			entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
-		}
-		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
-		rec.content = distinfo.FormatRecord(entries)
-		full := path.Join(pl.staged, rec.dest)
-		d, done, err := open(path.Dir(full))
-		if err != nil {
-			return err
-		}
-		err = stageFile(d, path.Base(full), pl, rec)
-		done()
-		if err != nil {
-			return fmt.Errorf("%s: %w", pl.label, err)
-		}
+	err = stageFile(d, path.Base(full), pl, rec)
+	done()
+	if err != nil {
+		return fmt.Errorf("%s: %w", pl.label, err)
 	}
-	return ctx.Err()
+	return nil
 }
 
 // cutStaged splits a directory under stagingRel/<i>/ into its

@@ -15,6 +15,9 @@
 //   - Names are portable: no component Windows cannot hold (a reserved
 //     device name such as CON, aux.py or COM1.txt; a trailing dot or space;
 //     any of < > : " | ? *), refused on every OS.
+//   - Names are bounded: at most [MaxPathLength] bytes, [MaxPathDepth]
+//     components and [MaxComponentLength] bytes a component, wherever the
+//     wheel is unpacked.
 //   - No two members have the same name, even ignoring case and Unicode
 //     normalisation (NFC/NFD), and no name is both a file and a directory.
 //   - No .egg-info of any name at the top level or at the top of the .data

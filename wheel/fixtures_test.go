@@ -58,6 +58,8 @@ var hostileWant = map[string]struct {
 	"windows_char":               {wheel.ErrUnsafePath, []string{`windows_char/mod.py:evil: unsafe path: name contains ':', which Windows does not allow`}, false},
 	"windows_reserved":           {wheel.ErrUnsafePath, []string{`windows_reserved/aux.py: unsafe path: "aux.py" is a reserved device name on Windows`}, false},
 	"windows_trailing_dot":       {wheel.ErrUnsafePath, []string{`windows_trailing_dot/__init__.py.: unsafe path: component "__init__.py." ends in a dot or space`}, false},
+	"path_too_deep":              {wheel.ErrUnsafePath, []string{`unsafe path: name has 102 components, more than 64`}, false},
+	"path_component_too_long":    {wheel.ErrUnsafePath, []string{`unsafe path: a component is 300 bytes long, more than 255`}, false},
 	"wheel_version_2":            {wheel.ErrUnsupported, []string{"wheel_version_2-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported"}, false},
 	"zip_bomb":                   {wheel.ErrSizeMismatch, []string{"zip_bomb/bomb.bin: size mismatch: content is larger than the 1024 bytes"}, true},
 }

@@ -1,50 +1,32 @@
 package wheel_test
 
 import (
+	"context"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/pkginstall/pkginstall/internal/wheelhouse"
 	"github.com/pkginstall/pkginstall/wheel"
 )
 
-// botocoreWheel builds a real botocore wheel with the shared mkwheelhouse
-// tool (found by walking up from the working directory to a directory that
-// has shared/tools/mkwheelhouse), or skips when the tool or python3.11 is
-// missing.
+// botocoreWheel rebuilds the botocore that python3.11 has installed as a
+// wheel (with the project's own internal/wheelhouse), or skips when
+// python3.11 or its botocore is missing.
 func botocoreWheel(tb testing.TB) string {
 	tb.Helper()
 	py, err := exec.LookPath("python3.11")
 	if err != nil {
 		tb.Skip("python3.11 not on PATH")
 	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tool := ""
-	for {
-		p := filepath.Join(dir, "shared", "tools", "mkwheelhouse")
-		if _, err := os.Stat(p); err == nil {
-			tool = p
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("shared/tools/mkwheelhouse not found above the working directory")
-		}
-		dir = parent
-	}
 	out := filepath.Join(tb.TempDir(), "house")
-	cmd := exec.Command(py, tool, out, "--only", "botocore")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		tb.Skipf("mkwheelhouse failed (is botocore installed for python3.11?): %v\n%s", err, b)
+	if _, err := wheelhouse.Build(context.Background(), out, wheelhouse.Options{Python: py, Only: []string{"botocore"}}); err != nil {
+		tb.Fatalf("building the botocore wheel: %v", err)
 	}
 	whls, _ := filepath.Glob(filepath.Join(out, "files", "botocore-*.whl"))
 	if len(whls) != 1 {
-		tb.Skipf("mkwheelhouse built %d botocore wheels", len(whls))
+		tb.Skipf("python3.11 has no botocore installed (%d wheels built)", len(whls))
 	}
 	return whls[0]
 }

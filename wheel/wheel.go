@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/tags"
 )
@@ -39,6 +40,16 @@ const (
 	// MaxProblems is the most problems an [*Error] lists; the last one then
 	// says how many more were found.
 	MaxProblems = 100
+	// MaxPathLength, MaxPathDepth and MaxComponentLength bound a member's
+	// name: its bytes, its number of components, and the bytes of one
+	// component (NAME_MAX of every common file system). The longest names
+	// in real wheels are about 150 bytes and 13 components deep. Bounding
+	// the name, not what the file system accepts, makes a wheel install
+	// the same whether it is unpacked into the cache or straight into the
+	// target (--no-cache), whose paths differ in length.
+	MaxPathLength      = 1024
+	MaxPathDepth       = 64
+	MaxComponentLength = 255
 )
 
 // SupportedWheelVersion is the newest Wheel-Version this package knows.
@@ -94,18 +105,9 @@ type member struct {
 // documentation for what is checked. On failure it returns an [*Error]
 // listing every problem found.
 func Open(path string) (*Wheel, error) {
-	f, err := os.Open(path)
+	f, fi, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file", path)
 	}
 	w, err := OpenReaderAt(f, fi.Size(), filepath.Base(path))
 	if err != nil {
@@ -505,7 +507,16 @@ func checkPath(p string) error {
 	if len(p) >= 2 && p[1] == ':' && ('a' <= p[0] && p[0] <= 'z' || 'A' <= p[0] && p[0] <= 'Z') {
 		return errors.New("unsafe path: starts with a drive letter")
 	}
+	if len(p) > MaxPathLength {
+		return fmt.Errorf("unsafe path: name is %d bytes long, more than %d", len(p), MaxPathLength)
+	}
+	if n := strings.Count(p, "/") + 1; n > MaxPathDepth {
+		return fmt.Errorf("unsafe path: name has %d components, more than %d", n, MaxPathDepth)
+	}
 	for _, c := range strings.Split(p, "/") {
+		if len(c) > MaxComponentLength {
+			return fmt.Errorf("unsafe path: a component is %d bytes long, more than %d", len(c), MaxComponentLength)
+		}
 		switch c {
 		case "":
 			return errors.New("unsafe path: empty path component")

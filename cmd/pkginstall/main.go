@@ -13,9 +13,16 @@ import (
 	"syscall"
 
 	"github.com/pkginstall/pkginstall/internal/cli"
+	"github.com/pkginstall/pkginstall/internal/phase"
 )
 
 func main() {
+	// PKGINSTALL_PHASES=FILE writes the wall time of each phase of the run
+	// (resolve, download, unpack, link, compile) as JSON: the benchmark's
+	// phase breakdown.
+	if path := os.Getenv("PKGINSTALL_PHASES"); path != "" {
+		phase.Enable()
+	}
 	// PKGINSTALL_CPUPROFILE=FILE writes a CPU profile of the run, for
 	// contributors chasing speed (go tool pprof FILE).
 	if path := os.Getenv("PKGINSTALL_CPUPROFILE"); path != "" {
@@ -23,10 +30,18 @@ func main() {
 			code := run()
 			pprof.StopCPUProfile()
 			f.Close()
-			os.Exit(code)
+			exit(code)
 		}
 	}
-	os.Exit(run())
+	exit(run())
+}
+
+// exit writes the phase file, if asked for, and exits.
+func exit(code int) {
+	if path := os.Getenv("PKGINSTALL_PHASES"); path != "" {
+		_ = phase.WriteFile(path) // diagnostics only: a failure changes nothing
+	}
+	os.Exit(code)
 }
 
 func run() int {

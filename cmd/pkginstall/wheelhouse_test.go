@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/wheelhouse"
 )
 
 // The 55-distribution set of the issues and benchmarks.
@@ -24,32 +27,13 @@ var (
 	wheelhouseErr  error
 )
 
-// findTool walks up from the repository root to find shared/tools/NAME.
-func findTool(t testing.TB, name string) string {
-	dir := repoRoot(t)
-	for {
-		p := filepath.Join(dir, "shared", "tools", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-// realWheelhouse builds the real wheelhouse with mkwheelhouse once per test
-// binary, or skips.
+// realWheelhouse builds the real wheelhouse (the interpreter's installed
+// distributions as wheels and a static index, with the project's own
+// internal/wheelhouse) once per test binary, or skips.
 func realWheelhouse(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: the real wheelhouse takes a while to build")
-	}
-	tool := findTool(t, "mkwheelhouse")
-	if tool == "" {
-		t.Skip("shared/tools/mkwheelhouse not found")
 	}
 	py := python311(t)
 	wheelhouseOnce.Do(func() {
@@ -59,14 +43,12 @@ func realWheelhouse(t *testing.T) string {
 			wheelhouseErr = err
 			return
 		}
-		args := []string{tool, dir, "--python", py, "--force"}
+		opts := wheelhouse.Options{Python: py, Force: true}
 		if _, err := os.Stat("/usr/share/python-wheels"); err == nil {
-			args = append(args, "--add-wheels", "/usr/share/python-wheels")
+			opts.AddWheels = []string{"/usr/share/python-wheels"}
 		}
-		cmd := exec.Command(py, args...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			wheelhouseErr = fmt.Errorf("mkwheelhouse: %v\n%s", err, out)
+		if _, err := wheelhouse.Build(context.Background(), dir, opts); err != nil {
+			wheelhouseErr = fmt.Errorf("building the wheelhouse: %v", err)
 			return
 		}
 		wheelhouseDir = dir

@@ -14,6 +14,8 @@ import (
 
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
+	"github.com/pkginstall/pkginstall/internal/suggest"
 )
 
 // globalFlags returns fresh instances of the global flags of SPEC §4. Every
@@ -174,6 +176,7 @@ func (a *app) globals(c *ucli.Context) (*Globals, error) {
 	a.ui.quiet = g.Quiet
 	a.ui.verbose = g.Verbose
 	a.ui.setColor(g.Color, getenv)
+	a.ui.progress = wantProgress(g, a.ui, getenv)
 	return g, nil
 }
 
@@ -241,8 +244,17 @@ func newApp(u *ui) *ucli.App {
 	cmds := a.commands()
 	for _, cmd := range cmds {
 		cmd.Flags = append(cmd.Flags, commandGlobals(cmd)...)
+		cmd.Description = strings.TrimSpace(cmd.Description + "\n\n" + globalsNote)
 		cmd.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
-			return &UsageError{Msg: err.Error()}
+			return &UsageError{Msg: flagMessage(err, cmd.Flags), Cmd: cmd.Name}
+		}
+		before := cmd.Before
+		cmd.Before = func(c *ucli.Context) error {
+			u.command = cmd.Name
+			if before != nil {
+				return before(c)
+			}
+			return nil
 		}
 	}
 	return &ucli.App{
@@ -252,26 +264,67 @@ func newApp(u *ui) *ucli.App {
 		Version:     versionString(),
 		Description: description,
 		// urfave adds --help only when no command is named "help".
-		Flags:                append(globalFlags(), ucli.HelpFlag),
-		Commands:             cmds,
-		Reader:               u.env.Stdin,
-		Writer:               u.env.Stdout,
-		ErrWriter:            u.env.Stderr,
-		HideHelpCommand:      true,
-		Suggest:              true,
-		ExitErrHandler:       func(*ucli.Context, error) {}, // main picks the exit status
-		OnUsageError:         func(_ *ucli.Context, err error, _ bool) error { return &UsageError{Msg: err.Error()} },
+		Flags:           append(globalFlags(), ucli.HelpFlag),
+		Commands:        cmds,
+		Reader:          u.env.Stdin,
+		Writer:          u.env.Stdout,
+		ErrWriter:       u.env.Stderr,
+		HideHelpCommand: true,
+		Suggest:         true,
+		ExitErrHandler:  func(*ucli.Context, error) {}, // main picks the exit status
+		OnUsageError: func(c *ucli.Context, err error, _ bool) error {
+			return &UsageError{Msg: flagMessage(err, c.App.Flags)}
+		},
 		EnableBashCompletion: false,
 		CommandNotFound: func(c *ucli.Context, name string) {
 			// Reported through the returned error below.
 		},
 		Action: func(c *ucli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("unknown command %q", c.Args().First())
+				return unknownCommand(c.App, c.Args().First())
 			}
 			return ucli.ShowAppHelp(c)
 		},
 	}
+}
+
+// unknownCommand is the usage error for a command line's unknown command,
+// with the closest command as a suggestion.
+func unknownCommand(app *ucli.App, name string) error {
+	var names []string
+	for _, cmd := range app.Commands {
+		names = append(names, cmd.Names()...)
+	}
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := suggest.Closest(name, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return &UsageError{Msg: msg}
+}
+
+// flagMessage rewords the flag parser's errors: an unknown flag is named
+// as it was typed (--name, not -name) with the closest known flag.
+func flagMessage(err error, flags []ucli.Flag) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "flag provided but not defined: -")
+	if !ok {
+		return msg
+	}
+	var known []string
+	for _, f := range flags {
+		known = append(known, f.Names()...)
+	}
+	dash := func(n string) string {
+		if len(n) == 1 {
+			return "-" + n
+		}
+		return "--" + n
+	}
+	msg = "unknown option " + dash(name)
+	if s := suggest.Closest(name, known); s != "" {
+		msg += "; did you mean " + dash(s) + "?"
+	}
+	return msg
 }
 
 const description = `pkginstall resolves requirements against a PEP 503/691 index (PyPI by default),
@@ -294,11 +347,31 @@ func commandGlobals(cmd *ucli.Command) []ucli.Flag {
 	var out []ucli.Flag
 	for _, f := range globalFlags() {
 		if !own[f.Names()[0]] {
-			out = append(out, f)
+			out = append(out, hidden(f))
 		}
 	}
 	return out
 }
+
+// hidden is f left out of a command's help (which points at the program's
+// help for the global options instead): a command's help lists what is its
+// own, not the 16 options every command takes.
+func hidden(f ucli.Flag) ucli.Flag {
+	switch f := f.(type) {
+	case *ucli.StringFlag:
+		f.Hidden = true
+	case *ucli.IntFlag:
+		f.Hidden = true
+	case *ucli.BoolFlag:
+		f.Hidden = true
+	case *ucli.StringSliceFlag:
+		f.Hidden = true
+	}
+	return f
+}
+
+// globalsNote ends every command's help.
+const globalsNote = "Global options (--python, --project, --index-url, -q, -v, ...) are accepted too: see 'pkginstall --help'."
 
 // commands lists the commands; each issue adds its own.
 func (a *app) commands() []*ucli.Command {
@@ -313,11 +386,13 @@ func (a *app) commands() []*ucli.Command {
 		a.removeCommand(),
 		a.lockCommand(),
 		a.syncCommand(),
+		a.exportCommand(),
 		a.serveCommand(),
 		a.downloadCommand(),
 		a.shellInitCommand(),
 		a.doctorCommand(),
 		a.cacheCommand(),
+		a.ideCommand(),
 		a.helpCommand(),
 	}
 }
@@ -337,7 +412,7 @@ func (a *app) helpCommand() *ucli.Command {
 			case 1:
 				name := c.Args().First()
 				if c.App.Command(name) == nil {
-					return usagef("unknown command %q", name)
+					return unknownCommand(c.App, name)
 				}
 				return ucli.ShowCommandHelp(c.Lineage()[1], name)
 			}
@@ -376,5 +451,5 @@ func checkIndexURL(flag, raw string) (string, error) {
 			return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(), nil
 		}
 	}
-	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, index.Redact(raw))
+	return "", usagef("%s %s: not an http://, https:// or file:// URL, nor a directory", flag, redact.URL(raw))
 }

@@ -37,7 +37,10 @@ const (
 )
 
 // UsageError marks an error in how the command was called (exit status 2).
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	Cmd string // the command whose --help to point at ("" for the program's)
+}
 
 func (e *UsageError) Error() string { return e.Msg }
 
@@ -77,6 +80,7 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 	}()
 	app := newApp(u)
 	err := app.RunContext(ctx, reorderArgs(app, args))
+	u.endLive()
 	if err == nil {
 		return ExitOK
 	}
@@ -90,11 +94,11 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 		return ee.code
 	case errors.As(err, &ue):
 		u.errorf("%s", ue.Msg)
-		fmt.Fprintf(u.stderr, "Run '%s --help' for usage.\n", "pkginstall")
+		fmt.Fprintf(u.stderr, "Run '%s --help' for usage.\n", strings.TrimSpace("pkginstall "+firstNonEmpty(ue.Cmd, helpOf(u.command))))
 		return ExitUsage
 	case isFlagError(err):
-		u.errorf("%s", err)
-		fmt.Fprintf(u.stderr, "Run '%s --help' for usage.\n", "pkginstall")
+		u.errorf("%s", flagMessage(err, app.Flags))
+		fmt.Fprintf(u.stderr, "Run '%s --help' for usage.\n", strings.TrimSpace("pkginstall "+helpOf(u.command)))
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		u.errorf("interrupted")
@@ -103,6 +107,15 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 		u.errorf("%s", err)
 		return ExitFailure
 	}
+}
+
+// helpOf is the command whose help a usage error of cmd points at: its
+// own, except for help's (the program's).
+func helpOf(cmd string) string {
+	if cmd == "help" {
+		return ""
+	}
+	return cmd
 }
 
 // exitError carries an explicit exit status (e.g. `run` passing through the

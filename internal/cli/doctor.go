@@ -7,6 +7,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"github.com/pkginstall/pkginstall/internal/hook"
 	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
@@ -29,18 +30,14 @@ A py-script finding is a warning. Exit status 0 when no problem is found (warnin
 }
 
 func (a *app) runDoctor(c *ucli.Context) error {
-	if c.NArg() > 0 {
-		return usagef("doctor takes no arguments")
-	}
-	format, err := formatFlag(c)
-	if err != nil {
-		return err
-	}
-	_, t, err := a.globalsAndTarget(c)
+	format, t, err := a.formatAndTarget(c)
 	if err != nil {
 		return err
 	}
 	p := t.paths
+	if venv := a.env.Getenv("VIRTUAL_ENV"); venv != "" {
+		a.ui.warnf("%s", hook.VenvNote(venv))
+	}
 	found, err := workflow.Doctor(c.Context, p, t.py)
 	if err != nil {
 		return err

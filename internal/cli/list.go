@@ -82,14 +82,7 @@ func (a *app) freezeCommand() *ucli.Command {
 
 // installed lists the target's distributions sorted by normalised name.
 func (a *app) installed(c *ucli.Context) ([]scheme.Dist, *target, error) {
-	if c.NArg() > 0 {
-		return nil, nil, usagef("%s takes no arguments", c.Command.Name)
-	}
-	g, err := a.globals(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := a.resolveTarget(c.Context, g)
+	t, err := a.targetOnly(c)
 	if err != nil {
 		return nil, nil, err
 	}

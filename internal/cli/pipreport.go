@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pkginstall/pkginstall/internal/pep508"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/installer"
+	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // writeReport writes pip's installation report (format version "1", as
@@ -61,9 +64,11 @@ func writeReport(path string, stdout io.Writer, t *target, req *installer.Reques
 		if err != nil {
 			return err
 		}
-		u := c.File.URL
+		u := redact.Strip(c.File.URL)
 		if c.Local != "" && u == "" {
-			u = "file://" + c.Local
+			if abs, err := filepath.Abs(c.Local); err == nil {
+				u = distinfo.FileURL(abs)
+			}
 		}
 		ai := &archiveInfo{}
 		sum := c.File.SHA256

@@ -9,13 +9,38 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/workflow"
 )
 
 // textReporter renders installer progress as lines on stderr.
-type textReporter struct{ u *ui }
+type textReporter struct {
+	u      *ui
+	target string // download's current target, named in Resolved
+}
 
-func (a *app) reporter() workflow.Reporter { return &textReporter{u: a.ui} }
+// ForTarget implements workflow.TargetReporter.
+func (r *textReporter) ForTarget(desc string) { r.target = desc }
+
+// reporter is the live progress display on a terminal (see wantProgress),
+// else lines.
+func (a *app) reporter() workflow.Reporter {
+	if a.ui.progress {
+		return newProgressReporter(a.ui)
+	}
+	return &textReporter{u: a.ui}
+}
+
+// The phases (installer.PhaseReporter): as lines, only the prepare phase's
+// summary; progressReporter shows them live.
+
+func (r *textReporter) Resolving()                                     {}
+func (r *textReporter) Preparing([]installer.Change)                   {}
+func (r *textReporter) Downloading(*installer.Candidate, int64, int64) {}
+func (r *textReporter) Installing(int)                                 {}
+func (r *textReporter) Prepared(n int, d time.Duration) {
+	r.u.infof("Prepared %d package%s in %s", n, plural(n), fmtDuration(d))
+}
 
 func (r *textReporter) ProjectWaiting(root string) {
 	r.u.infof("Waiting for another pkginstall working on %s", root)
@@ -26,7 +51,7 @@ func (r *textReporter) Created(path string) {
 }
 
 func (r *textReporter) Added(req string, w project.Where) {
-	r.u.infof("Added %s to %s", req, w)
+	r.u.infof("Added %s to %s", redact.Requirement(req), w)
 }
 
 func (r *textReporter) Dropped(name string, w project.Where) {
@@ -49,6 +74,10 @@ func (r *textReporter) Waiting(dir string) {
 }
 
 func (r *textReporter) Resolved(n int, d time.Duration) {
+	if r.target != "" {
+		r.u.infof("Resolved %d package%s for %s in %s", n, plural(n), r.target, fmtDuration(d))
+		return
+	}
 	r.u.infof("Resolved %d package%s in %s", n, plural(n), fmtDuration(d))
 }
 
@@ -142,5 +171,6 @@ type lockedWriter struct{ u *ui }
 func (w lockedWriter) Write(p []byte) (int, error) {
 	w.u.mu.Lock()
 	defer w.u.mu.Unlock()
-	return w.u.stderr.Write([]byte("debug: " + strings.TrimLeft(string(p), " ")))
+	w.u.toStderr("debug: " + safe(strings.TrimLeft(string(p), " ")))
+	return len(p), nil
 }

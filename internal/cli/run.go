@@ -38,24 +38,11 @@ func (a *app) runRun(c *ucli.Context) error {
 		return err
 	}
 	p := t.paths
-	// The bootstrap's private directory: the only entry run adds to
-	// PYTHONPATH (never lib/ itself, which would go ahead of the standard
-	// library).
-	boot := filepath.Join(p.Target, ".pkginstall-run")
-	dirs := append(p.SafetyDirs(), boot)
-	if err := safety.Check(dirs...); err != nil {
+	boot, err := runBootstrap(p)
+	if err != nil {
 		return err
 	}
-	pythonPath := joinPath(a.env.Getenv("PYTHONPATH"))
-	if _, err := os.Stat(p.Target); err == nil {
-		if err := writeIfChanged(filepath.Join(boot, "sitecustomize.py"), scheme.RunBootstrap(p)); err != nil {
-			return fmt.Errorf("preparing %s: %w", boot, err)
-		}
-		if err := safety.Check(dirs...); err != nil {
-			return err
-		}
-		pythonPath = joinPath(boot, pythonPath)
-	}
+	pythonPath := joinPath(boot, a.env.Getenv("PYTHONPATH"))
 
 	env := os.Environ()
 	env = setEnv(env, "PATH", joinPath(p.Bin, a.env.Getenv("PATH")))
@@ -72,7 +59,8 @@ func (a *app) runRun(c *ucli.Context) error {
 	} else if found, err := exec.LookPath(cmd); err == nil {
 		exe = found
 	} else {
-		return fmt.Errorf("run: %s: command not found in %s or on PATH", cmd, p.Bin)
+		// 127, as a shell says "command not found".
+		return &exitError{code: 127, err: fmt.Errorf("run: %s: command not found in %s or on PATH", cmd, p.Bin)}
 	}
 	if runtime.GOOS != "windows" {
 		// Replace this process: the exit status and signals are the
@@ -95,6 +83,29 @@ func (a *app) runRun(c *ucli.Context) error {
 		return fmt.Errorf("run: %s: %w", exe, err)
 	}
 	return nil
+}
+
+// runBootstrap writes run's bootstrap (scheme.RunBootstrap) into its
+// private directory beside the target and returns that directory: the only
+// entry run (and a Jupyter kernel, see ide) adds to PYTHONPATH, never lib/
+// itself, which would go ahead of the standard library. It returns "" when
+// the target does not exist yet.
+func runBootstrap(p scheme.Paths) (string, error) {
+	boot := filepath.Join(p.Target, ".pkginstall-run")
+	dirs := append(p.SafetyDirs(), boot)
+	if err := safety.Check(dirs...); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(p.Target); err != nil {
+		return "", nil
+	}
+	if err := writeIfChanged(filepath.Join(boot, "sitecustomize.py"), scheme.RunBootstrap(p)); err != nil {
+		return "", fmt.Errorf("preparing %s: %w", boot, err)
+	}
+	if err := safety.Check(dirs...); err != nil {
+		return "", err
+	}
+	return boot, nil
 }
 
 // lookIn returns dir/name when it is an executable file.

@@ -71,6 +71,11 @@ func (a *app) runServe(c *ucli.Context) error {
 		shown = "[" + shown + "]"
 	}
 	a.ui.infof("serving %d %s (%d %s) from %s", stats.Wheels, pluralWord(stats.Wheels, "wheel", "wheels"), stats.Projects, pluralWord(stats.Projects, "project", "projects"), abs)
+	if stats.Wheels == 0 {
+		if sub, n := serve.WheelsBelow(abs, 3); sub != "" {
+			a.ui.warnf("no wheels directly in %s, but %d in %s: serve reads only the folder it is given; run pkginstall serve %s", abs, n, sub, sub)
+		}
+	}
 	a.ui.infof("index URL: http://%s:%s/simple/", shown, port)
 	if shown == "HOST" {
 		a.ui.infof("listening on every network interface: use this machine's address for HOST")

@@ -55,6 +55,9 @@ func (a *app) runShellInit(c *ucli.Context) error {
 	if err := hook.Install(dir); err != nil {
 		return err
 	}
+	if venv := a.env.Getenv("VIRTUAL_ENV"); venv != "" {
+		a.ui.warnf("%s", hook.VenvNote(venv))
+	}
 	code, err := hook.Code(shell, dir)
 	if err != nil {
 		return err

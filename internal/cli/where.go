@@ -15,14 +15,7 @@ func (a *app) whereCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 		},
 		Action: func(c *ucli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("where takes no arguments")
-			}
-			format, err := formatFlag(c)
-			if err != nil {
-				return err
-			}
-			_, t, err := a.globalsAndTarget(c)
+			format, t, err := a.formatAndTarget(c)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/redact"
 )
 
 // FileURL returns the file:// URL of the absolute path abs, every
@@ -20,12 +22,14 @@ func FileURL(abs string) string {
 }
 
 // DirectURL returns the content of a PEP 610 direct_url.json for an
-// archive (a wheel) fetched from rawURL, without its fragment (a hash),
-// encoded with encoding/json.
+// archive (a wheel) fetched from rawURL, without its fragment (a hash) and
+// without credentials (PEP 610: they MUST be removed), encoded with
+// encoding/json.
 func DirectURL(rawURL string) []byte {
 	if i := strings.IndexByte(rawURL, '#'); i >= 0 {
 		rawURL = rawURL[:i]
 	}
+	rawURL = redact.Strip(rawURL)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -51,6 +51,11 @@ func Write(name string, perm fs.FileMode, fill func(io.Writer) error) (err error
 	}
 	f, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
 	if err != nil {
+		// Name the file the user knows, not the temporary one.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return &fs.PathError{Op: "write", Path: name, Err: pe.Err}
+		}
 		return err
 	}
 	tmp := f.Name()

@@ -148,3 +148,10 @@ func fishQuote(s string) string {
 func psQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
+
+// VenvNote is what shell-init and doctor say when a virtual environment
+// is active: the hook steps aside inside it (the venv wins, as in PEP 582's
+// reference implementation), so its python does not see __pypackages__.
+func VenvNote(venv string) string {
+	return fmt.Sprintf("a virtual environment is active (%s): the shell hook does nothing inside it, so its python sees the venv's packages, not __pypackages__; pkginstall run and console scripts still use the project's", venv)
+}

@@ -41,6 +41,7 @@ const (
 	ModeSizeLie     = "size-lie"    // the page declares a size 100 bytes smaller than the wheel
 	ModeStall       = "stall"       // headers, then nothing
 	ModeTrickle     = "trickle"     // one byte a second
+	ModeSlow        = "slow"        // SlowRate bytes a second, in steps of a tenth of that (a progress display has time to show)
 	ModePoison      = "poison"      // PEP 658 metadata of Config.Poison gains Requires-Dist: Config.PoisonDep; its hash matches the lie
 	ModePoisonHash  = "poison-hash" // as ModePoison, but the page gives the hash of the true metadata
 	ModeRedirect    = "redirect"    // wheels answer 302 to the same path under Config.RedirectTo
@@ -53,6 +54,7 @@ const (
 	GzipBombSize = 256 << 20
 	MaxEndless   = 1 << 30
 	MaxStall     = 2 * time.Minute
+	SlowRate     = 128 << 10
 )
 
 // Config describes one server.
@@ -325,6 +327,23 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string) {
 			case <-ctx.Done():
 				return
 			case <-time.After(time.Second):
+			}
+		}
+	case ModeSlow:
+		w.Header().Set("Content-Length", fmt.Sprint(len(wf.data)))
+		w.WriteHeader(http.StatusOK)
+		rc := http.NewResponseController(w)
+		s.logf("SLOW %s", r.URL.Path)
+		for data := wf.data; len(data) > 0; {
+			n := min(len(data), SlowRate/10)
+			if _, err := w.Write(data[:n]); err != nil || rc.Flush() != nil {
+				return
+			}
+			data = data[n:]
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(100 * time.Millisecond):
 			}
 		}
 	case ModeRedirect:

@@ -50,7 +50,7 @@ func (in *Installer) compile(ctx context.Context, results []*scheme.Result) erro
 	if len(jobs) == 0 {
 		return nil
 	}
-	workers := min(runtime.GOMAXPROCS(0), 4, len(jobs))
+	workers := min(runtime.NumCPU(), len(jobs)) // all cores: byte-compiling is CPU-bound
 	pycs := make([][]string, len(results))
 	var mu sync.Mutex
 	ch := make(chan compileJob)

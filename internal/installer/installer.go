@@ -4,6 +4,11 @@
 // transaction through scheme). It never prints: progress and results go
 // through a Reporter.
 //
+// A universal lock (universal.go) is one resolution per supported
+// environment (CPython minor version x platform), merged into one entry per
+// locked version with the marker of the environments and selections that
+// need it; one version is used wherever the requirements allow it.
+//
 // Rules: nothing in the target changes until every wheel of the run is
 // downloaded, hash-checked and validated; an upgrade replaces exactly the
 // files of the old RECORD; a distribution already installed at the resolved
@@ -27,6 +32,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
@@ -120,6 +126,8 @@ type Result struct {
 // distributions, without changing anything.
 func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider, error) {
 	start := time.Now()
+	in.phases().Resolving()
+	defer phase.Start(phase.Resolve)()
 	inst, err := in.installed()
 	if err != nil {
 		return nil, nil, err
@@ -183,11 +191,35 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			in.Reporter.Warn(w)
 		}
 	}
+	in.warnMissingExtras(ctx, p, sol)
 	if err := checkHashes(req, res); err != nil {
 		return nil, nil, err
 	}
 	in.Reporter.Resolved(len(names), time.Since(start))
 	return res, p, nil
+}
+
+// warnMissingExtras warns, as pip does, of each requested extra that the
+// resolved version does not provide (its requirements are then ignored).
+func (in *Installer) warnMissingExtras(ctx context.Context, p *Provider, sol map[string]pep440.Version) {
+	var pkgs []string
+	for pkg := range sol {
+		pkgs = append(pkgs, pkg)
+	}
+	sort.Strings(pkgs)
+	for _, pkg := range pkgs {
+		name, extra := resolver.SplitExtra(pkg)
+		if extra == "" {
+			continue
+		}
+		c, err := p.Candidate(ctx, name, sol[pkg])
+		if err != nil {
+			continue
+		}
+		if md, err := p.Metadata(ctx, c); err == nil && !p.providesExtra(md, extra) {
+			in.Reporter.Warn(fmt.Sprintf("%s %s does not provide the extra %q", name, c.Version, extra))
+		}
+	}
 }
 
 // yankedWarning is PEP 592's warning for a yanked file that resolution
@@ -458,6 +490,14 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 		}
 	}
 	prepared := make([]*Prepared, len(todo))
+	start := time.Now()
+	if len(todo) > 0 {
+		changes := make([]Change, len(todo))
+		for i, ch := range todo {
+			changes[i] = *ch
+		}
+		in.phases().Preparing(changes)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	jobs := in.Jobs
 	if jobs <= 0 {
@@ -475,6 +515,10 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 	}
 	for i, ch := range todo {
 		g.Go(func() error {
+			// After an interrupt or a failure, start nothing new.
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			p, err := in.prepareOne(gctx, ch, cacheDir)
 			if err != nil {
 				return err
@@ -495,6 +539,9 @@ func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prep
 			p.Close()
 		}
 		return nil, err
+	}
+	if len(todo) > 0 {
+		in.phases().Prepared(len(todo), time.Since(start))
 	}
 	return out, nil
 }
@@ -523,7 +570,12 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		in.Reporter.Installed(nil, time.Since(start))
 		return nil
 	}
+	if retry {
+		in.phases().Installing(len(jobs))
+	}
+	endLink := phase.Start(phase.Link)
 	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
+	endLink()
 	if retry {
 		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
 			return rerr
@@ -543,7 +595,10 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 		return err
 	}
 	if in.Compile {
-		if err := in.compile(ctx, results); err != nil {
+		endCompile := phase.Start(phase.Compile)
+		err := in.compile(ctx, results)
+		endCompile()
+		if err != nil {
 			return err
 		}
 	}

@@ -8,12 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -68,7 +69,9 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	cached := true
 	if path == "" {
 		var err error
-		path, err = in.Index.Fetch(ctx, c.File, cacheDir)
+		endFetch := phase.Start(phase.Download)
+		path, err = in.Index.Fetch(in.withDownloadProgress(ctx, c), c.File, cacheDir)
+		endFetch()
 		if err != nil {
 			return nil, err
 		}
@@ -92,6 +95,8 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 			return nil, fmt.Errorf("%s: %w", c.describe(), err)
 		}
 	}
+	endUnpack := phase.Start(phase.Unpack)
+	defer endUnpack()
 	w, err := wheel.Open(path)
 	if err != nil {
 		return nil, err
@@ -105,6 +110,10 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	}
 	ch.Path = path
 	p := &Prepared{Wheel: w, Path: path}
+	if err := ctx.Err(); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if useCache {
 		if sha == "" {
 			if sha, err = FileSHA256(path); err != nil {
@@ -126,7 +135,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 
 // FileSHA256 is the sha256 (hex) of the file at path.
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
+	"github.com/pkginstall/pkginstall/internal/suggest"
 	"github.com/pkginstall/pkginstall/internal/tags"
 	"github.com/pkginstall/pkginstall/resolver"
 )
@@ -69,6 +70,13 @@ type Provider struct {
 	Constraints map[string]pep440.Range
 	// OpenLocal reads the metadata of a local wheel file.
 	OpenLocal func(path string) (*distinfo.Metadata, error)
+	// AnyPlatform keeps wheels built for other platforms when their
+	// interpreter and ABI fit (a universal lock: which platforms lack a
+	// wheel is reported after resolution).
+	AnyPlatform bool
+	// Shared, when set, holds the project pages and metadata that several
+	// providers (one per environment of a universal lock) fetch once.
+	Shared *Shared
 
 	pyVersion pep440.Version
 	env       map[string]string
@@ -125,13 +133,16 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		return nil
 	}
 	if p.Index == nil {
-		pr.hint = "no index is in use (local wheels only)"
+		pr.hint = "--no-index without --find-links: only wheel files given by path can be installed"
 		return nil
 	}
-	proj, err := p.Index.Project(ctx, name)
+	proj, err := p.Shared.project(ctx, p.Index, name)
 	if err != nil {
 		if _, ok := err.(*index.NotFoundError); ok {
-			pr.hint = fmt.Sprintf("%s was not found on the package index", name)
+			pr.hint = fmt.Sprintf("%s was not found on %s", name, p.Index.Where())
+			if s := suggest.Closest(name, p.Index.ProjectNames(ctx)); s != "" {
+				pr.hint += fmt.Sprintf("; did you mean %s?", s)
+			}
 			return nil
 		}
 		return err
@@ -173,7 +184,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 				continue
 			}
 		}
-		if _, ok := p.Matcher.Rank(wn.Tags); !ok {
+		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
 			continue
 		}
@@ -311,7 +322,10 @@ func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
 	for i, c := range cs {
 		names[i] = c.File.Filename
 	}
-	i, _ := tags.BestWheel(m, names)
+	i, ok := tags.BestWheel(m, names)
+	if !ok {
+		return cs[0] // AnyPlatform: none is for this platform
+	}
 	return cs[i]
 }
 
@@ -388,13 +402,16 @@ func (p *Provider) Candidate(ctx context.Context, name string, v pep440.Version)
 
 // Metadata returns the parsed core metadata of a candidate, fetching it once.
 func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metadata, error) {
-	p.mu.Lock()
-	m := p.meta[c]
+	m := p.Shared.meta(c)
 	if m == nil {
-		m = &metaResult{}
-		p.meta[c] = m
+		p.mu.Lock()
+		m = p.meta[c]
+		if m == nil {
+			m = &metaResult{}
+			p.meta[c] = m
+		}
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
 	m.once.Do(func() {
 		if c.Local != "" {
 			m.md, m.err = p.OpenLocal(c.Local)
@@ -509,6 +526,20 @@ func hasExtra(md *distinfo.Metadata, extra string) bool {
 		}
 	}
 	return len(md.ProvidesExtra) == 0 // old metadata may omit Provides-Extra
+}
+
+// providesExtra says whether md offers extra: Provides-Extra names it, or
+// (old metadata without Provides-Extra) a Requires-Dist is enabled by it.
+func (p *Provider) providesExtra(md *distinfo.Metadata, extra string) bool {
+	if len(md.ProvidesExtra) > 0 {
+		return hasExtra(md, extra)
+	}
+	for _, line := range md.RequiresDist {
+		if req, err := pep508.ParseRequirement(line); err == nil && p.markerHolds(req, extra) {
+			return true
+		}
+	}
+	return false
 }
 
 // markerHolds evaluates a requirement's marker for the target, with extra

@@ -3,9 +3,9 @@ package installer
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -39,13 +39,7 @@ func (s *wheelSource) Files() []scheme.SourceFile {
 	return out
 }
 
-func (s *wheelSource) EntryPoints() []scheme.EntryPoint {
-	out := make([]scheme.EntryPoint, len(s.w.EntryPoints))
-	for i, e := range s.w.EntryPoints {
-		out[i] = scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group}
-	}
-	return out
-}
+func (s *wheelSource) EntryPoints() []scheme.EntryPoint { return s.w.EntryPoints }
 
 func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
 	f, ok := s.files[name]
@@ -58,7 +52,7 @@ func (s *wheelSource) Open(name string) (io.ReadCloser, error) {
 // checkFileHash checks a downloaded file against the allowed digests of
 // --hash (distinfo.CheckHashes: sha256, sha384 or sha512).
 func checkFileHash(path string, allowed []string) error {
-	f, err := os.Open(path)
+	f, _, err := fsutil.OpenRegular(path)
 	if err != nil {
 		return err
 	}

@@ -166,7 +166,7 @@ func TestContainsMatchesReference(t *testing.T) {
 	}
 	for i := 0; i < 1000; i++ {
 		spec := g.specString()
-		s := MustParseSpecifierSet(spec)
+		s := mustSpec(spec)
 		r := s.Range()
 		specParts := make([]parts, len(s.specs))
 		for j, sp := range s.specs {
@@ -239,8 +239,8 @@ func TestRangeAlgebra(t *testing.T) {
 	g := gen{rand.New(rand.NewPCG(3, 4))}
 	probes := probeVersions(g, 150)
 	for i := 0; i < 1500; i++ {
-		a := MustParseSpecifierSet(strings.ReplaceAll(g.specString(), "===", "==")).Range()
-		b := MustParseSpecifierSet(strings.ReplaceAll(g.specString(), "===", "==")).Range()
+		a := mustSpec(strings.ReplaceAll(g.specString(), "===", "==")).Range()
+		b := mustSpec(strings.ReplaceAll(g.specString(), "===", "==")).Range()
 		if i%3 == 0 {
 			b = b.Union(Exactly(probes[g.r.IntN(len(probes))]))
 		}
@@ -275,10 +275,10 @@ func TestRangeEquivalentForms(t *testing.T) {
 		{"==1.0+a", "==1.0", false},
 	}
 	for _, tt := range tests {
-		a := MustParseSpecifierSet(tt.a).Range()
-		b := MustParseSpecifierSet(tt.b).Range()
+		a := mustSpec(tt.a).Range()
+		b := mustSpec(tt.b).Range()
 		if tt.a == "!=1.0.*" {
-			b = MustParseSpecifierSet("<1.0.dev0").Range().Union(MustParseSpecifierSet(">=1.1.dev0").Range())
+			b = mustSpec("<1.0.dev0").Range().Union(mustSpec(">=1.1.dev0").Range())
 			tt.equal = true
 		}
 		if got := a.Equal(b); got != tt.equal {
@@ -286,14 +286,14 @@ func TestRangeEquivalentForms(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"<0", "<0.dev0", ">=2,<1", "==1.0,!=1.0", ">1.0,<1.0.post1", "<1.0,>1.0a1.post2"} {
-		if r := MustParseSpecifierSet(s).Range(); !r.IsEmpty() {
+		if r := mustSpec(s).Range(); !r.IsEmpty() {
 			t.Errorf("Range(%q) = %s, want empty", s, r)
 		}
 	}
-	if r := MustParseSpecifierSet("<1.0").Range().Union(MustParseSpecifierSet(">=1.0.dev0").Range()); !r.IsFull() {
+	if r := mustSpec("<1.0").Range().Union(mustSpec(">=1.0.dev0").Range()); !r.IsFull() {
 		t.Errorf("<1.0 ∪ >=1.0.dev0 = %s, want full", r)
 	}
-	if r := MustParseSpecifierSet("!=1.0").Range().Union(MustParseSpecifierSet("==1.0").Range()); !r.IsFull() {
+	if r := mustSpec("!=1.0").Range().Union(mustSpec("==1.0").Range()); !r.IsFull() {
 		t.Errorf("!=1.0 ∪ ==1.0 = %s, want full", r)
 	}
 	var zero Range
@@ -343,11 +343,11 @@ func TestRangeString(t *testing.T) {
 		{">=1.0,!=1.5,<2", ">=1.0, !=1.5, <2"},
 	}
 	for _, tt := range tests {
-		if got := MustParseSpecifierSet(tt.spec).Range().String(); got != tt.want {
+		if got := mustSpec(tt.spec).Range().String(); got != tt.want {
 			t.Errorf("Range(%q).String() = %q, want %q", tt.spec, got, tt.want)
 		}
 	}
-	u := MustParseSpecifierSet("<1.0").Range().Union(MustParseSpecifierSet(">=2.0").Range())
+	u := mustSpec("<1.0").Range().Union(mustSpec(">=2.0").Range())
 	if got := u.String(); got != "<1.0 || >=2.0" {
 		t.Errorf("union String() = %q", got)
 	}
@@ -401,7 +401,7 @@ func TestPinned(t *testing.T) {
 		{"", ""},
 		{"~=2.0.0", ""},
 	} {
-		r := MustParseSpecifierSet(tt.spec).Range()
+		r := mustSpec(tt.spec).Range()
 		v, ok := r.Pinned()
 		got := ""
 		if ok {

@@ -11,14 +11,14 @@ import (
 // complemented, unioned with single versions or with another range, so that
 // it may have many intervals.
 func randomRange(g gen, probes []Version) Range {
-	r := MustParseSpecifierSet(strings.ReplaceAll(g.specString(), "===", "==")).Range()
+	r := mustSpec(strings.ReplaceAll(g.specString(), "===", "==")).Range()
 	switch g.r.IntN(6) {
 	case 0:
 		r = r.Complement()
 	case 1:
 		r = r.Union(Exactly(probes[g.r.IntN(len(probes))]))
 	case 2:
-		o := MustParseSpecifierSet(strings.ReplaceAll(g.specString(), "===", "==")).Range()
+		o := mustSpec(strings.ReplaceAll(g.specString(), "===", "==")).Range()
 		r = r.Union(o.Complement())
 	case 3:
 		r = Empty()
@@ -116,8 +116,8 @@ func TestRelationsExamples(t *testing.T) {
 		{"~=1.4", ">=1.4,<2.dev0", true, true},
 	}
 	for _, tt := range tests {
-		a := MustParseSpecifierSet(tt.a).Range()
-		b := MustParseSpecifierSet(tt.b).Range()
+		a := mustSpec(tt.a).Range()
+		b := mustSpec(tt.b).Range()
 		if got := a.Intersects(b); got != tt.meet {
 			t.Errorf("(%s).Intersects(%s) = %v, want %v", tt.a, tt.b, got, tt.meet)
 		}
@@ -136,8 +136,8 @@ func TestRelationsExamples(t *testing.T) {
 }
 
 func TestRelationsDoNotAllocate(t *testing.T) {
-	a := MustParseSpecifierSet(">=1.0,!=1.2,!=1.4,<3").Range()
-	b := MustParseSpecifierSet("!=1.3,!=2.0").Range()
+	a := mustSpec(">=1.0,!=1.2,!=1.4,<3").Range()
+	b := mustSpec("!=1.3,!=2.0").Range()
 	var sink bool
 	n := testing.AllocsPerRun(100, func() {
 		sink = a.Intersects(b) && a.SubsetOf(b)

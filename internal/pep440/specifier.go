@@ -148,16 +148,6 @@ func ParseSpecifierSet(s string) (SpecifierSet, error) {
 	return set, nil
 }
 
-// MustParseSpecifierSet is like ParseSpecifierSet but panics on error; for
-// constants and tests.
-func MustParseSpecifierSet(s string) SpecifierSet {
-	set, err := ParseSpecifierSet(s)
-	if err != nil {
-		panic(err)
-	}
-	return set
-}
-
 // String returns the clauses sorted and deduplicated, joined by ",", as
 // packaging's str(SpecifierSet) ("!=1.0.1,>=1.0").
 func (s SpecifierSet) String() string {

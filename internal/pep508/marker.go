@@ -375,15 +375,15 @@ func versionContains(op, spec, v string) (ok, valid bool) {
 	if !specifierFull.MatchString(clause) {
 		return false, false
 	}
-	clause = op + strings.TrimFunc(spec, isPySpace)
+	clause = op + strings.TrimFunc(spec, IsPythonSpace)
 	set, err := pep440.ParseSpecifierSet(clause)
 	if err != nil {
 		return false, false
 	}
-	ver, err := pep440.Parse(strings.TrimFunc(v, isPySpace))
+	ver, err := pep440.Parse(strings.TrimFunc(v, IsPythonSpace))
 	if err != nil {
 		// Not a version: only arbitrary equality can match.
-		return op == "===" && strings.EqualFold(v, strings.TrimFunc(spec, isPySpace)), true
+		return op == "===" && strings.EqualFold(v, strings.TrimFunc(spec, IsPythonSpace)), true
 	}
 	return set.Contains(ver, true), true
 }

@@ -205,7 +205,7 @@ func splitClause(tok string) string {
 	case len(tok) >= 2 && tok[1] == '=':
 		n = 2
 	}
-	return tok[:n] + strings.TrimFunc(tok[n:], isPySpace)
+	return tok[:n] + strings.TrimFunc(tok[n:], IsPythonSpace)
 }
 
 // String returns the canonical form, as packaging prints it:

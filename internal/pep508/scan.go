@@ -200,8 +200,10 @@ func (s *scanner) localLabel() bool {
 	return s.pos+1 < len(s.src) && s.src[s.pos] == '+' && (s.src[s.pos+1] >= 'a' && s.src[s.pos+1] <= 'z' || s.src[s.pos+1] >= '0' && s.src[s.pos+1] <= '9')
 }
 
-// isPySpace reports whether r is Python whitespace (str.isspace).
-func isPySpace(r rune) bool {
+// IsPythonSpace reports whether r is Python whitespace (str.isspace), the
+// whitespace of PEP 508's grammar as packaging implements it and of pip's
+// requirements files.
+func IsPythonSpace(r rune) bool {
 	switch {
 	case r == ' ' || r >= '\t' && r <= '\r' || r >= 0x1c && r <= 0x1f || r == 0x85 || r == 0xa0:
 		return true

@@ -59,10 +59,10 @@ func (w Where) String() string {
 func NewPyproject(name, requiresPython string) []byte {
 	var b strings.Builder
 	b.WriteString("[project]\n")
-	fmt.Fprintf(&b, "name = %s\n", quote(ProjectName(name)))
+	fmt.Fprintf(&b, "name = %s\n", TOMLString(ProjectName(name)))
 	b.WriteString("version = \"0.1.0\"\n")
 	if requiresPython != "" {
-		fmt.Fprintf(&b, "requires-python = %s\n", quote(requiresPython))
+		fmt.Fprintf(&b, "requires-python = %s\n", TOMLString(requiresPython))
 	}
 	b.WriteString("dependencies = []\n")
 	return []byte(b.String())
@@ -426,7 +426,7 @@ func edit(path string, data []byte, w Where, req string, same func(string) bool)
 
 // insertArray adds `key = [req]` where scan said, or a new table.
 func insertArray(data []byte, doc *document, target []string, req string) []byte {
-	entry := "[\n    " + quote(req) + ",\n]"
+	entry := "[\n    " + TOMLString(req) + ",\n]"
 	if doc.insertAt >= 0 {
 		key := append(slices.Clone(doc.keyPrefix), target[len(target)-1])
 		line := joinKey(key) + " = " + entry + "\n"
@@ -570,10 +570,10 @@ func addition(data []byte, a *arrayInfo, req, inner string, multiline bool) spli
 	nl := newline(data)
 	switch {
 	case len(a.elems) == 0 && strings.TrimSpace(inner) == "":
-		return splice{a.open, a.close + 1, "[" + nl + "    " + quote(req) + "," + nl + "]"}
+		return splice{a.open, a.close + 1, "[" + nl + "    " + TOMLString(req) + "," + nl + "]"}
 	case len(a.elems) == 0:
 		// Only comments inside: add a line before the closing bracket.
-		return splice{a.close, a.close, "    " + quote(req) + "," + nl}
+		return splice{a.close, a.close, "    " + TOMLString(req) + "," + nl}
 	case multiline:
 		last := a.elems[len(a.elems)-1]
 		indent := indentOf(data, last.start)
@@ -728,14 +728,15 @@ func joinKey(parts []string) string {
 		if bareKey.MatchString(p) {
 			out[i] = p
 		} else {
-			out[i] = quote(p)
+			out[i] = TOMLString(p)
 		}
 	}
 	return strings.Join(out, ".")
 }
 
-// quote writes s as a TOML basic string.
-func quote(s string) string {
+// TOMLString writes s as a TOML basic string: the one quoting rule of the
+// TOML files pkginstall writes (pyproject.toml edits, pylock.toml).
+func TOMLString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for _, r := range s {
@@ -764,7 +765,7 @@ func quoteLike(s string, q byte) string {
 	if q == '\'' && !strings.ContainsAny(s, "'\n\r") && !hasControl(s) {
 		return "'" + s + "'"
 	}
-	return quote(s)
+	return TOMLString(s)
 }
 
 func hasControl(s string) bool {

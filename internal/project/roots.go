@@ -21,6 +21,8 @@ type Root struct {
 	Req     pep508.Requirement
 	Where   string // the array it comes from: "[project] dependencies", "extra web", "group dev"
 	Project bool   // listed in [project].dependencies
+	Extra   string // normalised extra name, for a root of [project.optional-dependencies]
+	Group   string // normalised group name, for a root of a dependency group
 }
 
 // Roots are the requirements a lock covers.
@@ -52,13 +54,13 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	}
 	r := &Roots{Names: map[string]bool{}}
 	seen := map[string]bool{}
-	add := func(s, where string, isProject bool) error {
+	add := func(s, where string, isProject bool, extra, group string) error {
 		req, err := pep508.ParseRequirement(s)
 		if err != nil {
 			line, col := positionOf(data, s)
 			return fileerr.Errorf(path, line, col, "%s: %v", where, err)
 		}
-		r.Reqs = append(r.Reqs, Root{Req: req, Where: where, Project: isProject})
+		r.Reqs = append(r.Reqs, Root{Req: req, Where: where, Project: isProject, Extra: extra, Group: group})
 		r.Names[pep508.NormalizeName(req.Name)] = true
 		if cs := req.String(); !seen[cs] {
 			seen[cs] = true
@@ -67,13 +69,13 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 		return nil
 	}
 	for _, s := range pp.Project.Dependencies {
-		if err := add(s, "[project] dependencies", true); err != nil {
+		if err := add(s, "[project] dependencies", true, "", ""); err != nil {
 			return nil, err
 		}
 	}
 	for _, e := range sortedKeys(pp.Project.OptionalDependencies) {
 		for _, s := range pp.Project.OptionalDependencies[e] {
-			if err := add(s, "extra "+e, false); err != nil {
+			if err := add(s, "extra "+e, false, pep508.NormalizeName(e), ""); err != nil {
 				return nil, err
 			}
 		}
@@ -84,7 +86,7 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	}
 	for _, g := range groups {
 		for _, s := range g.Reqs {
-			if err := add(s, "group "+g.Name, false); err != nil {
+			if err := add(s, "group "+g.Name, false, "", g.Name); err != nil {
 				return nil, err
 			}
 		}
@@ -241,4 +243,34 @@ func ListedIn(data []byte, pp *Pyproject, name string) []Listing {
 		try(Where{Optional: k}, "--optional "+k)
 	}
 	return out
+}
+
+// DirectURLs are the URLs of every direct reference ("name @ URL") among
+// the project's requirements: [project].dependencies, every extra and every
+// dependency group. The index client trusts their hosts for credentials
+// (see index.Options.Trusted), which is how credentials that the user keeps
+// in pyproject.toml, or in .netrc for such a host, reach the server.
+func (pp *Pyproject) DirectURLs() []string {
+	if pp == nil {
+		return nil
+	}
+	var texts []string
+	texts = append(texts, pp.Project.Dependencies...)
+	for _, k := range sortedKeys(pp.Project.OptionalDependencies) {
+		texts = append(texts, pp.Project.OptionalDependencies[k]...)
+	}
+	for _, k := range sortedKeys(pp.DependencyGroups) {
+		for _, e := range pp.DependencyGroups[k] {
+			if s, ok := e.(string); ok {
+				texts = append(texts, s)
+			}
+		}
+	}
+	var urls []string
+	for _, s := range texts {
+		if r, err := pep508.ParseRequirement(s); err == nil && r.URL != "" {
+			urls = append(urls, r.URL)
+		}
+	}
+	return urls
 }

@@ -1,4 +1,10 @@
-// Package pylock reads and writes PEP 751 lock files (pylock.toml).
+// Package pylock reads and writes PEP 751 lock files (pylock.toml), and
+// decides which packages an install takes (package markers evaluated with
+// the selected extras and dependency groups as PEP 751's set-valued
+// variables; with --only-group, only what the groups' requirements reach)
+// and whether a lock is stale (its recorded inputs differ: requirements by
+// array, requires-python, environments, default-groups, index), which does
+// not depend on the interpreter.
 //
 // Rules it enforces when reading: the file is TOML; lock-version is "1.x"
 // (a newer major version is refused); created-by and packages are present;
@@ -19,7 +25,8 @@ import (
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/project"
-	"os"
+	"github.com/pkginstall/pkginstall/internal/redact"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -54,6 +61,11 @@ type Lock struct {
 	// the lock was resolved for, so `lock --check` can tell a changed
 	// pyproject.toml.
 	Requirements []string `toml:"-"`
+	// Inputs is [tool.pkginstall] inputs: every other input the lock was
+	// made from, one "what: value" line each (each root with the array it
+	// is in, environments, required-environments, default-groups, index),
+	// so `lock --check` can say which changed.
+	Inputs []string `toml:"-"`
 
 	Tool map[string]any `toml:"tool,omitempty"`
 }
@@ -100,14 +112,27 @@ func (w Wheel) FileName() string {
 	if w.Name != "" {
 		return w.Name
 	}
+	return w.location()
+}
+
+// location is the base name of the wheel's url (without query or fragment,
+// unescaped) or path; "" when it has neither.
+func (w Wheel) location() string {
 	if w.URL != "" {
 		u := w.URL
 		if i := strings.IndexAny(u, "?#"); i >= 0 {
 			u = u[:i]
 		}
-		return path.Base(u)
+		base := path.Base(u)
+		if un, err := url.PathUnescape(base); err == nil {
+			base = un
+		}
+		return base
 	}
-	return path.Base(filepath.ToSlash(w.Path))
+	if w.Path != "" {
+		return path.Base(filepath.ToSlash(w.Path))
+	}
+	return ""
 }
 
 // Source says how the package is locked when it is not by wheels only:
@@ -130,12 +155,16 @@ func (p Package) Source() string {
 
 // ReadFile reads and checks a lock file.
 func ReadFile(name string) (*Lock, error) {
-	data, err := os.ReadFile(name)
+	data, err := fsutil.ReadRegular(name, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(name, data)
 }
+
+// MaxFileSize is the largest lock file read (a lock of thousands of
+// packages with many wheels each is a few MiB).
+const MaxFileSize = 64 << 20
 
 var validName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 
@@ -169,13 +198,8 @@ func Parse(name string, data []byte) (*Lock, error) {
 		return nil, fileerr.New(name, 1, 1, "created-by is missing")
 	}
 	if tool, ok := l.Tool["pkginstall"].(map[string]any); ok {
-		if reqs, ok := tool["requirements"].([]any); ok {
-			for _, r := range reqs {
-				if s, ok := r.(string); ok {
-					l.Requirements = append(l.Requirements, s)
-				}
-			}
-		}
+		l.Requirements = stringsOf(tool["requirements"])
+		l.Inputs = stringsOf(tool["inputs"])
 	}
 	for i := range l.Packages {
 		p := &l.Packages[i]
@@ -203,9 +227,30 @@ func Parse(name string, data []byte) (*Lock, error) {
 			if !strings.HasSuffix(strings.ToLower(w.FileName()), ".whl") {
 				return nil, bad("package %s: wheel %s: the file name does not end in .whl", p.Name, w.FileName())
 			}
+			// The file a wheel entry names is the file it points at: a
+			// url or path to something else (file:///etc/shadow) is
+			// refused before anything reads it.
+			if loc := w.location(); w.Name != "" && loc != "" && loc != w.Name {
+				return nil, bad("package %s: wheel %s: its url or path names another file, %s", p.Name, w.Name, loc)
+			}
 		}
 	}
 	return &l, nil
+}
+
+// stringsOf are the strings of a TOML array (nil when v is not one).
+func stringsOf(v any) []string {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for _, x := range arr {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // positions finds the line and column of top-level keys and of each
@@ -255,12 +300,12 @@ func positions(data []byte) posInfo {
 func Marshal(l *Lock) []byte {
 	var b strings.Builder
 	kv := func(k, v string) { fmt.Fprintf(&b, "%s = %s\n", k, v) }
-	kv("lock-version", quote(l.LockVersion))
+	kv("lock-version", project.TOMLString(l.LockVersion))
 	if len(l.Environments) > 0 {
 		kv("environments", list(l.Environments))
 	}
 	if l.RequiresPython != "" {
-		kv("requires-python", quote(l.RequiresPython))
+		kv("requires-python", project.TOMLString(l.RequiresPython))
 	}
 	if len(l.Extras) > 0 {
 		kv("extras", list(l.Extras))
@@ -271,83 +316,100 @@ func Marshal(l *Lock) []byte {
 	if len(l.DefaultGroups) > 0 {
 		kv("default-groups", list(l.DefaultGroups))
 	}
-	kv("created-by", quote(l.CreatedBy))
+	kv("created-by", project.TOMLString(l.CreatedBy))
 	if len(l.Packages) == 0 {
 		kv("packages", "[]") // required, even when empty
 	}
 	pkgs := append([]Package(nil), l.Packages...)
 	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Name < pkgs[j].Name })
 	for _, p := range pkgs {
-		b.WriteString("\n[[packages]]\n")
-		kv("name", quote(p.Name))
-		if p.Version != "" {
-			kv("version", quote(p.Version))
-		}
-		if p.Marker != "" {
-			kv("marker", quote(p.Marker))
-		}
-		if p.RequiresPython != "" {
-			kv("requires-python", quote(p.RequiresPython))
-		}
-		if len(p.Dependencies) > 0 {
-			deps := append([]Dependency(nil), p.Dependencies...)
-			sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
-			var parts []string
-			for _, d := range deps {
-				s := "{name = " + quote(d.Name)
-				if d.Version != "" {
-					s += ", version = " + quote(d.Version)
-				}
-				parts = append(parts, s+"}")
+		writePackage(&b, p)
+	}
+	if len(l.Requirements) > 0 || len(l.Inputs) > 0 {
+		b.WriteString("\n[tool.pkginstall]\n")
+		b.WriteString("# What this lock was resolved for (pkginstall lock --check compares them).\n")
+		for _, k := range []struct {
+			key  string
+			vals []string
+		}{{"requirements", l.Requirements}, {"inputs", l.Inputs}} {
+			if len(k.vals) == 0 {
+				continue
 			}
-			kv("dependencies", "["+strings.Join(parts, ", ")+"]")
-		}
-		if p.Index != "" {
-			kv("index", quote(p.Index))
-		}
-		if len(p.Wheels) > 0 {
-			ws := append([]Wheel(nil), p.Wheels...)
-			sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
-			b.WriteString("wheels = [\n")
-			for _, w := range ws {
-				var parts []string
-				if w.Name != "" {
-					parts = append(parts, "name = "+quote(w.Name))
-				}
-				if w.URL != "" {
-					parts = append(parts, "url = "+quote(w.URL))
-				}
-				if w.Path != "" {
-					parts = append(parts, "path = "+quote(w.Path))
-				}
-				if w.Size > 0 {
-					parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
-				}
-				algs := make([]string, 0, len(w.Hashes))
-				for a := range w.Hashes {
-					algs = append(algs, a)
-				}
-				sort.Strings(algs)
-				var hs []string
-				for _, a := range algs {
-					hs = append(hs, key(a)+" = "+quote(w.Hashes[a]))
-				}
-				parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
-				b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
+			b.WriteString(k.key + " = [\n")
+			for _, r := range k.vals {
+				// A requirement's URL may carry credentials: never written.
+				b.WriteString("    " + project.TOMLString(redact.StripRequirement(r)) + ",\n")
 			}
 			b.WriteString("]\n")
 		}
 	}
-	if len(l.Requirements) > 0 {
-		b.WriteString("\n[tool.pkginstall]\n")
-		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
-		b.WriteString("requirements = [\n")
-		for _, r := range l.Requirements {
-			b.WriteString("    " + quote(r) + ",\n")
+	return []byte(b.String())
+}
+
+// writePackage writes one [[packages]] table.
+func writePackage(b *strings.Builder, p Package) {
+	kv := func(k, v string) { fmt.Fprintf(b, "%s = %s\n", k, v) }
+	b.WriteString("\n[[packages]]\n")
+	kv("name", project.TOMLString(p.Name))
+	if p.Version != "" {
+		kv("version", project.TOMLString(p.Version))
+	}
+	if p.Marker != "" {
+		kv("marker", project.TOMLString(p.Marker))
+	}
+	if p.RequiresPython != "" {
+		kv("requires-python", project.TOMLString(p.RequiresPython))
+	}
+	if len(p.Dependencies) > 0 {
+		deps := append([]Dependency(nil), p.Dependencies...)
+		sort.SliceStable(deps, func(i, j int) bool {
+			return deps[i].Name < deps[j].Name || deps[i].Name == deps[j].Name && deps[i].Version < deps[j].Version
+		})
+		var parts []string
+		for _, d := range deps {
+			s := "{name = " + project.TOMLString(d.Name)
+			if d.Version != "" {
+				s += ", version = " + project.TOMLString(d.Version)
+			}
+			parts = append(parts, s+"}")
+		}
+		kv("dependencies", "["+strings.Join(parts, ", ")+"]")
+	}
+	if p.Index != "" {
+		kv("index", project.TOMLString(p.Index))
+	}
+	if len(p.Wheels) > 0 {
+		ws := append([]Wheel(nil), p.Wheels...)
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
+		b.WriteString("wheels = [\n")
+		for _, w := range ws {
+			var parts []string
+			if w.Name != "" {
+				parts = append(parts, "name = "+project.TOMLString(w.Name))
+			}
+			if w.URL != "" {
+				parts = append(parts, "url = "+project.TOMLString(w.URL))
+			}
+			if w.Path != "" {
+				parts = append(parts, "path = "+project.TOMLString(w.Path))
+			}
+			if w.Size > 0 {
+				parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
+			}
+			algs := make([]string, 0, len(w.Hashes))
+			for a := range w.Hashes {
+				algs = append(algs, a)
+			}
+			sort.Strings(algs)
+			var hs []string
+			for _, a := range algs {
+				hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
+			}
+			parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
+			b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
 		}
 		b.WriteString("]\n")
 	}
-	return []byte(b.String())
 }
 
 // WriteFile writes l to name atomically, through a symlink to its target
@@ -362,37 +424,13 @@ func key(s string) string {
 	if bareKey.MatchString(s) {
 		return s
 	}
-	return quote(s)
+	return project.TOMLString(s)
 }
 
 func list(xs []string) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = quote(x)
+		parts[i] = project.TOMLString(x)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// quote writes s as a TOML basic string.
-func quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

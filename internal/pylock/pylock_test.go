@@ -107,6 +107,8 @@ func TestParseErrors(t *testing.T) {
 		{"lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'a'\nwheels = [{hashes = {sha256 = 'x'}}]\n", "neither url nor path"},
 		{"lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = '-bad'\n", "invalid name"},
 		{"lock-version = '1.0'\ncreated-by = 'x'\npackages = 3\n", "pylock.toml:3:"},
+		{"lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'a'\nwheels = [{name = 'a-1-py3-none-any.whl', url = 'file:///etc/shadow', hashes = {sha256 = '0000000000000000000000000000000000000000000000000000000000000000'}}]\n", "pylock.toml:3:3: package a: wheel a-1-py3-none-any.whl: its url or path names another file, shadow"},
+		{"lock-version = '1.0'\ncreated-by = 'x'\n[[packages]]\nname = 'a'\nwheels = [{name = 'a-1-py3-none-any.whl', path = '/dev/zero', hashes = {sha256 = '0000000000000000000000000000000000000000000000000000000000000000'}}]\n", "names another file, zero"},
 	} {
 		_, err := Parse("pylock.toml", []byte(tt.in))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

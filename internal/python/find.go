@@ -18,9 +18,13 @@ import (
 type NotFoundError struct {
 	Spec    string
 	Skipped []string
+	TooOld  *TooOldError // the first candidate that was only too old
 }
 
 func (e *NotFoundError) Error() string {
+	if e.TooOld != nil {
+		return fmt.Sprintf("python %q: %s", e.Spec, e.TooOld)
+	}
 	if len(e.Skipped) == 0 {
 		return fmt.Sprintf("python %q not found: no candidate on PATH or in pyenv", e.Spec)
 	}
@@ -139,37 +143,19 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 	}
 	if filepath.IsAbs(spec) || strings.ContainsRune(spec, '/') || strings.ContainsRune(spec, filepath.Separator) {
 		info, err := Probe(ctx, spec, cacheDir)
+		if _, ok := errors.AsType[*TooOldError](err); ok {
+			return nil, fmt.Errorf("python %q: %w", spec, unwrapProbe(err))
+		}
+		if _, ok := errors.AsType[*NotPythonError](err); ok {
+			return nil, fmt.Errorf("python %q: %w", spec, unwrapProbe(err))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("python %q not found: %w", spec, err)
 		}
 		return info, nil
 	}
-	nf := &NotFoundError{Spec: spec}
-	seen := map[string]bool{}
-	try := func(path string, want func(*Info) string) (*Info, error) {
-		key := path
-		if r, err := filepath.EvalSymlinks(path); err == nil {
-			key = r
-		}
-		if seen[key] {
-			return nil, nil
-		}
-		seen[key] = true
-		info, err := Probe(ctx, path, cacheDir)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
-			return nil, nil
-		}
-		if why := want(info); why != "" {
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %s", path, why))
-			return nil, nil
-		}
-		return info, nil
-	}
-
+	sr := newSearch(ctx, spec, cacheDir)
+	try, nf := sr.try, sr.nf
 	vs, isVersion := parseVersionSpec(spec)
 	if !isVersion {
 		for _, p := range lookPathAll(spec) {
@@ -205,6 +191,47 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 		}
 	}
 	return nil, nf
+}
+
+// search probes candidates once each, recording why each was passed over.
+type search struct {
+	ctx      context.Context
+	cacheDir string
+	nf       *NotFoundError
+	seen     map[string]bool
+}
+
+func newSearch(ctx context.Context, spec, cacheDir string) *search {
+	return &search{ctx: ctx, cacheDir: cacheDir, nf: &NotFoundError{Spec: spec}, seen: map[string]bool{}}
+}
+
+// try probes path (once) and returns it when want says "" of it; nil, nil
+// when it is passed over; an error only when the context ends.
+func (s *search) try(path string, want func(*Info) string) (*Info, error) {
+	key := path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		key = r
+	}
+	if s.seen[key] {
+		return nil, nil
+	}
+	s.seen[key] = true
+	info, err := Probe(s.ctx, path, s.cacheDir)
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return nil, s.ctx.Err()
+		}
+		if old, ok := errors.AsType[*TooOldError](err); ok && s.nf.TooOld == nil {
+			s.nf.TooOld = old
+		}
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
+		return nil, nil
+	}
+	if why := want(info); why != "" {
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %s", path, why))
+		return nil, nil
+	}
+	return info, nil
 }
 
 // unwrapProbe drops the "probe python X:" prefix, which the caller

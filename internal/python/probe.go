@@ -274,10 +274,7 @@ func run(ctx context.Context, path string) (*Info, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if msg := firstLine(stderr.String()); msg != "" {
-			return nil, fmt.Errorf("%v: %s", err, msg)
-		}
-		return nil, err
+		return nil, whyNotProbed(ctx, path, err, firstLine(stderr.String()))
 	}
 	if stdout.overflow {
 		return nil, errors.New("probe answer too long: not a python interpreter")
@@ -315,6 +312,9 @@ func firstLine(s string) string {
 func (r *rawProbe) info(ran string) (*Info, error) {
 	if r.Implementation == "" || len(r.VersionInfo) < 3 || r.VersionInfo[0] <= 0 || r.Markers == nil {
 		return nil, errors.New("probe answer is incomplete: not a python interpreter")
+	}
+	if tooOld(r.VersionInfo[0], r.VersionInfo[1]) {
+		return nil, &TooOldError{Path: ran, Version: r.Version}
 	}
 	info := &Info{
 		Executable:     r.Executable,

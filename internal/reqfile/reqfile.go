@@ -235,20 +235,10 @@ var (
 
 const pySpace = `\t\n\v\f\r \x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}`
 
-func isPySpace(r rune) bool {
-	switch {
-	case r == ' ' || r >= '\t' && r <= '\r' || r >= 0x1c && r <= 0x1f || r == 0x85 || r == 0xa0:
-		return true
-	case r < 0x1680:
-		return false
-	}
-	return r == 0x1680 || r >= 0x2000 && r <= 0x200a || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000
-}
-
 // isComment reports whether a physical line is a comment line (pip's
 // COMMENT_RE.match: optional leading whitespace, then '#').
 func isComment(line string) bool {
-	return strings.HasPrefix(strings.TrimLeftFunc(line, isPySpace), "#")
+	return strings.HasPrefix(strings.TrimLeftFunc(line, pep508.IsPythonSpace), "#")
 }
 
 // preprocess splits, joins, strips comments and expands variables.
@@ -281,7 +271,7 @@ func preprocess(text string, getenv func(string) string) []logicalLine {
 	}
 	out := joined[:0]
 	for _, l := range joined {
-		l.text = strings.TrimFunc(commentRE.ReplaceAllString(l.text, ""), isPySpace)
+		l.text = strings.TrimFunc(commentRE.ReplaceAllString(l.text, ""), pep508.IsPythonSpace)
 		if l.text == "" {
 			continue
 		}
@@ -771,13 +761,19 @@ func parsePathLine(p, markerStr string, hasMarker bool) (Line, error) {
 		return Line{}, err
 	}
 	l.Req.Name, l.Path = name, p
-	if hasMarker {
-		m, err := pep508.ParseMarker(strings.TrimSpace(markerStr))
-		if err != nil {
-			return Line{}, err
-		}
-		l.Req.Marker = m
+	return withMarker(l, markerStr, hasMarker)
+}
+
+// withMarker sets l's marker from markerStr, when the line has one.
+func withMarker(l Line, markerStr string, hasMarker bool) (Line, error) {
+	if !hasMarker {
+		return l, nil
 	}
+	m, err := pep508.ParseMarker(strings.TrimSpace(markerStr))
+	if err != nil {
+		return Line{}, err
+	}
+	l.Req.Marker = m
 	return l, nil
 }
 
@@ -809,14 +805,7 @@ func parseURLLine(s string) (Line, error) {
 			return Line{}, err
 		}
 	}
-	if hasMarker {
-		m, err := pep508.ParseMarker(strings.TrimSpace(markerStr))
-		if err != nil {
-			return Line{}, err
-		}
-		l.Req.Marker = m
-	}
-	return l, nil
+	return withMarker(l, markerStr, hasMarker)
 }
 
 // fileURLPath converts a file: URL to a local path.

@@ -245,6 +245,12 @@ func Fixtures() []Fixture {
 		h("windows-trailing-dot", "a member name ending in a dot, which Windows drops", func(s *Spec) {
 			s.Files = append(s.Files, File{Path: "windows_trailing_dot/__init__.py.", Content: "evil\n"})
 		}),
+		h("path-too-deep", "a member 100 directories deep (the limit is 64)", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "path_too_deep/" + strings.Repeat("d/", 100) + "x.py", Content: "x = 1\n"})
+		}),
+		h("path-component-too-long", "a member name component of 300 bytes", func(s *Spec) {
+			s.Files = append(s.Files, File{Path: "path_component_too_long/" + strings.Repeat("a", 297) + ".py", Content: "x = 1\n"})
+		}),
 		h("wheel-version-2", "Wheel-Version: 2.0", func(s *Spec) { s.Hostile.WheelVersion = "2.0" }),
 		h("zip-bomb", "a member declaring 1 KiB that inflates to 16 MiB", func(s *Spec) {
 			s.Files = append(s.Files, File{Path: "zip_bomb/bomb.bin", DeclaredSize: 1024, ZeroFill: 16 << 20})

@@ -46,7 +46,8 @@ type Finding struct {
 // state of the installation): unsafe ownership or permissions (every
 // finding of safety.Audit), customize modules in lib/, .py scripts in bin/
 // (warnings), scripts whose interpreter is missing, files that differ from
-// their RECORD, unmet or conflicting dependencies, leftovers of an
+// their RECORD, unmet or conflicting dependencies, the project's declared
+// dependencies that are missing or at the wrong version, leftovers of an
 // interrupted install, and a __pypackages__ tracked by git. It returns
 // every finding; the error is for an audit that could not be done.
 func Doctor(ctx context.Context, p scheme.Paths, py *python.Info) ([]Finding, error) {
@@ -67,6 +68,7 @@ func Doctor(ctx context.Context, p scheme.Paths, py *python.Info) ([]Finding, er
 		for _, s := range problems {
 			found = append(found, Finding{Kind: FindDependency, Message: s, Fix: dependencyFix(s)})
 		}
+		found = append(found, auditDeclared(p, py, dists)...)
 		found = append(found, auditLeftovers(p)...)
 	}
 	if err := ctx.Err(); err != nil {

@@ -27,6 +27,13 @@ type DownloadOptions struct {
 	Dest    string         // the wheelhouse, created if needed
 }
 
+// TargetReporter is what a Reporter may also implement to hear which
+// target a download with several targets resolves next (its Resolved
+// event follows).
+type TargetReporter interface {
+	ForTarget(desc string)
+}
+
 // DownloadResult is what download did.
 type DownloadResult struct {
 	Files []string // every wheel of the resolutions, sorted
@@ -38,26 +45,38 @@ type DownloadResult struct {
 // --hash). Nothing is written before every resolution succeeds; a wheel
 // already in Dest with the right hash is kept without a download.
 func Download(ctx context.Context, env Env, opts DownloadOptions) (*DownloadResult, error) {
-	idx, err := env.newIndex()
+	idx, err := env.newIndex(nil)
 	if err != nil {
 		return nil, err
 	}
 	want := map[string]*installer.Candidate{} // by file name
+	var failed []error
 	for _, py := range opts.Targets {
+		if tr, ok := env.Reporter.(TargetReporter); ok && len(opts.Targets) > 1 {
+			tr.ForTarget(describeTarget(py))
+		}
 		cands, err := installer.Resolve(ctx, installer.ResolveOptions{
 			Python:   py,
 			Index:    idx,
 			Reporter: env.Reporter,
 		}, opts.Request)
-		if err != nil {
-			if len(opts.Targets) > 1 {
-				return nil, fmt.Errorf("for %s: %w", describeTarget(py), err)
-			}
+		if err != nil && len(opts.Targets) == 1 {
 			return nil, err
+		}
+		if err != nil {
+			// Every target is resolved, so one run names every failure.
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			failed = append(failed, fmt.Errorf("for %s: %w", describeTarget(py), err))
+			continue
 		}
 		for _, cand := range cands {
 			want[cand.File.Filename] = cand
 		}
+	}
+	if len(failed) > 0 {
+		return nil, errors.Join(failed...)
 	}
 	if err := os.MkdirAll(opts.Dest, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", opts.Dest, err)

@@ -30,6 +30,10 @@ type Env struct {
 	// there is nothing to ask (local wheels only).
 	Index    index.Options
 	Reporter Reporter
+	// IndexExplicit says the command named its index (a flag or an
+	// environment variable): only then does a lock made with other index
+	// settings count as stale.
+	IndexExplicit bool
 }
 
 // Reporter receives everything a workflow has to say. Implementations must
@@ -45,20 +49,38 @@ type Reporter interface {
 }
 
 // newIndex is the index client env describes, or nil when there is
-// nothing to ask (--no-index and no --find-links).
-func (env Env) newIndex() (*index.Client, error) {
+// nothing to ask (--no-index and no --find-links). The hosts of t's direct
+// references are trusted for credentials (t may be nil).
+func (env Env) newIndex(t *Target) (*index.Client, error) {
 	if env.Index.NoIndex && len(env.Index.FindLinks) == 0 {
 		return nil, nil
 	}
-	return index.New(env.Index)
+	o := env.Index
+	o.Trusted = append(append([]string(nil), o.Trusted...), t.directURLs()...)
+	return index.New(o)
 }
 
 // urlOnlyIndex is a client that knows no index and no find-links: it can
 // only fetch files by URL. Installing a lock uses it, so no project page
-// is ever read.
-func (env Env) urlOnlyIndex() (*index.Client, error) {
+// is ever read. The configured indexes and find-links locations, and the
+// hosts of t's direct references, still count as the user's for
+// credentials: a lock's wheels live there.
+func (env Env) urlOnlyIndex(t *Target) (*index.Client, error) {
 	o := env.Index
-	return index.New(index.Options{NoIndex: true, Offline: o.Offline, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger})
+	trusted := append(append([]string(nil), o.Trusted...), t.directURLs()...)
+	if !o.NoIndex {
+		trusted = append(append(trusted, o.IndexURL), o.ExtraIndexURLs...)
+	}
+	trusted = append(trusted, o.FindLinks...)
+	return index.New(index.Options{NoIndex: true, Offline: o.Offline, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger, Netrc: o.Netrc, Trusted: trusted})
+}
+
+// directURLs are the URLs of t's project's direct references.
+func (t *Target) directURLs() []string {
+	if t == nil {
+		return nil
+	}
+	return t.Pyproject.DirectURLs()
 }
 
 // ApplyOptions are how the files of an install reach the target.

@@ -1,0 +1,44 @@
+package index
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/pkginstall/pkginstall/cache/layout"
+)
+
+// cachedWheelFiles lists the wheels of the normalised project n that the
+// cache holds, whatever index they came from: offline, a project whose
+// page this run's index never cached (the class installed from the
+// teacher's index; now --offline asks for pypi.org) is still installable
+// from the wheels downloaded before. Each is named by the sha256 it was
+// verified with when it was stored.
+func (c *Client) cachedWheelFiles(n string) []File {
+	root := c.opts.CacheDir
+	if root == "" {
+		return nil
+	}
+	bucket := filepath.Join(root, layout.WheelsBucket)
+	shards, _ := os.ReadDir(bucket)
+	var files []File
+	for _, shard := range shards {
+		if !shard.IsDir() || len(shard.Name()) != 2 {
+			continue // .tmp, by-url
+		}
+		shas, _ := os.ReadDir(filepath.Join(bucket, shard.Name()))
+		for _, sha := range shas {
+			if !validSHA256(sha.Name()) {
+				continue
+			}
+			ents, _ := os.ReadDir(filepath.Join(bucket, shard.Name(), sha.Name()))
+			for _, e := range ents {
+				if !e.Type().IsRegular() || !belongsTo(e.Name(), n) || !safeFilename(e.Name()) {
+					continue
+				}
+				p := layout.WheelFile(root, sha.Name(), e.Name())
+				files = append(files, File{Filename: e.Name(), URL: fileURL(p).String(), SHA256: sha.Name(), Index: "the cache (--offline)"})
+			}
+		}
+	}
+	return files
+}
