@@ -27,11 +27,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -271,7 +273,7 @@ func answer(outcome string, want map[string]string) string {
 	}
 	msg := fmt.Sprintf("%d distributions", len(rep.Install))
 	var picks []string
-	for _, name := range sortedKeys(want) {
+	for _, name := range slices.Sorted(maps.Keys(want)) {
 		mark := ""
 		if got[name] != want[name] {
 			mark = fmt.Sprintf(" (expected %s)", want[name])

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"time"
 )
@@ -12,15 +11,6 @@ const (
 	beginMarker = "<!-- resolver-bench:begin -->"
 	endMarker   = "<!-- resolver-bench:end -->"
 )
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // markdown renders the rows as one table, with pip's time over
 // pkginstall's for each case.
