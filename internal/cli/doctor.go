@@ -30,11 +30,7 @@ A py-script finding is a warning. Exit status 0 when no problem is found (warnin
 }
 
 func (a *app) runDoctor(c *ucli.Context) error {
-	format, err := formatFlag(c)
-	if err != nil {
-		return err
-	}
-	t, err := a.targetOnly(c)
+	format, t, err := a.formatAndTarget(c)
 	if err != nil {
 		return err
 	}

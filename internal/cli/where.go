@@ -15,11 +15,7 @@ func (a *app) whereCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text or json"},
 		},
 		Action: func(c *ucli.Context) error {
-			format, err := formatFlag(c)
-			if err != nil {
-				return err
-			}
-			t, err := a.targetOnly(c)
+			format, t, err := a.formatAndTarget(c)
 			if err != nil {
 				return err
 			}
