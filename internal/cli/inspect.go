@@ -22,6 +22,20 @@ func (a *app) encodeJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// inventory is the --format and the target's packages, for show and tree.
+func (a *app) inventory(c *ucli.Context) (string, []*workflow.Package, error) {
+	format, err := formatFlag(c)
+	if err != nil {
+		return "", nil, err
+	}
+	_, t, err := a.globalsAndTarget(c)
+	if err != nil {
+		return "", nil, err
+	}
+	pkgs, err := workflow.Inventory(t.paths, t.py)
+	return format, pkgs, err
+}
+
 func (a *app) showCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "show",
@@ -32,15 +46,7 @@ func (a *app) showCommand() *ucli.Command {
 			if c.NArg() == 0 {
 				return usagef("show needs at least one package name")
 			}
-			format, err := formatFlag(c)
-			if err != nil {
-				return err
-			}
-			_, t, err := a.globalsAndTarget(c)
-			if err != nil {
-				return err
-			}
-			pkgs, err := workflow.Inventory(t.paths, t.py)
+			format, pkgs, err := a.inventory(c)
 			if err != nil {
 				return err
 			}
@@ -109,15 +115,7 @@ func (a *app) treeCommand() *ucli.Command {
 			formatFlagDef(),
 		},
 		Action: func(c *ucli.Context) error {
-			format, err := formatFlag(c)
-			if err != nil {
-				return err
-			}
-			_, t, err := a.globalsAndTarget(c)
-			if err != nil {
-				return err
-			}
-			pkgs, err := workflow.Inventory(t.paths, t.py)
+			format, pkgs, err := a.inventory(c)
 			if err != nil {
 				return err
 			}

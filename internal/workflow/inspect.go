@@ -46,18 +46,9 @@ func Inventory(p scheme.Paths, py *python.Info) ([]*Package, error) {
 		if b, err := os.ReadFile(filepath.Join(d.DistInfo, "METADATA")); err == nil {
 			if md, err := distinfo.ParseMetadata(b); err == nil {
 				pk.Summary = md.Summary
-				for _, line := range md.RequiresDist {
-					r, err := pep508.ParseRequirement(line)
-					if err != nil {
-						continue
-					}
-					if r.Marker != nil {
-						if ok, err := r.Marker.Evaluate(env); err != nil || !ok {
-							continue
-						}
-					}
-					pk.Requires = append(pk.Requires, r.String())
-					pk.DependsOn = append(pk.DependsOn, pep508.NormalizeName(r.Name))
+				for _, h := range installer.HeldRequirements(md, env) {
+					pk.Requires = append(pk.Requires, h.Req.String())
+					pk.DependsOn = append(pk.DependsOn, pep508.NormalizeName(h.Req.Name))
 				}
 			}
 		}
