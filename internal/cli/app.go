@@ -275,7 +275,7 @@ func newApp(u *ui) *ucli.App {
 		OnUsageError: func(c *ucli.Context, err error, _ bool) error {
 			return &UsageError{Msg: flagMessage(err, c.App.Flags)}
 		},
-		EnableBashCompletion: false,
+		EnableBashCompletion: true, // the completion command's scripts ask --generate-bash-completion
 		CommandNotFound: func(c *ucli.Context, name string) {
 			// Reported through the returned error below.
 		},
@@ -380,6 +380,9 @@ func (a *app) commands() []*ucli.Command {
 		a.uninstallCommand(),
 		a.listCommand(),
 		a.freezeCommand(),
+		a.showCommand(),
+		a.treeCommand(),
+		a.outdatedCommand(),
 		a.runCommand(),
 		a.whereCommand(),
 		a.addCommand(),
@@ -393,6 +396,8 @@ func (a *app) commands() []*ucli.Command {
 		a.doctorCommand(),
 		a.cacheCommand(),
 		a.ideCommand(),
+		a.initCommand(),
+		a.completionCommand(),
 		a.helpCommand(),
 	}
 }
