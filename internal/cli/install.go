@@ -48,7 +48,38 @@ func applyFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works)"},
 		&ucli.BoolFlag{Name: "compile", EnvVars: []string{"PKGINSTALL_COMPILE"}, Usage: "byte-compile the installed .py files (as pip does by default)"},
+		&ucli.BoolFlag{Name: "no-build", Usage: "never build a package from its source distribution"},
+		&ucli.StringSliceFlag{Name: "no-build-package", Usage: "never build `NAME` from source (repeatable)"},
+		&ucli.StringSliceFlag{Name: "only-binary", Usage: "pip's spelling: :all: (as --no-build), :none:, or `NAMES` (comma-separated) not to build"},
+		&ucli.BoolFlag{Name: "no-build-isolation", Usage: "build with the target's packages instead of a fresh build environment"},
 	}
+}
+
+// buildPolicy reads the build flags of applyFlags.
+func buildPolicy(c *ucli.Context) (installer.BuildPolicy, error) {
+	b := installer.BuildPolicy{NoBuild: c.Bool("no-build"), NoIsolation: c.Bool("no-build-isolation"), NoBuildPackages: map[string]bool{}}
+	names := append([]string(nil), c.StringSlice("no-build-package")...)
+	for _, v := range c.StringSlice("only-binary") {
+		for _, n := range strings.Split(v, ",") {
+			switch n = strings.TrimSpace(n); n {
+			case ":all:":
+				b.NoBuild = true
+			case ":none:":
+				b.NoBuild, b.NoBuildPackages = false, map[string]bool{}
+				names = nil
+			case "":
+			default:
+				names = append(names, n)
+			}
+		}
+	}
+	for _, n := range names {
+		if !pep508.ValidName(n) {
+			return b, usagef("--no-build-package/--only-binary %q: not a project name", n)
+		}
+		b.NoBuildPackages[pep508.NormalizeName(n)] = true
+	}
+	return b, nil
 }
 
 // applyOptions reads applyFlags.
@@ -57,7 +88,11 @@ func applyOptions(c *ucli.Context) (workflow.ApplyOptions, error) {
 	if err != nil {
 		return workflow.ApplyOptions{}, &UsageError{Msg: err.Error()}
 	}
-	return workflow.ApplyOptions{LinkMode: linkMode, Compile: c.Bool("compile")}, nil
+	bp, err := buildPolicy(c)
+	if err != nil {
+		return workflow.ApplyOptions{}, err
+	}
+	return workflow.ApplyOptions{LinkMode: linkMode, Compile: c.Bool("compile"), Build: bp}, nil
 }
 
 // installArgs turns the command line and requirements files into a request.

@@ -111,6 +111,10 @@ type Installer struct {
 	// Overwrite lets a distribution replace files another installed
 	// distribution owns (--reinstall), instead of refusing the conflict.
 	Overwrite bool
+	// Build says what may be built from source, and how.
+	Build BuildPolicy
+
+	buildPython *python.Info // the machine's interpreter when Python is synthetic
 }
 
 // Result is what a run did.
@@ -378,16 +382,18 @@ func constraintRanges(p *Provider, req *Request, env map[string]string) map[stri
 // index, reading local wheels' metadata from the files.
 func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
 	p := &Provider{
-		Index:     in.Index,
-		Python:    in.Python,
-		Matcher:   tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:       pre,
-		Upgrade:   upgrade,
-		Prefer:    map[string]pep440.Version{},
-		Direct:    map[string]*Candidate{},
-		PreNamed:  map[string]bool{},
-		Arbitrary: map[string][]pep440.SpecifierSet{},
-		NoDeps:    map[string]bool{},
+		Build:          in.Build,
+		SourceMetadata: in.sourceMetadata,
+		Index:          in.Index,
+		Python:         in.Python,
+		Matcher:        tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:            pre,
+		Upgrade:        upgrade,
+		Prefer:         map[string]pep440.Version{},
+		Direct:         map[string]*Candidate{},
+		PreNamed:       map[string]bool{},
+		Arbitrary:      map[string][]pep440.SpecifierSet{},
+		NoDeps:         map[string]bool{},
 		OpenLocal: func(path string) (*distinfo.Metadata, error) {
 			w, err := wheel.Open(path)
 			if err != nil {

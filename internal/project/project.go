@@ -60,6 +60,17 @@ type Settings struct {
 	RequiredEnvironments []string `toml:"required-environments"`
 	// DefaultGroups are the groups installed by default; nil: ["dev"].
 	DefaultGroups []string `toml:"default-groups"`
+	// NoBuild refuses to build any distribution from source (--no-build).
+	NoBuild bool `toml:"no-build"`
+	// Package, when false, does not install the project itself.
+	Package *bool `toml:"package"`
+}
+
+// BuildSystem is pyproject.toml's [build-system] (PEP 517/518).
+type BuildSystem struct {
+	Requires     []string `toml:"requires"`
+	BuildBackend string   `toml:"build-backend"`
+	BackendPath  []string `toml:"backend-path"`
 }
 
 // Pyproject is what pkginstall reads from pyproject.toml.
@@ -75,6 +86,7 @@ type Pyproject struct {
 		Dynamic              []string            `toml:"dynamic"`
 	} `toml:"project"`
 	DependencyGroups map[string][]any `toml:"dependency-groups"`
+	BuildSystem      *BuildSystem     `toml:"build-system"`
 	Tool             struct {
 		Pkginstall Settings `toml:"pkginstall"`
 	} `toml:"tool"`
