@@ -106,6 +106,10 @@ func (in *Installer) sourceTree(ctx context.Context, c *Candidate) (string, stri
 		}
 		b.tmp = tmp
 		b.src, b.srcErr = build.Unpack(archive, filepath.Join(tmp, "src"))
+		if b.srcErr != nil {
+			os.RemoveAll(tmp) // a refused sdist leaves nothing
+			b.tmp = ""
+		}
 	})
 	return b.src, b.srcHash, b.srcErr
 }
