@@ -95,3 +95,19 @@ func TreeHash(root string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// EditableHash is the identity of an editable build of the tree at root
+// (absolute): its place and its build inputs (pyproject.toml, setup.py,
+// setup.cfg), not its code, which an editable install reads in place.
+func EditableHash(root string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "editable\x00%s\x00", root)
+	for _, name := range []string{"pyproject.toml", "setup.py", "setup.cfg"} {
+		b, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil && !os.IsNotExist(err) {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%s", name, len(b), b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

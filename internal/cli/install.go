@@ -37,6 +37,8 @@ file path, or "name @ URL". Dependencies are resolved against the index.`,
 			&ucli.BoolFlag{Name: "frozen", Usage: "with no requirements: install pylock.toml exactly, never resolve"},
 			lockedFlag,
 			&ucli.StringFlag{Name: "report", Usage: "write pip's installation report (JSON, version 1) to `FILE` (- for stdout)"},
+			&ucli.StringSliceFlag{Name: "editable", Aliases: []string{"e"}, Usage: "install the local project `DIR` editable (PEP 660; repeatable)"},
+			noProjectFlag,
 		}, append(selectionFlags(), applyFlags()...)...),
 		Action: a.runInstall,
 	}
@@ -112,6 +114,14 @@ func (a *app) installArgs(c *ucli.Context, g *Globals) (*installer.Request, erro
 		}
 		req.Reqs = append(req.Reqs, r)
 	}
+	for _, dir := range c.StringSlice("editable") {
+		r, err := dirArg(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.Editable = true
+		req.Reqs = append(req.Reqs, r)
+	}
 	for _, path := range c.StringSlice("requirement") {
 		f, err := reqfile.Parse(path, a.env.Getenv)
 		if err != nil {
@@ -174,8 +184,20 @@ func parseArg(arg string) (installer.Req, error) {
 		}
 		return installer.Req{Path: abs, Origin: arg}, nil
 	}
-	if st, err := os.Stat(arg); err == nil && (st.IsDir() || strings.ContainsAny(arg, `/\`)) {
-		return installer.Req{}, fmt.Errorf("%s: only wheel files (.whl) can be installed from a path; pkginstall does not build source trees", arg)
+	if isSdistPath(arg) {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return installer.Req{}, err
+		}
+		if st, err := os.Stat(abs); err != nil || !st.Mode().IsRegular() {
+			return installer.Req{}, fmt.Errorf("%s: no such sdist file", arg)
+		}
+		return installer.Req{Path: abs, Origin: arg}, nil
+	}
+	if st, err := os.Stat(arg); err == nil && st.IsDir() {
+		return dirArg(arg)
+	} else if err == nil && strings.ContainsAny(arg, `/\`) {
+		return installer.Req{}, fmt.Errorf("%s: only wheels, sdists (.tar.gz, .zip) and project folders can be installed from a path", arg)
 	}
 	r, err := pep508.ParseRequirement(arg)
 	if err != nil {
@@ -191,6 +213,25 @@ func parseArg(arg string) (installer.Req, error) {
 		out.Path = p
 	}
 	return out, nil
+}
+
+// isSdistPath says arg names an sdist file (not a requirement).
+func isSdistPath(arg string) bool {
+	l := strings.ToLower(arg)
+	return (strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tgz")) &&
+		!strings.Contains(arg, "@") && !strings.Contains(arg, "://")
+}
+
+// dirArg is a local project folder given on the command line.
+func dirArg(dir string) (installer.Req, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return installer.Req{}, err
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return installer.Req{}, fmt.Errorf("%s: no such project folder", dir)
+	}
+	return installer.Req{Dir: abs, Origin: dir}, nil
 }
 
 // indexOptions are the options of the index client the globals describe.
@@ -257,6 +298,7 @@ func (a *app) runInstall(c *ucli.Context) error {
 	}
 	res, err := workflow.Install(c.Context, t.workflow(), a.workflowEnv(g), workflow.InstallOptions{
 		Request: req, Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Select: sel, Apply: apply, Report: report != "",
+		NoProject: c.Bool("no-project"),
 	})
 	if err != nil {
 		return err

@@ -80,6 +80,7 @@ checked against the lock's sha256.`,
 			&ucli.BoolFlag{Name: "frozen", Usage: "install pylock.toml as it is; never resolve, never read an index page"},
 			lockedFlag,
 			&ucli.BoolFlag{Name: "reinstall", Usage: "reinstall even what is installed at the locked version"},
+			noProjectFlag,
 		}, selectionFlags()...), applyFlags()...),
 		Action: a.runSync,
 	}
@@ -147,10 +148,13 @@ func (a *app) runSync(c *ucli.Context) error {
 	}
 	_, err = workflow.Sync(c.Context, t.workflow(), a.workflowEnv(g), workflow.SyncOptions{
 		Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Reinstall: c.Bool("reinstall"), Select: sel, Apply: apply,
-		RememberPython: g.Python != "",
+		RememberPython: g.Python != "", NoProject: c.Bool("no-project"),
 	})
 	return err
 }
+
+// noProjectFlag turns off installing the project itself (editable).
+var noProjectFlag = &ucli.BoolFlag{Name: "no-project", Usage: "do not install the project itself (editable), only its dependencies"}
 
 func (a *app) runAdd(c *ucli.Context) error {
 	args := c.Args().Slice()

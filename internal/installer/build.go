@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/tags"
@@ -51,6 +53,7 @@ type sourceBuild struct {
 	wheelOnce sync.Once
 	wheel     string
 	wheelErr  error
+	fresh     bool // the wheel was built by this run, not found in the cache
 }
 
 // hostPython is the interpreter that builds: the target's, or for a
@@ -69,10 +72,13 @@ func (in *Installer) sourceTree(ctx context.Context, c *Candidate) (string, stri
 	b.srcOnce.Do(func() {
 		if c.SourceDir != "" {
 			b.src = c.SourceDir
-			b.srcHash, b.srcErr = build.TreeHash(c.SourceDir)
 			if c.Editable {
-				// An editable wheel names the tree's place: key by it too.
-				b.srcHash = layout.Key(b.srcHash + "\x00editable\x00" + c.SourceDir)
+				// An editable wheel points at the tree: its build inputs
+				// and its place make it, not the code (edits need no
+				// rebuild).
+				b.srcHash, b.srcErr = build.EditableHash(c.SourceDir)
+			} else {
+				b.srcHash, b.srcErr = build.TreeHash(c.SourceDir)
 			}
 			return
 		}
@@ -198,6 +204,9 @@ func (in *Installer) buildOnce(ctx context.Context, c *Candidate) (string, error
 	}
 	defer os.RemoveAll(tmp)
 	opts := build.Options{Python: py.Executable, Name: c.Name + " " + c.Version.String(), Log: func(l string) { in.Reporter.Debug("  %s", l) }}
+	if c.SourceDir != "" {
+		opts.Name = c.SourceDir
+	}
 	if in.Build.NoIsolation {
 		opts.Paths = []string{in.Paths.Lib}
 	} else {
@@ -215,6 +224,7 @@ func (in *Installer) buildOnce(ctx context.Context, c *Candidate) (string, error
 	if err := checkBuilt(c, p); err != nil {
 		return "", err
 	}
+	c.build.fresh = true
 	if in.CacheDir == "" {
 		// No cache: keep the wheel beside the unpacked source.
 		dst := filepath.Join(c.build.tmpDir(), filepath.Base(p))
@@ -248,10 +258,13 @@ func checkBuilt(c *Candidate, p string) error {
 	if err != nil {
 		return fmt.Errorf("building %s: %w", c.describe(), err)
 	}
+	if c.SourceDir != "" {
+		return nil // a source tree's name and version are what its build says
+	}
 	if pep508.NormalizeName(wn.Name) != c.Name {
 		return fmt.Errorf("building %s gave %s, a wheel of another project", c.describe(), filepath.Base(p))
 	}
-	if c.SourceDir == "" && !sameVersion(wn.Version, c.Version) {
+	if !sameVersion(wn.Version, c.Version) {
 		return fmt.Errorf("building %s gave %s, a wheel of version %s", c.describe(), filepath.Base(p), wn.Version)
 	}
 	return nil
@@ -306,7 +319,11 @@ func (in *Installer) buildEnv(ctx context.Context, dir string, reqs []string) ([
 	if err != nil {
 		return nil, err
 	}
-	env := &Installer{Paths: paths, Python: py, Index: in.Index, CacheDir: in.CacheDir, Reporter: quiet{in.Reporter}, Jobs: in.Jobs,
+	idx := in.Index
+	if in.BuildIndex != nil {
+		idx = in.BuildIndex
+	}
+	env := &Installer{Paths: paths, Python: py, Index: idx, CacheDir: in.CacheDir, Reporter: quiet{in.Reporter}, Jobs: in.Jobs,
 		Build: BuildPolicy{NoBuild: true}}
 	req := &Request{}
 	for _, r := range reqs {
@@ -347,3 +364,84 @@ func (q quiet) Debug(format string, args ...any) {
 	q.r.Debug("build environment: "+format, args...)
 }
 func (quiet) Plan([]Change, bool) {}
+
+// SourceCandidate is the candidate of the local source tree dir (a
+// project folder), built (editable: PEP 660) now to learn its name and
+// version; the wheel is reused when it is installed.
+func (in *Installer) SourceCandidate(ctx context.Context, dir string, editable bool) (*Candidate, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(filepath.Join(abs, "pyproject.toml")); err != nil || !st.Mode().IsRegular() {
+		if _, err := os.Stat(filepath.Join(abs, "setup.py")); err != nil {
+			return nil, fmt.Errorf("%s: not a Python project (no pyproject.toml or setup.py)", dir)
+		}
+	}
+	c := &Candidate{Name: pep508.NormalizeName(filepath.Base(abs)), SourceDir: abs, Editable: editable, Direct: true, build: &sourceBuild{}}
+	p, err := in.builtWheel(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	wn, err := tags.ParseWheelFilename(filepath.Base(p))
+	if err != nil {
+		return nil, err
+	}
+	c.Name = pep508.NormalizeName(wn.Name)
+	if c.Version, err = pep440.Parse(wn.Version); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(p), err)
+	}
+	c.File = index.File{Filename: filepath.Base(p)}
+	return c, nil
+}
+
+// builtNow reports whether c's wheel was built by this run (a source
+// whose build inputs changed), not found in the cache of built wheels.
+func (c *Candidate) builtNow() bool { return c.build != nil && c.build.fresh }
+
+// sourceDir registers the source tree a requirement names with p (its
+// only candidate), and names the requirement after it.
+func (in *Installer) sourceDir(ctx context.Context, p *Provider, r *Req) error {
+	c, err := in.SourceCandidate(ctx, r.Dir, r.Editable)
+	if err != nil {
+		return fmt.Errorf("%s: %w", r.Origin, err)
+	}
+	if r.Req.Name != "" && pep508.NormalizeName(r.Req.Name) != c.Name {
+		return fmt.Errorf("%s: %s is the project %s, not %s", r.Origin, r.Dir, c.Name, r.Req.Name)
+	}
+	if old := p.Direct[c.Name]; old != nil && old.SourceDir != c.SourceDir {
+		return fmt.Errorf("%s: %s is given twice, as %s and %s", r.Origin, c.Name, old.describe(), c.describe())
+	}
+	p.Direct[c.Name] = c
+	r.Req.Name = c.Name
+	return nil
+}
+
+// AddSource adds the local source tree dir to a plan (the project
+// itself, after its locked dependencies): installed unless the same
+// version is installed from the same wheel (a wheel found in the cache of
+// built wheels: the tree's build inputs did not change), and never
+// removed by an exact sync.
+func (in *Installer) AddSource(ctx context.Context, res *Result, dir string, editable, reinstall bool) error {
+	c, err := in.SourceCandidate(ctx, dir, editable)
+	if err != nil {
+		return err
+	}
+	inst, err := in.installed()
+	if err != nil {
+		return err
+	}
+	ch := change(c.Name, c, inst, reinstall || c.builtNow(), true)
+	kept := res.Changes[:0]
+	for _, old := range res.Changes {
+		if old.Name != c.Name {
+			kept = append(kept, old)
+		}
+	}
+	res.Changes = append(kept, ch)
+	if res.Resolved == nil {
+		res.Resolved = map[string]*Candidate{}
+	}
+	res.Resolved[c.Name] = c
+	return nil
+}

@@ -502,6 +502,9 @@ func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metada
 }
 
 func (c *Candidate) describe() string {
+	if c.SourceDir != "" {
+		return c.SourceDir
+	}
 	if c.Local != "" {
 		return c.Local
 	}
@@ -685,9 +688,12 @@ func directCandidate(name, rawURL, localPath string) (*Candidate, error) {
 			localPath = u.Path
 		}
 	}
+	if build.IsSdist(fn) {
+		return sdistCandidate(name, rawURL, localPath, fn)
+	}
 	wn, err := tags.ParseWheelFilename(fn)
 	if err != nil {
-		return nil, fmt.Errorf("%s: only wheels can be installed: %w", fn, err)
+		return nil, fmt.Errorf("%s: only wheels and sdists can be installed: %w", fn, err)
 	}
 	v, err := pep440.Parse(wn.Version)
 	if err != nil {
@@ -701,6 +707,21 @@ func directCandidate(name, rawURL, localPath string) (*Candidate, error) {
 	if fragSHA := sha256Fragment(rawURL); fragSHA != "" {
 		c.File.SHA256 = fragSHA
 	}
+	return c, nil
+}
+
+// sdistCandidate is directCandidate for an sdist, built before it is
+// installed.
+func sdistCandidate(name, rawURL, localPath, fn string) (*Candidate, error) {
+	sn, v, err := build.ParseSdistFilename(fn)
+	if err != nil {
+		return nil, err
+	}
+	c := &Candidate{Name: sn, Version: v, Local: localPath, Direct: true, Sdist: true, build: &sourceBuild{}}
+	if name != "" && pep508.NormalizeName(name) != c.Name {
+		return nil, fmt.Errorf("%s names %s, not %s", fn, c.Name, name)
+	}
+	c.File = index.File{Filename: fn, URL: rawURL, SHA256: sha256Fragment(rawURL)}
 	return c, nil
 }
 

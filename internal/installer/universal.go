@@ -248,7 +248,7 @@ func (in *Installer) resolveEnv(ctx context.Context, e Environment, roots []Univ
 	for _, r := range roots {
 		req.Reqs = append(req.Reqs, r.Req)
 	}
-	root, _, err := ei.roots(p, req, env)
+	root, _, err := ei.roots(ctx, p, req, env)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
 
@@ -90,6 +91,33 @@ type Pyproject struct {
 	Tool             struct {
 		Pkginstall Settings `toml:"pkginstall"`
 	} `toml:"tool"`
+}
+
+// IsPackage reports whether the project at root is itself installed by
+// sync and install (editable): [tool.pkginstall] package decides when
+// set; else it is when pyproject.toml has a [build-system], or a [project]
+// name whose package is there (src/NAME, NAME/ or NAME.py, with the
+// name's dashes as underscores).
+func (p *Pyproject) IsPackage(root string) bool {
+	if !p.Exists {
+		return false
+	}
+	if v := p.Tool.Pkginstall.Package; v != nil {
+		return *v
+	}
+	if p.BuildSystem != nil {
+		return true
+	}
+	if p.Project.Name == "" {
+		return false
+	}
+	mod := strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(p.Project.Name), "-", "_"), ".", "_")
+	for _, c := range []string{filepath.Join("src", mod), mod, mod + ".py"} {
+		if _, err := os.Stat(filepath.Join(root, c)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Load reads root/pyproject.toml. A missing file is not an error: Exists is false.
