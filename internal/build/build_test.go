@@ -15,7 +15,6 @@ import (
 type member struct {
 	name, body, link string
 	typ              byte
-	size             int64 // declared size when not len(body)
 }
 
 func writeTarGz(t testing.TB, path string, ms []member) {

@@ -191,16 +191,9 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
 			continue
 		}
-		if spec, ok := p.arbitraryMismatch(name, v); !ok {
-			skipped = append(skipped, fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec))
+		if why := p.passOver(name, v, f); why != "" {
+			skipped = append(skipped, why)
 			continue
-		}
-		if f.RequiresPython != "" {
-			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
-			if err == nil && !rp.Contains(p.pyVersion, true) {
-				skipped = append(skipped, fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython))
-				continue
-			}
 		}
 		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
@@ -241,6 +234,21 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	}
 	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists, refused)
 	return nil
+}
+
+// passOver says why the file f of name at v is no candidate (a ===
+// clause it fails, a Requires-Python the target does not meet), or "".
+func (p *Provider) passOver(name string, v pep440.Version, f index.File) string {
+	if spec, ok := p.arbitraryMismatch(name, v); !ok {
+		return fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec)
+	}
+	if f.RequiresPython != "" {
+		rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
+		if err == nil && !rp.Contains(p.pyVersion, true) {
+			return fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython)
+		}
+	}
+	return ""
 }
 
 // arbitraryMismatch checks v, as written, against the === clauses of the
@@ -355,15 +363,9 @@ func (p *Provider) sdistCandidates(name string, files []index.File, groups map[s
 		if hasWheel(groups[key]) {
 			continue
 		}
-		if _, ok := p.arbitraryMismatch(name, v); !ok {
+		if why := p.passOver(name, v, f); why != "" {
+			skipped = append(skipped, why)
 			continue
-		}
-		if f.RequiresPython != "" {
-			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
-			if err == nil && !rp.Contains(p.pyVersion, true) {
-				skipped = append(skipped, fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython))
-				continue
-			}
 		}
 		if groups[key] == nil {
 			order = append(order, key)

@@ -13,6 +13,19 @@ func selfDir(t *Target, noProject bool) string {
 	return t.Root
 }
 
+// selfInstaller sets up in to install the project itself after a lock
+// (in's index reads no project page, so the project's build environment
+// comes from the configured index) and returns its folder, or "".
+func selfInstaller(in *installer.Installer, t *Target, env Env, noProject bool) (string, error) {
+	dir := selfDir(t, noProject)
+	if dir == "" {
+		return "", nil
+	}
+	var err error
+	in.BuildIndex, err = env.newIndex(t)
+	return dir, err
+}
+
 // selfReq is the requirement of the project itself, editable.
 func selfReq(dir string) installer.Req {
 	return installer.Req{Dir: dir, Editable: true, Origin: "the project (" + DisplayPath(dir) + ")"}

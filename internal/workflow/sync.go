@@ -105,11 +105,9 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 		return nil, err
 	}
 	in := env.installer(t, idx, opts.Apply, opts.Reinstall)
-	self := selfDir(t, opts.NoProject)
-	if self != "" {
-		if in.BuildIndex, err = env.newIndex(t); err != nil {
-			return nil, err
-		}
+	self, err := selfInstaller(in, t, env, opts.NoProject)
+	if err != nil {
+		return nil, err
 	}
 	res, err := installLock(ctx, in, env.Reporter, lockInstall{
 		lock: l, path: f.lock, requested: requested, reinstall: opts.Reinstall,
