@@ -33,6 +33,13 @@
 //     place through a hard link, say) fails the install before anything is
 //     committed; the caller then discards the tree (Discard) and unpacks
 //     the wheel again.
+//   - Byte code is the one thing added to a published tree: an install
+//     with --compile compiles a .py file of the tree that it hard-linked
+//     into its own __pypackages__ where the interpreter would write it
+//     (files/.../__pycache__/NAME.TAG.pyc, written atomically by
+//     py_compile), and links that .pyc; the next --compile install from
+//     the tree only links. wheel.json does not list them; a tree with or
+//     without them is complete.
 //   - A tree's directory mtime is its last use, which Prune reads. Pruning
 //     renames a tree away before deleting it, so a reader never sees a
 //     partial tree.
