@@ -333,13 +333,20 @@ func streamMember(name string, perm os.FileMode, rc io.Reader) (_ int64, err err
 	defer memberBufs.Put(p)
 	// The reader fails at EOF when size or hash differ from RECORD.
 	_, err = io.CopyBuffer(onlyWriter{out}, rc, *p)
-	if cerr := out.Close(); err == nil {
+	return closeMTime(out, err)
+}
+
+// closeMTime closes f, written with the result err, and returns its mtime
+// (Unix ns), read after the close: some systems set it when a handle
+// closes.
+func closeMTime(f *os.File, err error) (int64, error) {
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return 0, err
 	}
-	fi, err := os.Lstat(name)
+	fi, err := os.Lstat(f.Name())
 	if err != nil {
 		return 0, err
 	}

@@ -12,16 +12,5 @@ func createFile(name string, perm os.FileMode, b []byte) (int64, error) {
 		return 0, err
 	}
 	_, err = f.Write(b)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return 0, err
-	}
-	// After Close: some systems set the mtime when the handle closes.
-	fi, err := os.Lstat(name)
-	if err != nil {
-		return 0, err
-	}
-	return fi.ModTime().UnixNano(), nil
+	return closeMTime(f, err)
 }

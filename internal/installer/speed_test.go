@@ -47,6 +47,13 @@ func installDemo(t *testing.T, info *python.Info) (scheme.Paths, []*scheme.Resul
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, rs := installTree(t, info, tree)
+	return p, rs, tree
+}
+
+// installTree installs tree into a fresh project.
+func installTree(t *testing.T, info *python.Info, tree *cache.Tree) (scheme.Paths, []*scheme.Result) {
+	t.Helper()
 	p, err := scheme.NewPaths(t.TempDir(), info, scheme.LayoutVersion)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +62,7 @@ func installDemo(t *testing.T, info *python.Info) (scheme.Paths, []*scheme.Resul
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, rs, tree
+	return p, rs
 }
 
 func testInfo() *python.Info {
@@ -110,30 +117,30 @@ func TestNoopManifest(t *testing.T) {
 	}
 }
 
-// TestCompileFromCache: a second --compile install from the same tree
-// compiles nothing: its .pyc files are the tree's, linked (on the old
-// code each install compiled its own).
-func TestCompileFromCache(t *testing.T) {
+// pythonInfo is testInfo with the python3 on PATH, or skips the test.
+func pythonInfo(t *testing.T) *python.Info {
 	exe, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("no python3")
 	}
 	info := testInfo()
 	info.Executable = exe
+	return info
+}
+
+// TestCompileFromCache: a second --compile install from the same tree
+// compiles nothing: its .pyc files are the tree's, linked (on the old
+// code each install compiled its own).
+func TestCompileFromCache(t *testing.T) {
+	info := pythonInfo(t)
+	exe := info.Executable
 	p, rs, tree := installDemo(t, info)
 	in := &Installer{Paths: p, Python: info, Reporter: &quietReporter{}}
 	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
 		t.Fatal(err)
 	}
 	// A second project from the same tree; its interpreter cannot compile.
-	p2, err := scheme.NewPaths(t.TempDir(), info, scheme.LayoutVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs2, err := scheme.InstallAll(context.Background(), p2, info, []scheme.Job{{Source: tree}}, scheme.InstallOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p2, rs2 := installTree(t, info, tree)
 	broken := *info
 	broken.Executable = filepath.Join(t.TempDir(), "no-python")
 	in2 := &Installer{Paths: p2, Python: &broken, Reporter: &quietReporter{}}
@@ -169,12 +176,7 @@ for src in sys.argv[1:]:
 }
 
 func TestCompile(t *testing.T) {
-	exe, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("no python3")
-	}
-	info := testInfo()
-	info.Executable = exe
+	info := pythonInfo(t)
 	p, rs, tree := installDemo(t, info)
 	rep := &quietReporter{}
 	in := &Installer{Paths: p, Python: info, Reporter: rep}
