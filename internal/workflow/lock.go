@@ -164,6 +164,7 @@ type LockOptions struct {
 	Check   bool // change nothing: say whether pylock.toml satisfies pyproject.toml
 	Upgrade bool // take the newest allowed versions, not the locked ones
 	Pre     bool // allow pre-releases
+	DryRun  bool // resolve and say what would be written; write nothing
 }
 
 // LockState is what Lock found or did.
@@ -171,11 +172,12 @@ type LockState int
 
 // The states of a lock.
 const (
-	LockWritten   LockState = iota // pylock.toml was (re)written
-	LockUpToDate                   // it satisfies pyproject.toml already; nothing written
-	LockSatisfied                  // Check: it satisfies pyproject.toml
-	LockStale                      // Check: it does not (Problems say why)
-	LockMissing                    // Check: there is no pylock.toml
+	LockWritten    LockState = iota // pylock.toml was (re)written
+	LockUpToDate                    // it satisfies pyproject.toml already; nothing written
+	LockSatisfied                   // Check: it satisfies pyproject.toml
+	LockStale                       // Check: it does not (Problems say why)
+	LockMissing                     // Check: there is no pylock.toml
+	LockWouldWrite                  // DryRun: pylock.toml would be (re)written
 )
 
 // LockResult is what Lock did.
@@ -230,6 +232,10 @@ func Lock(ctx context.Context, t *Target, env Env, opts LockOptions) (*LockResul
 	l, err := resolveLock(ctx, in, env, p, old, opts.Upgrade, opts.Pre)
 	if err != nil {
 		return nil, err
+	}
+	if opts.DryRun {
+		res.State, res.Packages = LockWouldWrite, len(l.Packages)
+		return res, nil
 	}
 	if err := writeLock(env, f, l); err != nil {
 		return nil, err
