@@ -63,6 +63,7 @@ not satisfy pyproject.toml.`,
 			&ucli.BoolFlag{Name: "check", Usage: "exit 1 if pylock.toml does not satisfy pyproject.toml; write nothing"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
 			dryRunFlag(),
+			&ucli.StringSliceFlag{Name: "upgrade-package", Aliases: []string{"P"}, Usage: "take the newest allowed version of `NAME` only, keeping the other locked versions (repeatable)"},
 		},
 		Action: a.runLock,
 	}
@@ -115,6 +116,7 @@ func (a *app) runLock(c *ucli.Context) error {
 	}
 	res, err := workflow.Lock(c.Context, t.workflow(), a.workflowEnv(g), workflow.LockOptions{
 		Check: c.Bool("check"), Upgrade: c.Bool("upgrade"), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"),
+		UpgradePackages: c.StringSlice("upgrade-package"),
 	})
 	if err != nil {
 		return err
@@ -132,7 +134,58 @@ func (a *app) runLock(c *ucli.Context) error {
 	case workflow.LockWouldWrite:
 		a.ui.outf("Would lock %d package%s in %s", res.Packages, plural(res.Packages), path)
 	}
+	a.lockChanges(res)
 	return nil
+}
+
+// lockChanges says which locked versions a lock changed (or would).
+func (a *app) lockChanges(res *workflow.LockResult) {
+	say := a.ui.infof
+	if res.State == workflow.LockWouldWrite {
+		say = a.ui.outf
+	}
+	for _, ch := range res.Changes {
+		switch {
+		case ch.Old == "":
+			say(" + %s %s", ch.Name, ch.New)
+		case ch.New == "":
+			say(" - %s %s", ch.Name, ch.Old)
+		default:
+			say(" ~ %s %s -> %s", ch.Name, ch.Old, ch.New)
+		}
+	}
+}
+
+func (a *app) upgradeCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "upgrade",
+		Usage:     "take the newest allowed versions of NAME… (of everything without NAME), re-lock and sync",
+		UsageText: "pkginstall upgrade [--pre] [--dry-run] [NAME...]",
+		Flags: append([]ucli.Flag{
+			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
+		}, applyFlags()...),
+		Action: func(c *ucli.Context) error {
+			apply, err := applyOptions(c)
+			if err != nil {
+				return err
+			}
+			g, t, err := a.globalsAndTarget(c)
+			if err != nil {
+				return err
+			}
+			res, err := workflow.Upgrade(c.Context, t.workflow(), a.workflowEnv(g), workflow.UpgradeOptions{
+				Names: c.Args().Slice(), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"), Apply: apply,
+			})
+			if res != nil {
+				if res.State == workflow.LockUpToDate || len(res.Changes) == 0 {
+					a.ui.infof("No newer versions: the lock is unchanged")
+				}
+				a.lockChanges(res)
+			}
+			return err
+		},
+	}
 }
 
 func (a *app) runSync(c *ucli.Context) error {
