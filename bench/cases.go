@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // caseDef is one measured case. Label may hold "{delay}".
@@ -109,7 +108,7 @@ func (b *bench) measure(ctx context.Context, id string, spec execSpec, stats fun
 		return false
 	}
 	r := b.result(id)
-	syscall.Sync() // start every run with no dirty pages left by the one before
+	syncDisks() // start every run with no dirty pages left by the one before
 	var before int64
 	if spec.Index != "" {
 		before = requestCount(ctx, spec.Index)

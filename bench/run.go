@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -52,9 +51,7 @@ func runTimed(ctx context.Context, spec execSpec, timeout time.Duration) (sample
 	s := sample{Wall: wall}
 	if cmd.ProcessState != nil {
 		s.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			s.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-		}
+		s.MaxRSS = maxRSS(cmd.ProcessState)
 	}
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
