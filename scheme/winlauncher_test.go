@@ -19,7 +19,6 @@ func winInfo() *python.Info {
 	return info
 }
 
-
 func TestWindowsLaunchersInstalled(t *testing.T) {
 	info := winInfo()
 	p := newProject(t, info)
