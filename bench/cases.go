@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -306,6 +307,12 @@ func (b *bench) pkLock(ctx context.Context, id, project, cache string, reqs []st
 			return false
 		}
 		pyproject := fmt.Sprintf("[project]\nname = \"bench\"\nversion = \"0\"\nrequires-python = \"==3.11.*\"\ndependencies = %s\n", tomlList(reqs))
+		// pkginstall locks for every platform: IPython's macOS-only
+		// appnope is not in the wheelhouse (as for PDM), so macOS is left
+		// out of the set that has ipython.
+		if slices.Contains(reqs, "ipython") {
+			pyproject += "\n[tool.pkginstall]\nenvironments = [\"sys_platform != 'darwin'\"]\n"
+		}
 		if err := os.WriteFile(filepath.Join(project, "pyproject.toml"), []byte(pyproject), 0o644); err != nil {
 			return false
 		}

@@ -51,8 +51,10 @@ func (a *app) lockCommand() *ucli.Command {
 		Usage:     "resolve the project and write pylock.toml (PEP 751)",
 		UsageText: "pkginstall lock [--upgrade] [--check]",
 		Description: `Resolves [project].dependencies, every extra and every dependency group
-together for the target interpreter and writes pylock.toml with every wheel of
-each locked version. --check changes nothing: it exits 1 when pylock.toml does
+together for every environment the project supports (requires-python x Linux,
+macOS, Windows on x86_64 and arm64, narrowed by [tool.pkginstall] environments)
+and writes one pylock.toml: per-package markers, every wheel of each locked
+version. --check changes nothing: it exits 1 when pylock.toml does
 not satisfy pyproject.toml.`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "upgrade", Aliases: []string{"U"}, Usage: "take the newest allowed versions, not the installed ones"},
@@ -67,15 +69,18 @@ func (a *app) syncCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "sync",
 		Usage:     "make __pypackages__ exactly the lock: install what is missing, remove the rest",
-		UsageText: "pkginstall sync [--frozen]",
-		Description: `Without --frozen, a pylock.toml that no longer satisfies pyproject.toml (or a
-missing one) is re-locked first. With --frozen the lock is used as it is and no
+		UsageText: "pkginstall sync [--frozen | --locked] [--group G]... [--extra X]... [--no-dev]",
+		Description: `Installs [project].dependencies and the default groups (dev) for this
+interpreter, as the lock's markers say, and uninstalls the rest; the selection
+flags change what is installed. Without --frozen, a pylock.toml whose inputs
+changed (or a missing one) is re-locked first (--locked: exit 1 instead). With --frozen the lock is used as it is and no
 index is asked for anything: each wheel comes from its URL in the lock and is
 checked against the lock's sha256.`,
-		Flags: append([]ucli.Flag{
+		Flags: append(append([]ucli.Flag{
 			&ucli.BoolFlag{Name: "frozen", Usage: "install pylock.toml as it is; never resolve, never read an index page"},
+			lockedFlag,
 			&ucli.BoolFlag{Name: "reinstall", Usage: "reinstall even what is installed at the locked version"},
-		}, applyFlags()...),
+		}, selectionFlags()...), applyFlags()...),
 		Action: a.runSync,
 	}
 }
@@ -136,8 +141,13 @@ func (a *app) runSync(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	sel, err := selectOptions(c)
+	if err != nil {
+		return err
+	}
 	_, err = workflow.Sync(c.Context, t.workflow(), a.workflowEnv(g), workflow.SyncOptions{
-		Frozen: c.Bool("frozen"), Reinstall: c.Bool("reinstall"), Apply: apply,
+		Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Reinstall: c.Bool("reinstall"), Select: sel, Apply: apply,
+		RememberPython: g.Python != "",
 	})
 	return err
 }
@@ -168,6 +178,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	opts.RememberPython = g.Python != ""
 	_, err = workflow.Add(c.Context, t.workflow(), a.workflowEnv(g), opts)
 	return err
 }

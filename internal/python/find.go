@@ -156,35 +156,8 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 		}
 		return info, nil
 	}
-	nf := &NotFoundError{Spec: spec}
-	seen := map[string]bool{}
-	try := func(path string, want func(*Info) string) (*Info, error) {
-		key := path
-		if r, err := filepath.EvalSymlinks(path); err == nil {
-			key = r
-		}
-		if seen[key] {
-			return nil, nil
-		}
-		seen[key] = true
-		info, err := Probe(ctx, path, cacheDir)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if old, ok := errors.AsType[*TooOldError](err); ok && nf.TooOld == nil {
-				nf.TooOld = old
-			}
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
-			return nil, nil
-		}
-		if why := want(info); why != "" {
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %s", path, why))
-			return nil, nil
-		}
-		return info, nil
-	}
-
+	sr := newSearch(ctx, spec, cacheDir)
+	try, nf := sr.try, sr.nf
 	vs, isVersion := parseVersionSpec(spec)
 	if !isVersion {
 		for _, p := range lookPathAll(spec) {
@@ -220,6 +193,47 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 		}
 	}
 	return nil, nf
+}
+
+// search probes candidates once each, recording why each was passed over.
+type search struct {
+	ctx      context.Context
+	cacheDir string
+	nf       *NotFoundError
+	seen     map[string]bool
+}
+
+func newSearch(ctx context.Context, spec, cacheDir string) *search {
+	return &search{ctx: ctx, cacheDir: cacheDir, nf: &NotFoundError{Spec: spec}, seen: map[string]bool{}}
+}
+
+// try probes path (once) and returns it when want says "" of it; nil, nil
+// when it is passed over; an error only when the context ends.
+func (s *search) try(path string, want func(*Info) string) (*Info, error) {
+	key := path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		key = r
+	}
+	if s.seen[key] {
+		return nil, nil
+	}
+	s.seen[key] = true
+	info, err := Probe(s.ctx, path, s.cacheDir)
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return nil, s.ctx.Err()
+		}
+		if old, ok := errors.AsType[*TooOldError](err); ok && s.nf.TooOld == nil {
+			s.nf.TooOld = old
+		}
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
+		return nil, nil
+	}
+	if why := want(info); why != "" {
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %s", path, why))
+		return nil, nil
+	}
+	return info, nil
 }
 
 // unwrapProbe drops the "probe python X:" prefix, which the caller
