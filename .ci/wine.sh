@@ -26,6 +26,7 @@ internal/safety
 internal/python PyList|StoreStub|Registry|PyenvWin
 internal/fsutil Lock
 bench SysWindows
+internal/procgroup
 LIST
 
 # End to end: launchers installed for a stand-in python.exe, run by wine.

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/procgroup"
 )
 
 // sample is one timed run of one command.
@@ -43,8 +45,7 @@ func runTimed(ctx context.Context, spec execSpec, timeout time.Duration) (sample
 	var out tailBuffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
-	setDeathSignal(cmd)
-	setProcessGroup(cmd)
+	procgroup.Own(cmd)
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
