@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // caseDef is one measured case. Label may hold "{delay}".
@@ -110,7 +109,7 @@ func (b *bench) measure(ctx context.Context, id string, spec execSpec, stats fun
 		return false
 	}
 	r := b.result(id)
-	syscall.Sync() // start every run with no dirty pages left by the one before
+	syncDisks() // start every run with no dirty pages left by the one before
 	var before int64
 	if spec.Index != "" {
 		before = requestCount(ctx, spec.Index)

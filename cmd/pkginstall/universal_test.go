@@ -41,7 +41,10 @@ func universalIndex(t *testing.T) string {
 			`backport; python_version < "3.11"`,
 			`numish<2; python_version < "3.10"`,
 			`numish>=1; python_version >= "3.10"`,
-			`native>=1`),
+			`native>=1`,
+			`ypin<2; sys_platform == "win32"`,
+			`ypin`),
+		pure("ypin", "1.0"), pure("ypin", "2.0"),
 		pure("winonly", "1.0"), pure("maconly", "1.0"), pure("backport", "1.0"),
 		pure("numish", "1.0"),
 		pure("devtool", "1.0", "helper"), pure("testtool", "1.0", "helper"), pure("helper", "1.0"),
@@ -207,15 +210,22 @@ func TestUniversalLock(t *testing.T) {
 		"devtool-1.0":  "'dev' in dependency_groups",
 		"helper-1.0":   "'dev' in dependency_groups or 'test' in dependency_groups",
 		"socksy-1.0":   "'socks' in extras",
+		// Windows needs ypin<2; every other platform takes it too (one
+		// version across platforms where it can be, as uv).
+		"ypin-1.0": "",
 	} {
 		if got, ok := markers[nv]; !ok || got != want {
 			t.Errorf("%s: marker %q (locked: %v), want %q", nv, got, ok, want)
 		}
 	}
 
+	if _, ok := markers["ypin-2.0"]; ok {
+		t.Errorf("ypin 2.0 is locked too: the platforms did not unify on 1.0")
+	}
+
 	// Each interpreter: exactly its set, doctor clean, the lock untouched
 	// by a sync that may re-lock (it covers every one of them).
-	common := []string{"app-1.0", "native-1.0", "nativeonly-1.0", "devtool-1.0", "helper-1.0"}
+	common := []string{"app-1.0", "native-1.0", "nativeonly-1.0", "devtool-1.0", "helper-1.0", "ypin-1.0"}
 	tested := 0
 	for _, v := range []string{"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"} {
 		py := pys[v]
@@ -249,7 +259,15 @@ func TestUniversalLock(t *testing.T) {
 	}
 
 	// Windows and macOS: the lock's selection is what download --platform
-	// resolves for the same roots (nativeonly aside: no Windows wheel).
+	// resolves for the same roots (nativeonly aside: no Windows wheel), the
+	// same packages at the same versions, except ypin, which the lock
+	// unifies on the 1.0 Windows needs where one platform alone takes 2.0.
+	unified := func(name, version string) string {
+		if name == "ypin" {
+			return name
+		}
+		return name + "-" + version
+	}
 	for _, tc := range []struct{ platform, version string }{
 		{"win_amd64", "3.12"}, {"macosx_14_0_arm64", "3.9"}, {"win_arm64", "3.8"}, {"macosx_14_0_x86_64", "3.13"},
 	} {
@@ -266,7 +284,7 @@ func TestUniversalLock(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, wn.Name+"-"+wn.Version)
+			got = append(got, unified(wn.Name, wn.Version))
 		}
 		info, err := installer.TargetInfo(installer.TargetSpec{PythonVersion: tc.version, Platform: tc.platform}, nil)
 		if err != nil {
@@ -279,7 +297,7 @@ func TestUniversalLock(t *testing.T) {
 		var locked []string
 		for _, i := range idx {
 			if p := l.Packages[i]; p.Name != "nativeonly" || !strings.HasPrefix(tc.platform, "win") {
-				locked = append(locked, p.Name+"-"+p.Version)
+				locked = append(locked, unified(p.Name, p.Version))
 			}
 		}
 		sort.Strings(got)

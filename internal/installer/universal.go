@@ -7,9 +7,11 @@ package installer
 // Per environment, the provider keeps wheels of any platform whose
 // interpreter and ABI fit (AnyPlatform), as uv does: a locked version
 // without a wheel for some environment is reported (MissingWheels), not
-// resolved around. After a first pass, environments that chose another
-// version of a package than most environments are resolved again preferring
-// the majority's versions, so one version is used everywhere it can be.
+// resolved around. After a first pass, environments that chose a newer
+// version of a package than another environment of the same Python are
+// resolved again preferring that older version, so one version is used on
+// every platform where it can be (uv's default strategy: newest per Python
+// version, fewest versions across platforms).
 
 import (
 	"context"
@@ -156,12 +158,12 @@ func (in *Installer) ResolveUniversal(ctx context.Context, envs []Environment, r
 	start := time.Now()
 	shared := NewShared()
 	out := make([]*EnvResolution, len(envs))
-	run := func(idx []int, prefer map[string]pep440.Version) error {
+	run := func(idx []int, prefer func(Environment) map[string]pep440.Version) error {
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(4)
 		for _, i := range idx {
 			g.Go(func() error {
-				r, err := in.resolveEnv(gctx, envs[i], roots, pre, prefer, shared)
+				r, err := in.resolveEnv(gctx, envs[i], roots, pre, prefer(envs[i]), shared)
 				if err != nil {
 					return fmt.Errorf("resolving for %s: %w", envs[i].Label(), err)
 				}
@@ -175,12 +177,14 @@ func (in *Installer) ResolveUniversal(ctx context.Context, envs []Environment, r
 	for i := range all {
 		all[i] = i
 	}
-	if err := run(all, prefer); err != nil {
+	if err := run(all, func(Environment) map[string]pep440.Version { return prefer }); err != nil {
 		return nil, err
 	}
-	major, again := majority(out)
+	low, again := unify(out)
 	if len(again) > 0 {
-		if err := run(again, major); err != nil {
+		// Preferred, not required: an environment that cannot take the
+		// version keeps its own.
+		if err := run(again, func(e Environment) map[string]pep440.Version { return low[e.Minor] }); err != nil {
 			return nil, err
 		}
 	}
@@ -194,43 +198,35 @@ func (in *Installer) ResolveUniversal(ctx context.Context, envs []Environment, r
 	return out, nil
 }
 
-// majority picks, for each name, the version most environments chose (the
-// newest among equals), and lists the environments that chose another.
-func majority(rs []*EnvResolution) (map[string]pep440.Version, []int) {
-	count := map[string]map[string]int{}
-	vers := map[string]pep440.Version{}
+// unify picks, for each name and Python minor version, the lowest version
+// that an environment of that Python chose (as uv's default strategy:
+// the newest per Python version, as few versions across platforms as
+// possible), and lists the environments that chose another: they are
+// resolved again preferring those versions.
+func unify(rs []*EnvResolution) (map[int]map[string]pep440.Version, []int) {
+	low := map[int]map[string]pep440.Version{} // minor -> name -> version
 	for _, r := range rs {
+		m := low[r.Env.Minor]
+		if m == nil {
+			m = map[string]pep440.Version{}
+			low[r.Env.Minor] = m
+		}
 		for name, c := range r.Sol {
-			if count[name] == nil {
-				count[name] = map[string]int{}
-			}
-			k := c.Version.String()
-			count[name][k]++
-			vers[name+" "+k] = c.Version
-		}
-	}
-	major := map[string]pep440.Version{}
-	for name, byV := range count {
-		var best pep440.Version
-		bestN := -1
-		for k, n := range byV {
-			v := vers[name+" "+k]
-			if n > bestN || n == bestN && v.Compare(best) > 0 {
-				best, bestN = v, n
+			if v, ok := m[name]; !ok || c.Version.Compare(v) < 0 {
+				m[name] = c.Version
 			}
 		}
-		major[name] = best
 	}
 	var again []int
 	for i, r := range rs {
 		for name, c := range r.Sol {
-			if c.Version.Compare(major[name]) != 0 {
+			if c.Version.Compare(low[r.Env.Minor][name]) != 0 {
 				again = append(again, i)
 				break
 			}
 		}
 	}
-	return major, again
+	return low, again
 }
 
 // resolveEnv resolves roots for one environment and records which
