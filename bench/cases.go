@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // caseDef is one measured case. Label may hold "{delay}".
@@ -110,7 +110,7 @@ func (b *bench) measure(ctx context.Context, id string, spec execSpec, stats fun
 		return false
 	}
 	r := b.result(id)
-	syscall.Sync() // start every run with no dirty pages left by the one before
+	syncDisks() // start every run with no dirty pages left by the one before
 	var before int64
 	if spec.Index != "" {
 		before = requestCount(ctx, spec.Index)
@@ -309,6 +309,12 @@ func (b *bench) pkLock(ctx context.Context, id, project, cache string, reqs []st
 			return false
 		}
 		pyproject := fmt.Sprintf("[project]\nname = \"bench\"\nversion = \"0\"\nrequires-python = \"==3.11.*\"\ndependencies = %s\n", tomlList(reqs))
+		// pkginstall locks for every platform: IPython's macOS-only
+		// appnope is not in the wheelhouse (as for PDM), so macOS is left
+		// out of the set that has ipython.
+		if slices.Contains(reqs, "ipython") {
+			pyproject += "\n[tool.pkginstall]\nenvironments = [\"sys_platform != 'darwin'\"]\n"
+		}
 		if err := os.WriteFile(filepath.Join(project, "pyproject.toml"), []byte(pyproject), 0o644); err != nil {
 			return false
 		}

@@ -21,6 +21,9 @@
 //   - A provider may also implement [Prefetcher]: Solve calls Prefetch(pkg) once,
 //     as soon as pkg first appears in a requirement, so the provider can fetch
 //     metadata in the background while the solver works on something else.
+//   - A provider may also implement [Fallbacker]: when no listed version of a
+//     package lies in its allowed range, Fallback(pkg, range) may offer one
+//     more (the installer's yanked release matching an exact pin, PEP 592).
 //   - A provider may also implement [Hinter]: Hint(pkg) is added in parentheses to
 //     explanations that say pkg has no (matching) versions, e.g. "only yanked
 //     versions exist" or "not found on the index".
@@ -52,19 +55,40 @@
 //     term, which is added as a derivation. If an incompatibility is fully
 //     satisfied there is a conflict (step 3).
 //  2. Decision making: among the packages that are required but not yet
-//     decided, pick the one with the fewest candidate versions left in its
-//     allowed range (ties go to the package required first), and choose its
-//     first candidate (in the provider's order) that the range allows. Its
-//     dependencies are turned into incompatibilities ("a ==1.0 depends on
-//     b >=2" is {a ==1.0, not b >=2}); dependencies of versions of the same
-//     package on the same range are merged into one incompatibility. If no
-//     candidate is left, the solver learns "no versions of a match R".
+//     decided, pick one (see "Decision order" below) and choose its first
+//     candidate (in the provider's order) that the range allows, else the
+//     provider's fallback. Its dependencies are turned into
+//     incompatibilities ("a ==1.0 depends on b >=2" is {a ==1.0, not
+//     b >=2}); dependencies of versions of the same package on the same
+//     range are merged into one incompatibility, which spans the versions
+//     between neighbouring candidates, so a long history that depends alike
+//     costs one interval. If no candidate is left, the solver learns "no
+//     versions of a match R".
 //  3. Conflict resolution: from the satisfied incompatibility, the solver
 //     walks back through the causes of the assignments that satisfied it,
 //     deriving by resolution a new incompatibility that is the root cause of
 //     the conflict, learns it, and backjumps to the decision level where the
 //     root cause becomes almost satisfied. If the root cause is "the request
 //     cannot be selected", there is no solution.
+//
+// # Decision order
+//
+// A package with no candidate left in its range comes first. Otherwise
+// the package with the fewest candidates left goes first, ties to the one
+// required first, except that the order learns from conflicts (as uv's
+// resolver does): a package whose choice has been ruled out five times by
+// another package's decision moves ahead of everything else, the culprits
+// move behind, and the solver goes back to before the earliest culprit's
+// decision. So when a needs nothing and every b 2.x needs a==1, the solver
+// answers a 1, b 2.x (pip's and uv's answer) instead of a 2 with an old b
+// that drags in packages nobody asked for. The order changes only which
+// valid answer is found, never whether one is.
+//
+// # Bound on work
+//
+// Solve counts decisions and conflicts; after Options.MaxSteps
+// (DefaultMaxSteps) it stops with a [*GaveUpError] ("gave up after N steps:
+// ...") naming the packages that kept conflicting.
 //
 // Every learned incompatibility remembers the two it was derived from, so a
 // failure comes with a derivation tree that [NoSolutionError] renders as a

@@ -64,3 +64,14 @@ func SplitExtra(pkg string) (name, extra string) {
 	}
 	return pkg[:i], extra
 }
+
+// Fallbacker is optionally implemented by a Provider: it may offer a version
+// that Versions does not list, as a last resort. When no listed version of
+// pkg lies in its allowed range rng, Solve calls Fallback(pkg, rng) (once per
+// package and range); a version it returns, if rng holds it, is then tried
+// like a listed one. The installer's provider uses this for PEP 592: a
+// yanked release is taken only when it is the only match of an == or ===
+// pin, from whichever requirement the pin comes.
+type Fallbacker interface {
+	Fallback(ctx context.Context, pkg string, rng pep440.Range) (pep440.Version, bool)
+}

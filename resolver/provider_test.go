@@ -18,6 +18,9 @@ import (
 //	b 1.0                    a version without dependencies
 //	order a: 1.0 2.0         preference order (default: newest first)
 //	hint b: only yanked      what Hint("b") returns
+//	yanked c: 2.0            versions not listed, offered by Fallback only for
+//	                         a pinned range (PEP 592, as the installer does);
+//	                         each still needs its "c 2.0: ..." line
 //	ioerror: b               Versions("b") fails
 //	ioerror: b 1.0           Dependencies("b", 1.0) fails
 //	request: a, b[x]>=2      the request, same syntax as dependencies
@@ -34,6 +37,7 @@ type testCase struct {
 	deps     map[string]map[string]pep440.Range // "pkg version" -> deps
 	extras   map[string]map[string]pep440.Range // "pkg version [x]" -> deps
 	hints    map[string]string
+	yanked   map[string][]pep440.Version
 	ioerrs   map[string]bool // "pkg" or "pkg version"
 	request  map[string]pep440.Range
 	want     string
@@ -55,6 +59,7 @@ func parseCase(text string) (*testCase, error) {
 		deps:     map[string]map[string]pep440.Range{},
 		extras:   map[string]map[string]pep440.Range{},
 		hints:    map[string]string{},
+		yanked:   map[string][]pep440.Version{},
 		ioerrs:   map[string]bool{},
 	}
 	ordered := map[string]bool{}
@@ -81,6 +86,14 @@ func parseCase(text string) (*testCase, error) {
 			tc.ioerrs[strings.Join(strings.Fields(rest), " ")] = true
 		case len(fields) == 2 && fields[0] == "hint":
 			tc.hints[fields[1]] = rest
+		case len(fields) == 2 && fields[0] == "yanked":
+			for _, f := range strings.Fields(rest) {
+				v, perr := pep440.Parse(f)
+				if perr != nil {
+					return nil, fail(perr)
+				}
+				tc.yanked[fields[1]] = append(tc.yanked[fields[1]], v)
+			}
 		case len(fields) == 2 && fields[0] == "order":
 			var vs []pep440.Version
 			for _, f := range strings.Fields(rest) {
@@ -122,9 +135,13 @@ func parseCase(text string) (*testCase, error) {
 		}
 	}
 	for name, vs := range tc.versions {
+		vs = slices.DeleteFunc(vs, func(v pep440.Version) bool {
+			return slices.ContainsFunc(tc.yanked[name], func(y pep440.Version) bool { return y.Compare(v) == 0 })
+		})
 		if !ordered[name] {
 			slices.SortFunc(vs, func(a, b pep440.Version) int { return b.Compare(a) })
 		}
+		tc.versions[name] = vs
 	}
 	return tc, nil
 }
@@ -216,6 +233,21 @@ func (tc *testCase) Dependencies(ctx context.Context, pkg string, v pep440.Versi
 }
 
 func (tc *testCase) Hint(pkg string) string { return tc.hints[pkg] }
+
+// Fallback offers a yanked version for a pinned range, as the installer's
+// provider does.
+func (tc *testCase) Fallback(ctx context.Context, pkg string, rng pep440.Range) (pep440.Version, bool) {
+	name, _ := SplitExtra(pkg)
+	if _, ok := rng.Pinned(); !ok {
+		return pep440.Version{}, false
+	}
+	for _, v := range tc.yanked[name] {
+		if rng.Contains(v) {
+			return v, true
+		}
+	}
+	return pep440.Version{}, false
+}
 
 func (tc *testCase) Prefetch(ctx context.Context, pkg string) {
 	tc.prefetched = append(tc.prefetched, pkg)

@@ -19,6 +19,23 @@ import (
 // returned wrapped with the package concerned (errors.Is and errors.As see
 // through the wrapping); if ctx is done, Solve returns ctx.Err().
 func Solve(ctx context.Context, p Provider, root map[string]pep440.Range) (map[string]pep440.Version, error) {
+	return SolveWith(ctx, p, root, Options{})
+}
+
+// DefaultMaxSteps bounds the work of Solve: decisions plus conflicts. A
+// request that needs more ends with a *GaveUpError. Real requests take a few
+// hundred steps; proving a 200-package, 50-version grid unsolvable takes
+// tens of thousands.
+const DefaultMaxSteps = 100_000
+
+// Options tune SolveWith.
+type Options struct {
+	// MaxSteps bounds decisions plus conflicts (0: DefaultMaxSteps).
+	MaxSteps int
+}
+
+// SolveWith is Solve with options.
+func SolveWith(ctx context.Context, p Provider, root map[string]pep440.Range, opts Options) (map[string]pep440.Version, error) {
 	for name := range root {
 		if err := checkName(name); err != nil {
 			return nil, fmt.Errorf("request: %w", err)
@@ -31,8 +48,13 @@ func Solve(ctx context.Context, p Provider, root map[string]pep440.Range) (map[s
 		pkgs:     map[string]*pkgState{},
 		depIndex: map[string]*incompat{},
 		depsDone: map[string][]*incompat{},
+		maxSteps: opts.MaxSteps,
+	}
+	if s.maxSteps <= 0 {
+		s.maxSteps = DefaultMaxSteps
 	}
 	s.pf, _ = p.(Prefetcher)
+	s.fb, _ = p.(Fallbacker)
 	return s.run()
 }
 
@@ -77,16 +99,28 @@ type pkgState struct {
 	// Provider answers.
 	fetched    bool
 	versions   []pep440.Version
+	sorted     []pep440.Version    // versions, lowest first (for neighbours)
+	fallback   map[string]fallback // Fallbacker answers by range
 	prefetched bool
 	countGen   int
 	count      int
+
+	// Decision order (see noteConflict).
+	conflicts int // times this package's choice was undone by another's
+	prio      int // +1: decide early, -1: decide late, 0: normal
 }
 
 type solver struct {
 	ctx  context.Context
 	p    Provider
 	pf   Prefetcher
+	fb   Fallbacker
 	root map[string]pep440.Range
+
+	steps, maxSteps int
+	// reorder, when > 0, is the decision level to go back to before the
+	// next decision, because the decision order changed (noteConflict).
+	reorder int
 
 	pkgs  map[string]*pkgState
 	order []*pkgState
@@ -112,23 +146,29 @@ func (s *solver) state(pkg string) *pkgState {
 
 func (s *solver) run() (map[string]pep440.Version, error) {
 	s.addIncompat(newIncompat(kindRoot, newTerm(rootPkg, false, pep440.Full())))
-	next := rootPkg
+	next := []string{rootPkg}
 	for {
 		if err := s.ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := s.propagate(next); err != nil {
+		if err := s.propagate(next...); err != nil {
 			return nil, err
 		}
-		var done bool
-		var err error
-		next, done, err = s.decide()
+		if s.steps > s.maxSteps {
+			return nil, s.gaveUp()
+		}
+		if s.reorder > 0 {
+			next = s.reorderBacktrack()
+			continue
+		}
+		pkg, done, err := s.decide()
 		if err != nil {
 			return nil, err
 		}
 		if done {
 			break
 		}
+		next = []string{pkg}
 	}
 	sol := map[string]pep440.Version{}
 	for _, st := range s.order {
@@ -253,10 +293,13 @@ func (s *solver) assign(t term, cause *incompat, decision bool, v pep440.Version
 	}
 }
 
-// propagate performs unit propagation starting from pkg.
-func (s *solver) propagate(pkg string) error {
-	changed := []string{pkg}
-	queued := map[string]bool{pkg: true}
+// propagate performs unit propagation starting from pkgs.
+func (s *solver) propagate(pkgs ...string) error {
+	changed := slices.Clone(pkgs)
+	queued := map[string]bool{}
+	for _, pkg := range pkgs {
+		queued[pkg] = true
+	}
 	for len(changed) > 0 {
 		cur := changed[0]
 		changed = changed[1:]
@@ -333,6 +376,8 @@ func (s *solver) resolveConflict(ic *incompat) (*incompat, error) {
 			if ic != orig {
 				s.addIncompat(ic)
 			}
+			s.steps++
+			s.noteConflict(sat.t.pkg, ic)
 			s.backtrack(prevLevel)
 			return ic, nil
 		}
@@ -449,42 +494,12 @@ func (s *solver) decide() (next string, done bool, err error) {
 		s.decideRoot()
 		return rootPkg, false, nil
 	}
-	var best *pkgState
-	bestCount := 0
-	for _, st := range s.order {
-		if st.decided || !st.acc.pos || st.name == rootPkg {
-			continue
-		}
-		if err := s.fetchVersions(st); err != nil {
-			return "", false, err
-		}
-		if st.countGen != st.gen {
-			st.count = 0
-			for _, v := range st.versions {
-				if st.acc.rng.Contains(v) {
-					st.count++
-				}
-			}
-			st.countGen = st.gen
-		}
-		if best == nil || st.count < bestCount {
-			best, bestCount = st, st.count
-			if bestCount == 0 {
-				break
-			}
-		}
+	best, err := s.pick()
+	if err != nil || best == nil {
+		return "", best == nil && err == nil, err
 	}
-	if best == nil {
-		return "", true, nil
-	}
-	var v pep440.Version
-	found := false
-	for _, c := range best.versions {
-		if best.acc.rng.Contains(c) {
-			v, found = c, true
-			break
-		}
-	}
+	s.steps++
+	v, found := s.candidate(best)
 	if !found {
 		var ic *incompat
 		if len(best.versions) == 0 {
@@ -501,7 +516,7 @@ func (s *solver) decide() (next string, done bool, err error) {
 		s.addIncompat(ic)
 		return best.name, false, nil
 	}
-	ics, err := s.dependencies(best.name, v)
+	ics, err := s.dependencies(best, v)
 	if err != nil {
 		return "", false, err
 	}
@@ -511,27 +526,158 @@ func (s *solver) decide() (next string, done bool, err error) {
 		for ic.supersededBy != nil {
 			ic = ic.supersededBy // the merged one, which covers v too
 		}
-		conflict := true
-		for _, t := range ic.terms {
-			if t.pkg == best.name {
-				continue
-			}
-			acc := anyTerm(t.pkg)
-			if st := s.pkgs[t.pkg]; st != nil {
-				acc = st.acc
-			}
-			if acc.relationTo(t) != satisfied {
-				conflict = false
-				break
-			}
-		}
-		if conflict {
+		if s.conflicts(ic, best.name) {
+			s.noteConflict(best.name, ic)
 			return best.name, false, nil
 		}
 	}
 	s.level++
 	s.assign(newTerm(best.name, true, pep440.Exactly(v)), nil, true, v)
 	return best.name, false, nil
+}
+
+// conflicts reports whether the partial solution satisfies every term of
+// ic except pkg's.
+func (s *solver) conflicts(ic *incompat, pkg string) bool {
+	for _, t := range ic.terms {
+		if t.pkg == pkg {
+			continue
+		}
+		acc := anyTerm(t.pkg)
+		if st := s.pkgs[t.pkg]; st != nil {
+			acc = st.acc
+		}
+		if acc.relationTo(t) != satisfied {
+			return false
+		}
+	}
+	return true
+}
+
+// pick chooses the package to decide next, or nil when every required
+// package is decided: a package with no candidate left comes first (to
+// learn why at once); then packages that kept losing their choices to
+// another's (prio +1), then the rest, then the packages that kept causing
+// such conflicts (prio -1); within each, the fewest candidates left in the
+// allowed range first, ties to the package required first.
+func (s *solver) pick() (*pkgState, error) {
+	var best *pkgState
+	for _, st := range s.order {
+		if st.decided || !st.acc.pos || st.name == rootPkg {
+			continue
+		}
+		if err := s.fetchVersions(st); err != nil {
+			return nil, err
+		}
+		if st.countGen != st.gen {
+			st.count = 0
+			for _, v := range st.versions {
+				if st.acc.rng.Contains(v) {
+					st.count++
+				}
+			}
+			st.countGen = st.gen
+		}
+		if st.count == 0 {
+			return st, nil
+		}
+		if best == nil || st.prio > best.prio || (st.prio == best.prio && st.count < best.count) {
+			best = st
+		}
+	}
+	return best, nil
+}
+
+// candidate returns the first version of st, in the provider's order, that
+// its allowed range holds, else the provider's fallback for that range.
+func (s *solver) candidate(st *pkgState) (pep440.Version, bool) {
+	for _, c := range st.versions {
+		if st.acc.rng.Contains(c) {
+			return c, true
+		}
+	}
+	if s.fb == nil {
+		return pep440.Version{}, false
+	}
+	if st.fallback == nil {
+		st.fallback = map[string]fallback{}
+	}
+	key := st.acc.rng.String()
+	f, ok := st.fallback[key]
+	if !ok {
+		f.v, f.ok = s.fb.Fallback(s.ctx, st.name, st.acc.rng)
+		f.ok = f.ok && st.acc.rng.Contains(f.v)
+		st.fallback[key] = f
+	}
+	return f.v, f.ok
+}
+
+type fallback struct {
+	v  pep440.Version
+	ok bool
+}
+
+// conflictThreshold is how many times a package's choice must be undone
+// by the same cause before the decision order changes (uv uses 5).
+const conflictThreshold = 5
+
+// noteConflict records that a choice for affected was ruled out by ic (a
+// candidate whose dependencies conflict, or a learned root cause). The
+// other decided packages of ic are the culprits. When affected has lost
+// conflictThreshold choices, it is moved ahead in the decision order and
+// its culprits behind, and the solver goes back to before the earliest
+// culprit's decision, so the package that keeps conflicting is decided
+// first: root needs a and b, a 2 has no dependencies, every b 2.x needs
+// a==1: after a few b 2.x are ruled out by a 2, b goes first and the
+// solver finds b 2.x with a 1 (pip's and uv's answer), not a 2 with an
+// old b. This changes only the order of decisions, never what is correct.
+func (s *solver) noteConflict(affected string, ic *incompat) {
+	st := s.pkgs[affected]
+	if st == nil || st.prio > 0 {
+		return
+	}
+	st.conflicts++
+	if st.conflicts < conflictThreshold {
+		return
+	}
+	st.prio = 1
+	lvl := 0
+	for _, t := range ic.terms {
+		c := s.pkgs[t.pkg]
+		if c == nil || c == st || !c.decided || c.name == rootPkg {
+			continue
+		}
+		if c.prio == 0 {
+			c.prio = -1
+		}
+		for _, ai := range c.assigns {
+			if a := s.assigns[ai]; a.decision && (lvl == 0 || a.level-1 < lvl) {
+				lvl = a.level - 1
+			}
+		}
+	}
+	if lvl >= 1 && (s.reorder == 0 || lvl < s.reorder) {
+		s.reorder = lvl
+	}
+}
+
+// reorderBacktrack goes back to the level noteConflict asked for and
+// returns the packages to propagate from: going back over several levels
+// can leave learned incompatibilities unit that were not before.
+func (s *solver) reorderBacktrack() []string {
+	lvl := s.reorder
+	s.reorder = 0
+	if lvl >= s.level {
+		return nil
+	}
+	s.backtrack(lvl)
+	var pkgs []string
+	for _, st := range s.order {
+		if len(st.assigns) > 0 {
+			pkgs = append(pkgs, st.name)
+		}
+	}
+	return pkgs
 }
 
 // decideRoot selects the request and adds its requirements.
@@ -573,8 +719,9 @@ func (s *solver) prefetch(pkg string) {
 }
 
 // dependencies adds (once) and returns the incompatibilities for the
-// dependencies of pkg at v.
-func (s *solver) dependencies(pkg string, v pep440.Version) ([]*incompat, error) {
+// dependencies of st's package at v.
+func (s *solver) dependencies(st *pkgState, v pep440.Version) ([]*incompat, error) {
+	pkg := st.name
 	key := pkg + "\x00" + v.String()
 	if ics, ok := s.depsDone[key]; ok {
 		return ics, nil
@@ -602,7 +749,7 @@ func (s *solver) dependencies(pkg string, v pep440.Version) ([]*incompat, error)
 			ic = newIncompat(kindSelf, newTerm(pkg, true, pep440.Exactly(v)))
 			ic.pkg, ic.rng, ic.version, ic.depRng = pkg, pep440.Exactly(v), v, r
 		} else {
-			ic = s.dependencyIncompat(pkg, v, name, r)
+			ic = s.dependencyIncompat(st, v, name, r)
 			s.prefetch(name)
 		}
 		if ic != nil {
@@ -615,14 +762,30 @@ func (s *solver) dependencies(pkg string, v pep440.Version) ([]*incompat, error)
 }
 
 // dependencyIncompat returns {pkg ==v, not dep in r}, merged with the
-// incompatibility of an earlier version of pkg that depends on exactly the
-// same range of dep.
-func (s *solver) dependencyIncompat(pkg string, v pep440.Version, dep string, r pep440.Range) *incompat {
+// incompatibility of earlier versions of pkg that depend on exactly the
+// same range of dep. When v's neighbour among pkg's candidates (in version
+// order) is already covered, the merged range takes in everything between
+// them, so a run of neighbouring versions that depend alike (most of a
+// project's history) is one interval rather than a union of points, and
+// stays cheap to intersect however long the history is. Versions between
+// two neighbouring candidates are not candidates, so this claims nothing
+// about a version the solver could choose.
+func (s *solver) dependencyIncompat(st *pkgState, v pep440.Version, dep string, r pep440.Range) *incompat {
+	pkg := st.name
 	key := pkg + "\x00" + dep
 	rng := pep440.Exactly(v)
 	old := s.depIndex[key]
 	if old != nil && old.depRng.Equal(r) {
-		rng = old.rng.Union(rng)
+		lo, hi := v, v
+		if prev, next, ok := st.neighbours(v); ok {
+			if prev != nil && old.rng.Contains(*prev) {
+				lo = *prev
+			}
+			if next != nil && old.rng.Contains(*next) {
+				hi = *next
+			}
+		}
+		rng = old.rng.Union(pep440.Between(lo, hi)).Union(rng)
 	}
 	ic := newIncompat(kindDependency, newTerm(pkg, true, rng), newTerm(dep, false, r))
 	if ic == nil {
@@ -634,4 +797,29 @@ func (s *solver) dependencyIncompat(pkg string, v pep440.Version, dep string, r 
 	}
 	s.depIndex[key] = ic
 	return ic
+}
+
+// neighbours returns the candidates just below and just above v in version
+// order (nil at the ends); ok is false when v is not a listed candidate.
+func (st *pkgState) neighbours(v pep440.Version) (prev, next *pep440.Version, ok bool) {
+	if st.sorted == nil {
+		st.sorted = slices.Clone(st.versions)
+		slices.SortStableFunc(st.sorted, func(a, b pep440.Version) int { return a.Compare(b) })
+	}
+	i, found := slices.BinarySearchFunc(st.sorted, v, func(a, b pep440.Version) int { return a.Compare(b) })
+	if !found {
+		return nil, nil, false
+	}
+	// Versions equal under Compare (1.0, 1.0.0) are one point for a Range.
+	j := i
+	for j+1 < len(st.sorted) && st.sorted[j+1].Compare(v) == 0 {
+		j++
+	}
+	if i > 0 {
+		prev = &st.sorted[i-1]
+	}
+	if j+1 < len(st.sorted) {
+		next = &st.sorted[j+1]
+	}
+	return prev, next, true
 }

@@ -589,6 +589,8 @@ func checkPath(p string) error {
 // (CON, PRN, AUX, NUL, COM1-9, LPT1-9 and the superscript ¹²³ forms, with
 // any extension, in any case, trailing spaces ignored), a
 // trailing dot or space, or one of the characters < > : " | ? *.
+// (Names over 255 UTF-16 units are refused by MaxComponentLength, counted
+// in UTF-8 bytes, which is never fewer.)
 func portableComponent(c string) error {
 	if i := strings.IndexAny(c, `<>:"|?*`); i >= 0 {
 		return fmt.Errorf("unsafe path: name contains %q, which Windows does not allow", c[i])

@@ -108,6 +108,10 @@ func TestScripts(t *testing.T) {
 			if cond == "root" {
 				return os.Getuid() == 0, nil
 			}
+			// [pyenv:3.12]: pyenv has that Python.
+			if v, ok := strings.CutPrefix(cond, "pyenv:"); ok {
+				return pyenvPythons()[v] != "", nil
+			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -275,7 +275,7 @@ func newApp(u *ui) *ucli.App {
 		OnUsageError: func(c *ucli.Context, err error, _ bool) error {
 			return &UsageError{Msg: flagMessage(err, c.App.Flags)}
 		},
-		EnableBashCompletion: false,
+		EnableBashCompletion: true, // the completion command's scripts ask --generate-bash-completion
 		CommandNotFound: func(c *ucli.Context, name string) {
 			// Reported through the returned error below.
 		},
@@ -380,18 +380,25 @@ func (a *app) commands() []*ucli.Command {
 		a.uninstallCommand(),
 		a.listCommand(),
 		a.freezeCommand(),
+		a.showCommand(),
+		a.treeCommand(),
+		a.outdatedCommand(),
 		a.runCommand(),
 		a.whereCommand(),
 		a.addCommand(),
 		a.removeCommand(),
 		a.lockCommand(),
 		a.syncCommand(),
+		a.upgradeCommand(),
+		a.exportCommand(),
 		a.serveCommand(),
 		a.downloadCommand(),
 		a.shellInitCommand(),
 		a.doctorCommand(),
 		a.cacheCommand(),
 		a.ideCommand(),
+		a.initCommand(),
+		a.completionCommand(),
 		a.helpCommand(),
 	}
 }

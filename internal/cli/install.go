@@ -35,8 +35,9 @@ file path, or "name @ URL". Dependencies are resolved against the index.`,
 			&ucli.BoolFlag{Name: "require-hashes", Usage: "require a --hash for every package"},
 			&ucli.BoolFlag{Name: "dry-run", Usage: "say what would be installed, change nothing"},
 			&ucli.BoolFlag{Name: "frozen", Usage: "with no requirements: install pylock.toml exactly, never resolve"},
+			lockedFlag,
 			&ucli.StringFlag{Name: "report", Usage: "write pip's installation report (JSON, version 1) to `FILE` (- for stdout)"},
-		}, applyFlags()...),
+		}, append(selectionFlags(), applyFlags()...)...),
 		Action: a.runInstall,
 	}
 }
@@ -178,7 +179,8 @@ func (a *app) indexOptions(g *Globals) index.Options {
 
 // workflowEnv is what the workflows need from the globals.
 func (a *app) workflowEnv(g *Globals) workflow.Env {
-	return workflow.Env{Index: a.indexOptions(g), Reporter: a.reporter()}
+	return workflow.Env{Index: a.indexOptions(g), Reporter: a.reporter(),
+		IndexExplicit: g.indexFromFlag || len(g.FindLinks) > 0 || len(g.ExtraIndexURLs) > 0 || g.NoIndex}
 }
 
 func (a *app) runInstall(c *ucli.Context) error {
@@ -203,6 +205,14 @@ func (a *app) runInstall(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	sel, err := selectOptions(c)
+	if err != nil {
+		return err
+	}
+	if len(req.Reqs) > 0 && (sel.AllExtras || sel.AllGroups || sel.NoDefaultGroups || sel.NoDev ||
+		len(sel.Groups)+len(sel.OnlyGroups)+len(sel.Extras) > 0 || c.Bool("locked")) {
+		return usagef("--group, --extra, --locked and the other selection flags install the project: give no requirements")
+	}
 	t, err := a.resolveTarget(c.Context, g)
 	if err != nil {
 		return err
@@ -211,7 +221,7 @@ func (a *app) runInstall(c *ucli.Context) error {
 		return usagef("install needs requirements, wheel files or -r FILE, or a pyproject.toml in the project (none in %s)", t.root)
 	}
 	res, err := workflow.Install(c.Context, t.workflow(), a.workflowEnv(g), workflow.InstallOptions{
-		Request: req, Frozen: c.Bool("frozen"), Apply: apply, Report: report != "",
+		Request: req, Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Select: sel, Apply: apply, Report: report != "",
 	})
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ is recorded as name>=<resolved version>. Then writes pylock.toml and installs.`,
 			&ucli.StringFlag{Name: "group", Usage: "add to the PEP 735 dependency group `G`"},
 			&ucli.StringFlag{Name: "optional", Usage: "add to the extra `EXTRA` of [project.optional-dependencies]"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
 			&ucli.BoolFlag{Name: "keep-credentials", Usage: "write user:password of a URL into pyproject.toml (by default they are used for this run only; keep them in ~/.netrc)"},
 		}, applyFlags()...),
 		Action: a.runAdd,
@@ -40,6 +41,7 @@ func (a *app) removeCommand() *ucli.Command {
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "group", Usage: "remove from the PEP 735 dependency group `G`"},
 			&ucli.StringFlag{Name: "optional", Usage: "remove from the extra `EXTRA`"},
+			dryRunFlag(),
 		}, applyFlags()...),
 		Action: a.runRemove,
 	}
@@ -51,13 +53,17 @@ func (a *app) lockCommand() *ucli.Command {
 		Usage:     "resolve the project and write pylock.toml (PEP 751)",
 		UsageText: "pkginstall lock [--upgrade] [--check]",
 		Description: `Resolves [project].dependencies, every extra and every dependency group
-together for the target interpreter and writes pylock.toml with every wheel of
-each locked version. --check changes nothing: it exits 1 when pylock.toml does
+together for every environment the project supports (requires-python x Linux,
+macOS, Windows on x86_64 and arm64, narrowed by [tool.pkginstall] environments)
+and writes one pylock.toml: per-package markers, every wheel of each locked
+version. --check changes nothing: it exits 1 when pylock.toml does
 not satisfy pyproject.toml.`,
 		Flags: []ucli.Flag{
 			&ucli.BoolFlag{Name: "upgrade", Aliases: []string{"U"}, Usage: "take the newest allowed versions, not the installed ones"},
 			&ucli.BoolFlag{Name: "check", Usage: "exit 1 if pylock.toml does not satisfy pyproject.toml; write nothing"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
+			&ucli.StringSliceFlag{Name: "upgrade-package", Aliases: []string{"P"}, Usage: "take the newest allowed version of `NAME` only, keeping the other locked versions (repeatable)"},
 		},
 		Action: a.runLock,
 	}
@@ -67,15 +73,19 @@ func (a *app) syncCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "sync",
 		Usage:     "make __pypackages__ exactly the lock: install what is missing, remove the rest",
-		UsageText: "pkginstall sync [--frozen]",
-		Description: `Without --frozen, a pylock.toml that no longer satisfies pyproject.toml (or a
-missing one) is re-locked first. With --frozen the lock is used as it is and no
+		UsageText: "pkginstall sync [--frozen | --locked] [--group G]... [--extra X]... [--no-dev]",
+		Description: `Installs [project].dependencies and the default groups (dev) for this
+interpreter, as the lock's markers say, and uninstalls the rest; the selection
+flags change what is installed. Without --frozen, a pylock.toml whose inputs
+changed (or a missing one) is re-locked first (--locked: exit 1 instead). With --frozen the lock is used as it is and no
 index is asked for anything: each wheel comes from its URL in the lock and is
 checked against the lock's sha256.`,
-		Flags: append([]ucli.Flag{
+		Flags: append(append([]ucli.Flag{
 			&ucli.BoolFlag{Name: "frozen", Usage: "install pylock.toml as it is; never resolve, never read an index page"},
+			dryRunFlag(),
+			lockedFlag,
 			&ucli.BoolFlag{Name: "reinstall", Usage: "reinstall even what is installed at the locked version"},
-		}, applyFlags()...),
+		}, selectionFlags()...), applyFlags()...),
 		Action: a.runSync,
 	}
 }
@@ -105,7 +115,8 @@ func (a *app) runLock(c *ucli.Context) error {
 		return err
 	}
 	res, err := workflow.Lock(c.Context, t.workflow(), a.workflowEnv(g), workflow.LockOptions{
-		Check: c.Bool("check"), Upgrade: c.Bool("upgrade"), Pre: c.Bool("pre"),
+		Check: c.Bool("check"), Upgrade: c.Bool("upgrade"), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"),
+		UpgradePackages: c.StringSlice("upgrade-package"),
 	})
 	if err != nil {
 		return err
@@ -120,8 +131,61 @@ func (a *app) runLock(c *ucli.Context) error {
 		a.ui.infof("%s satisfies pyproject.toml", path)
 	case workflow.LockUpToDate:
 		a.ui.infof("%s is up to date", path)
+	case workflow.LockWouldWrite:
+		a.ui.outf("Would lock %d package%s in %s", res.Packages, plural(res.Packages), path)
 	}
+	a.lockChanges(res)
 	return nil
+}
+
+// lockChanges says which locked versions a lock changed (or would).
+func (a *app) lockChanges(res *workflow.LockResult) {
+	say := a.ui.infof
+	if res.State == workflow.LockWouldWrite {
+		say = a.ui.outf
+	}
+	for _, ch := range res.Changes {
+		switch {
+		case ch.Old == "":
+			say(" + %s %s", ch.Name, ch.New)
+		case ch.New == "":
+			say(" - %s %s", ch.Name, ch.Old)
+		default:
+			say(" ~ %s %s -> %s", ch.Name, ch.Old, ch.New)
+		}
+	}
+}
+
+func (a *app) upgradeCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "upgrade",
+		Usage:     "take the newest allowed versions of NAME… (of everything without NAME), re-lock and sync",
+		UsageText: "pkginstall upgrade [--pre] [--dry-run] [NAME...]",
+		Flags: append([]ucli.Flag{
+			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
+		}, applyFlags()...),
+		Action: func(c *ucli.Context) error {
+			apply, err := applyOptions(c)
+			if err != nil {
+				return err
+			}
+			g, t, err := a.globalsAndTarget(c)
+			if err != nil {
+				return err
+			}
+			res, err := workflow.Upgrade(c.Context, t.workflow(), a.workflowEnv(g), workflow.UpgradeOptions{
+				Names: c.Args().Slice(), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"), Apply: apply,
+			})
+			if res != nil {
+				if res.State == workflow.LockUpToDate || len(res.Changes) == 0 {
+					a.ui.infof("No newer versions: the lock is unchanged")
+				}
+				a.lockChanges(res)
+			}
+			return err
+		},
+	}
 }
 
 func (a *app) runSync(c *ucli.Context) error {
@@ -136,8 +200,13 @@ func (a *app) runSync(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	sel, err := selectOptions(c)
+	if err != nil {
+		return err
+	}
 	_, err = workflow.Sync(c.Context, t.workflow(), a.workflowEnv(g), workflow.SyncOptions{
-		Frozen: c.Bool("frozen"), Reinstall: c.Bool("reinstall"), Apply: apply,
+		Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Reinstall: c.Bool("reinstall"), Select: sel, Apply: apply,
+		RememberPython: g.Python != "", DryRun: c.Bool("dry-run"),
 	})
 	return err
 }
@@ -151,7 +220,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials")}
+	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials"), DryRun: c.Bool("dry-run")}
 	for _, arg := range args {
 		s := strings.TrimSpace(arg)
 		r, err := pep508.ParseRequirement(s)
@@ -168,6 +237,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
+	opts.RememberPython = g.Python != ""
 	_, err = workflow.Add(c.Context, t.workflow(), a.workflowEnv(g), opts)
 	return err
 }
@@ -195,6 +265,12 @@ func (a *app) runRemove(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = workflow.Remove(c.Context, t.workflow(), a.workflowEnv(g), workflow.RemoveOptions{Names: names, Where: where, Apply: apply})
+	_, err = workflow.Remove(c.Context, t.workflow(), a.workflowEnv(g), workflow.RemoveOptions{Names: names, Where: where, Apply: apply, DryRun: c.Bool("dry-run")})
 	return err
+}
+
+// dryRunFlag is add's, remove's, lock's and sync's --dry-run (install has
+// its own, with the same meaning).
+func dryRunFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "dry-run", Usage: "resolve and say what would change; write nothing"}
 }

@@ -24,9 +24,15 @@ as a simple index at http://HOST:PORT/simple/, for pip, uv and pkginstall:
 
 Wheels copied into DIR appear without a restart. Only loopback is served by
 default; --addr 0.0.0.0:8000 serves the whole network (a classroom).
-Stop with Ctrl-C.`,
+Stop with Ctrl-C.
+
+--export OUT serves nothing: it writes the same index as static files for any web
+server, object store or CDN (OUT/simple/, OUT/simple-json/, OUT/files/ with the
+wheels and their PEP 658 .metadata; relative links only). Point pip or pkginstall
+at https://HOST/PATH/simple/. Run it again after adding wheels to DIR.`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Value: "127.0.0.1:8000", Usage: "listen on `HOST:PORT` (port 0 picks a free port)"},
+			&ucli.StringFlag{Name: "export", Usage: "write DIR's index as static files into `OUT` instead of serving it"},
 		},
 		Action: a.runServe,
 	}
@@ -43,6 +49,14 @@ func (a *app) runServe(c *ucli.Context) error {
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return fmt.Errorf("%s: not a folder", dir)
+	}
+	if out := c.String("export"); out != "" {
+		ws, err := serve.Export(dir, out, func(msg string) { a.ui.warnf("%s", msg) })
+		if err != nil {
+			return err
+		}
+		a.ui.infof("Exported %d %s as a static index in %s: serve the folder, the index URL is its simple/", len(ws), pluralWord(len(ws), "wheel", "wheels"), out)
+		return nil
 	}
 	addr := c.String("addr")
 	if _, _, err := net.SplitHostPort(addr); err != nil {

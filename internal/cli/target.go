@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 
 	"github.com/pkginstall/pkginstall/internal/fileerr"
+	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/python"
 	"github.com/pkginstall/pkginstall/internal/workflow"
@@ -82,22 +84,7 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 	}
 	t.pyproject = pp
 
-	// The interpreter: --python, $PKGINSTALL_PYTHON, [tool.pkginstall]
-	// python, the active virtual environment's, then python3 on PATH.
-	getenv := a.env.Getenv
-	spec := firstNonEmpty(g.Python, getenv("PKGINSTALL_PYTHON"), pp.Tool.Pkginstall.Python)
-	if venv := getenv("VIRTUAL_ENV"); venv != "" {
-		a.ui.warnf("a virtual environment is active (%s); packages still go to %s", venv, filepath.Join(t.root, "__pypackages__"))
-		if spec == "" {
-			if _, err := os.Stat(filepath.Join(venv, "bin", "python")); err == nil {
-				spec = filepath.Join(venv, "bin", "python")
-			}
-		}
-	}
-	if spec == "" {
-		spec = "python3"
-	}
-	py, err := python.Find(ctx, spec, g.CacheDir)
+	py, err := a.projectPython(ctx, g, t.root, pp)
 	if err != nil {
 		return nil, err
 	}
@@ -123,4 +110,50 @@ func (a *app) resolveTarget(ctx context.Context, g *Globals) (*target, error) {
 // workflow is the target as the workflows take it.
 func (t *target) workflow() *workflow.Target {
 	return &workflow.Target{Root: t.root, Pyproject: t.pyproject, Python: t.py, Paths: t.paths}
+}
+
+// projectPython finds the project's interpreter: --python,
+// $PKGINSTALL_PYTHON, .python-version, [tool.pkginstall] python, the
+// active virtual environment's; else the first that satisfies
+// requires-python (python3, then python3.X on PATH and pyenv's versions,
+// newest first); else python3.
+func (a *app) projectPython(ctx context.Context, g *Globals, root string, pp *project.Pyproject) (*python.Info, error) {
+	getenv := a.env.Getenv
+	pinned, err := project.ReadPythonVersion(root)
+	if err != nil {
+		return nil, err
+	}
+	spec := firstNonEmpty(g.Python, getenv("PKGINSTALL_PYTHON"))
+	if spec == "" && pinned != "" {
+		py, err := python.Find(ctx, pinned, g.CacheDir)
+		if err != nil {
+			file := filepath.Join(root, project.PythonVersionFile)
+			return nil, fmt.Errorf("%s asks for Python %s, which is not installed here (%v); install it (pyenv install %s), or choose another with pkginstall --python VERSION sync, which rewrites %s",
+				workflow.DisplayPath(file), pinned, err, pinned, project.PythonVersionFile)
+		}
+		return py, nil
+	}
+	spec = firstNonEmpty(spec, pp.Tool.Pkginstall.Python)
+	if venv := getenv("VIRTUAL_ENV"); venv != "" {
+		a.ui.warnf("a virtual environment is active (%s); packages still go to %s", venv, filepath.Join(root, "__pypackages__"))
+		if spec == "" {
+			if _, err := os.Stat(filepath.Join(venv, "bin", "python")); err == nil {
+				spec = filepath.Join(venv, "bin", "python")
+			}
+		}
+	}
+	if spec != "" {
+		return python.Find(ctx, spec, g.CacheDir)
+	}
+	if rp := pp.Project.RequiresPython; rp != "" {
+		if set, err := pep440.ParseSpecifierSet(rp); err == nil {
+			return python.FindSatisfying(ctx, "python3", "a Python that satisfies requires-python "+rp, func(info *python.Info) string {
+				if v, err := pep440.Parse(info.Version); err == nil && set.Contains(v, true) {
+					return ""
+				}
+				return fmt.Sprintf("is %s, and the project requires Python %s", info.Version, rp)
+			}, g.CacheDir)
+		}
+	}
+	return python.Find(ctx, "python3", g.CacheDir)
 }

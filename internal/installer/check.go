@@ -40,16 +40,8 @@ func Check(p scheme.Paths, py *python.Info) ([]string, error) {
 			out = append(out, fmt.Sprintf("%s %s: METADATA: %v", d.Name, d.Version, err))
 			continue
 		}
-		for _, line := range md.RequiresDist {
-			r, err := pep508.ParseRequirement(line)
-			if err != nil {
-				continue
-			}
-			if r.Marker != nil {
-				if ok, err := r.Marker.Evaluate(env); err != nil || !ok {
-					continue
-				}
-			}
+		for _, h := range HeldRequirements(md, env) {
+			r, line := h.Req, h.Line
 			name := pep508.NormalizeName(r.Name)
 			v, ok := versions[name]
 			switch {
@@ -62,4 +54,32 @@ func Check(p scheme.Paths, py *python.Info) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Held is one Requires-Dist entry whose marker holds, with its text.
+type Held struct {
+	Req  pep508.Requirement
+	Line string // as written in METADATA
+}
+
+// HeldRequirements are md's Requires-Dist entries whose markers hold in
+// env (env["extra"] "" for the distribution without extras); an entry
+// that does not parse is skipped. doctor's dependency check and the
+// inspection commands (show, tree) read installed requirements through
+// it.
+func HeldRequirements(md *distinfo.Metadata, env map[string]string) []Held {
+	var out []Held
+	for _, line := range md.RequiresDist {
+		r, err := pep508.ParseRequirement(line)
+		if err != nil {
+			continue
+		}
+		if r.Marker != nil {
+			if ok, err := r.Marker.Evaluate(env); err != nil || !ok {
+				continue
+			}
+		}
+		out = append(out, Held{Req: r, Line: line})
+	}
+	return out
 }

@@ -4,6 +4,11 @@
 // transaction through scheme). It never prints: progress and results go
 // through a Reporter.
 //
+// A universal lock (universal.go) is one resolution per supported
+// environment (CPython minor version x platform), merged into one entry per
+// locked version with the marker of the environments and selections that
+// need it; one version is used wherever the requirements allow it.
+//
 // Rules: nothing in the target changes until every wheel of the run is
 // downloaded, hash-checked and validated; an upgrade replaces exactly the
 // files of the old RECORD; a distribution already installed at the resolved
@@ -218,7 +223,8 @@ func (in *Installer) warnMissingExtras(ctx context.Context, p *Provider, sol map
 }
 
 // yankedWarning is PEP 592's warning for a yanked file that resolution
-// took (only an == or === pin allows one), with the index's reason.
+// took (only an exact pin, from any requirement, allows one: see
+// Provider.Fallback), with the index's reason.
 func yankedWarning(c *Candidate) string {
 	if !c.File.Yanked {
 		return ""
@@ -263,7 +269,7 @@ func change(name string, c *Candidate, inst map[string]scheme.Dist, reinstall, r
 
 // roots turns the request's requirements whose markers hold into the
 // resolver's roots (extras as packages of their own), registering direct
-// wheels, pins, pre-release and no-deps wishes with p. requested are the
+// wheels, pre-release and no-deps wishes with p. requested are the
 // names asked for.
 func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (root map[string]pep440.Range, requested map[string]bool, _ error) {
 	root = map[string]pep440.Range{}
@@ -301,11 +307,11 @@ func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (ro
 		for _, e := range r.Req.Extras {
 			addRoot(resolver.ExtraPackage(name, pep508.NormalizeName(e)), rng)
 		}
-		if pinsExactly(r.Req.Specifier.String()) {
-			p.Pinned[name] = true
-		}
 		if r.Req.Specifier.HasPrerelease() {
 			p.PreNamed[name] = true
+		}
+		if r.Req.Specifier.HasArbitrary() {
+			p.Arbitrary[name] = append(p.Arbitrary[name], r.Req.Specifier)
 		}
 		if req.NoDeps {
 			p.NoDeps[name] = true
@@ -343,7 +349,8 @@ func (in *Installer) direct(p *Provider, r *Req) error {
 }
 
 // constraintRanges are the version ranges of the constraints whose
-// markers hold, by name; an exact pin is registered with p.
+// markers hold, by name (an exact pin among them lets Provider.Fallback
+// take a yanked release); === clauses are registered with p.
 func constraintRanges(p *Provider, req *Request, env map[string]string) map[string]pep440.Range {
 	constraints := map[string]pep440.Range{}
 	for _, c := range req.Constraints {
@@ -360,8 +367,8 @@ func constraintRanges(p *Provider, req *Request, env map[string]string) map[stri
 			r = old.Intersect(r)
 		}
 		constraints[name] = r
-		if pinsExactly(c.Req.Specifier.String()) {
-			p.Pinned[name] = true
+		if c.Req.Specifier.HasArbitrary() {
+			p.Arbitrary[name] = append(p.Arbitrary[name], c.Req.Specifier)
 		}
 	}
 	return constraints
@@ -371,16 +378,16 @@ func constraintRanges(p *Provider, req *Request, env map[string]string) map[stri
 // index, reading local wheels' metadata from the files.
 func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
 	p := &Provider{
-		Index:    in.Index,
-		Python:   in.Python,
-		Matcher:  tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:      pre,
-		Upgrade:  upgrade,
-		Prefer:   map[string]pep440.Version{},
-		Direct:   map[string]*Candidate{},
-		Pinned:   map[string]bool{},
-		PreNamed: map[string]bool{},
-		NoDeps:   map[string]bool{},
+		Index:     in.Index,
+		Python:    in.Python,
+		Matcher:   tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:       pre,
+		Upgrade:   upgrade,
+		Prefer:    map[string]pep440.Version{},
+		Direct:    map[string]*Candidate{},
+		PreNamed:  map[string]bool{},
+		Arbitrary: map[string][]pep440.SpecifierSet{},
+		NoDeps:    map[string]bool{},
 		OpenLocal: func(path string) (*distinfo.Metadata, error) {
 			w, err := wheel.Open(path)
 			if err != nil {

@@ -23,50 +23,22 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
+	pproject "github.com/pkginstall/pkginstall/internal/project"
 	"github.com/pkginstall/pkginstall/internal/pylock"
 	"github.com/pkginstall/pkginstall/internal/redact"
 	"github.com/pkginstall/pkginstall/internal/tags"
-	"github.com/pkginstall/pkginstall/resolver"
 )
 
-// LockPackages returns the pylock packages of a resolution (res from Plan):
-// for each distribution, every wheel of its version that its index lists,
-// with url, size and sha256 (hashing or downloading into the cache the
-// files whose index did not give them), and its dependencies by name.
-func (in *Installer) LockPackages(ctx context.Context, res *Result) ([]pylock.Package, error) {
-	names := make([]string, 0, len(res.Resolved))
-	for n := range res.Resolved {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	pkgs := make([]pylock.Package, len(names))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for i, name := range names {
-		g.Go(func() error {
-			p, err := in.lockPackage(gctx, res, name)
-			if err != nil {
-				return err
-			}
-			pkgs[i] = *p
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return pkgs, nil
-}
-
-func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) (*pylock.Package, error) {
-	c := res.Resolved[name]
+// lockWheels is the lock entry of candidate c without marker and
+// dependencies: every wheel of its version that its index lists, with url,
+// size and sha256.
+func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Shared) (*pylock.Package, error) {
+	name := c.Name
 	pkg := &pylock.Package{Name: name, Version: c.Version.String()}
 	files := []index.File{c.File}
 	if c.Local != "" && c.File.URL == "" {
@@ -77,7 +49,7 @@ func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) 
 		files[0].URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
 	if !c.Direct && in.Index != nil {
-		proj, err := in.Index.Project(ctx, name)
+		proj, err := shared.project(ctx, in.Index, name)
 		if err != nil {
 			return nil, fmt.Errorf("locking %s: %w", name, err)
 		}
@@ -117,20 +89,6 @@ func (in *Installer) lockPackage(ctx context.Context, res *Result, name string) 
 			Size:   size,
 			Hashes: map[string]string{"sha256": sha},
 		})
-	}
-	if res.Provider != nil {
-		deps, err := res.Provider.Dependencies(ctx, name, c.Version)
-		if err == nil {
-			seen := map[string]bool{}
-			for key := range deps {
-				d, _ := resolver.SplitExtra(key)
-				if d != name && !seen[d] && res.Resolved[d] != nil {
-					seen[d] = true
-					pkg.Dependencies = append(pkg.Dependencies, pylock.Dependency{Name: d})
-				}
-			}
-			sort.Slice(pkg.Dependencies, func(i, j int) bool { return pkg.Dependencies[i].Name < pkg.Dependencies[j].Name })
-		}
 	}
 	return pkg, nil
 }
@@ -173,9 +131,10 @@ func (in *Installer) fileFacts(ctx context.Context, f index.File) (string, int64
 
 // LockOptions tune PlanLock.
 type LockOptions struct {
-	Path      string          // the lock file, for messages and relative wheel paths
-	Reinstall bool            // reinstall what is installed at the locked version
-	Requested map[string]bool // names the user asked for (REQUESTED)
+	Path      string             // the lock file, for messages and relative wheel paths
+	Reinstall bool               // reinstall what is installed at the locked version
+	Requested map[string]bool    // names the user asked for (REQUESTED)
+	Selection pproject.Selection // the extras and groups to install
 }
 
 // PlanLock turns a lock into a plan for the target without resolving and
@@ -183,18 +142,11 @@ type LockOptions struct {
 // wheel for the interpreter. Installed distributions the lock does not
 // list come back as Remove changes (callers that sync apply them).
 func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOptions) (*Result, error) {
-	env := in.Python.MarkerEnv()
-	env["extra"] = ""
-	// PEP 751 markers may test `'name' in extras` and `'name' in
-	// dependency_groups`: a default install selects no extras and the
-	// lock's default-groups (names are normalised, so a space separates).
-	env["extras"] = ""
-	env["dependency_groups"] = strings.Join(l.DefaultGroups, " ")
 	fail := func(line, col int, format string, args ...any) error {
 		return fileerr.Errorf(opts.Path, line, col, format, args...)
 	}
 	if ok, why := l.Admits(in.Python); !ok {
-		return nil, fail(0, 0, "%s; run pkginstall lock", why)
+		return nil, fail(0, 0, "%s; choose another interpreter with --python, or widen requires-python or [tool.pkginstall] environments and run pkginstall lock", why)
 	}
 	matcher := tags.NewMatcher(tags.Supported(in.Python))
 	// The provider answers metadata questions about the locked wheels
@@ -204,21 +156,13 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 		return nil, err
 	}
 	res := &Result{Resolved: map[string]*Candidate{}, Provider: prov}
-	for _, p := range l.Packages {
+	selected, err := l.Selected(opts.Path, in.Python, opts.Selection)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range selected {
+		p := l.Packages[i]
 		name := pep508.NormalizeName(p.Name)
-		if p.Marker != "" {
-			m, err := pep508.ParseMarker(p.Marker)
-			if err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: marker %q: %v", p.Name, p.Marker, err)
-			}
-			ok, err := m.Evaluate(env)
-			if err != nil {
-				return nil, fail(p.Line, p.Col, "package %s: marker %q: %v", p.Name, p.Marker, err)
-			}
-			if !ok {
-				continue
-			}
-		}
 		if src := p.Source(); src != "" {
 			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels; pkginstall installs wheels only", p.Name, src)
 		}
@@ -285,8 +229,8 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 	}
 	best := bestLocked(matcher, p.Wheels)
 	if best == nil {
-		return nil, fail(p.Line, p.Col, "package %s: no locked wheel fits %s %s on %s (locked: %s)",
-			p.Name, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
+		return nil, fail(p.Line, p.Col, "%s %s has no wheel for %s %s on %s (locked: %s)",
+			p.Name, p.Version, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
 	}
 	wn, _ := tags.ParseWheelFilename(best.FileName())
 	v, err := pep440.Parse(wn.Version)

@@ -35,9 +35,10 @@ type Candidate struct {
 type project struct {
 	once       sync.Once
 	err        error
-	candidates []*Candidate // best first
-	byVersion  map[string]*Candidate
-	hint       string // why files were passed over, for explanations
+	candidates []*Candidate          // best first
+	yanked     []*Candidate          // versions whose every usable file is yanked (PEP 592), newest first
+	byVersion  map[string]*Candidate // candidates and yanked
+	hint       string                // why files were passed over, for explanations
 }
 
 // metaResult is the parsed metadata of one candidate.
@@ -51,21 +52,31 @@ type metaResult struct {
 // references), for one target interpreter. It is safe for concurrent use:
 // Prefetch starts metadata fetches in the background.
 type Provider struct {
-	Index     *index.Client
-	Python    *python.Info
-	Matcher   *tags.Matcher
-	Pre       bool                      // --pre
-	Upgrade   bool                      // --upgrade: no preference for installed versions
-	Prefer    map[string]pep440.Version // installed or locked versions, preferred when allowed
-	Direct    map[string]*Candidate     // name @ URL and wheel paths: the only candidate
-	Pinned    map[string]bool           // names pinned with == or === (yanked files allowed)
-	PreNamed  map[string]bool           // names whose requirement names a pre-release
-	NoDeps    map[string]bool           // names whose dependencies are ignored (--no-deps)
-	NoDepsAll bool                      // --no-deps: no dependencies at all
+	Index    *index.Client
+	Python   *python.Info
+	Matcher  *tags.Matcher
+	Pre      bool                      // --pre
+	Upgrade  bool                      // --upgrade: no preference for installed versions
+	Prefer   map[string]pep440.Version // installed or locked versions, preferred when allowed
+	Direct   map[string]*Candidate     // name @ URL and wheel paths: the only candidate
+	PreNamed map[string]bool           // names whose requirement names a pre-release
+	// Arbitrary are the requirements and constraints with an "===" clause,
+	// by name: a Range cannot see how a version was written, so their
+	// candidates are filtered here with the exact SpecifierSet.Contains.
+	Arbitrary map[string][]pep440.SpecifierSet
+	NoDeps    map[string]bool // names whose dependencies are ignored (--no-deps)
+	NoDepsAll bool            // --no-deps: no dependencies at all
 	// Constraints (-c) narrow the candidates of a name without requiring it.
 	Constraints map[string]pep440.Range
 	// OpenLocal reads the metadata of a local wheel file.
 	OpenLocal func(path string) (*distinfo.Metadata, error)
+	// AnyPlatform keeps wheels built for other platforms when their
+	// interpreter and ABI fit (a universal lock: which platforms lack a
+	// wheel is reported after resolution).
+	AnyPlatform bool
+	// Shared, when set, holds the project pages and metadata that several
+	// providers (one per environment of a universal lock) fetch once.
+	Shared *Shared
 
 	pyVersion pep440.Version
 	env       map[string]string
@@ -125,7 +136,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		pr.hint = "--no-index without --find-links: only wheel files given by path can be installed"
 		return nil
 	}
-	proj, err := p.Index.Project(ctx, name)
+	proj, err := p.Shared.project(ctx, p.Index, name)
 	if err != nil {
 		if _, ok := err.(*index.NotFoundError); ok {
 			pr.hint = fmt.Sprintf("%s was not found on %s", name, p.Index.Where())
@@ -162,9 +173,8 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
 			continue
 		}
-		if f.Yanked && !p.Pinned[name] {
-			yanked++
-			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
+		if spec, ok := p.arbitraryMismatch(name, v); !ok {
+			skipped = append(skipped, fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec))
 			continue
 		}
 		if f.RequiresPython != "" {
@@ -174,9 +184,15 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 				continue
 			}
 		}
-		if _, ok := p.Matcher.Rank(wn.Tags); !ok {
+		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
 			continue
+		}
+		if f.Yanked {
+			// PEP 592: passed over unless an exact pin leaves nothing
+			// else (Fallback); kept aside for that.
+			yanked++
+			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
 		}
 		key := v.String()
 		if groups[key] == nil {
@@ -186,17 +202,33 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	}
 	cons, constrained := p.Constraints[name]
 	for _, key := range order {
-		c := bestCandidate(p.Matcher, groups[key])
+		c, isYanked := bestUnyanked(p.Matcher, groups[key])
 		if constrained && !cons.Contains(c.Version) {
 			skipped = append(skipped, fmt.Sprintf("%s: excluded by the constraints (%s)", c.File.Filename, cons))
 			continue
 		}
-		pr.candidates = append(pr.candidates, c)
+		if isYanked {
+			pr.yanked = append(pr.yanked, c)
+		} else {
+			pr.candidates = append(pr.candidates, c)
+		}
 		pr.byVersion[c.Version.String()] = c
 	}
 	p.order(name, pr)
+	sort.SliceStable(pr.yanked, func(i, j int) bool { return pr.yanked[i].Version.Compare(pr.yanked[j].Version) > 0 })
 	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists)
 	return nil
+}
+
+// arbitraryMismatch checks v, as written, against the === clauses of the
+// requirements on name; it returns the first that v fails.
+func (p *Provider) arbitraryMismatch(name string, v pep440.Version) (pep440.SpecifierSet, bool) {
+	for _, spec := range p.Arbitrary[name] {
+		if !spec.Contains(v, true) {
+			return spec, false
+		}
+	}
+	return pep440.SpecifierSet{}, true
 }
 
 // order sorts the candidates of name in the order the resolver tries them.
@@ -290,8 +322,52 @@ func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
 	for i, c := range cs {
 		names[i] = c.File.Filename
 	}
-	i, _ := tags.BestWheel(m, names)
+	i, ok := tags.BestWheel(m, names)
+	if !ok {
+		return cs[0] // AnyPlatform: none is for this platform
+	}
 	return cs[i]
+}
+
+// bestUnyanked is bestCandidate among the files of cs that are not
+// yanked; when every file is yanked, the best of them and true.
+func bestUnyanked(m *tags.Matcher, cs []*Candidate) (*Candidate, bool) {
+	var ok []*Candidate
+	for _, c := range cs {
+		if !c.File.Yanked {
+			ok = append(ok, c)
+		}
+	}
+	if len(ok) == 0 {
+		return bestCandidate(m, cs), true
+	}
+	return bestCandidate(m, ok), false
+}
+
+// Fallback implements resolver.Fallbacker with PEP 592's rule, the only
+// place yanked files are let in: a yanked release is used only when the
+// allowed range is an exact pin (== without a wildcard, or ===, from any
+// requirement: the command line, a -c constraint or a dependency's
+// metadata) and no release that is not yanked matches it. The installer
+// then prints yankedWarning with the index's reason.
+func (p *Provider) Fallback(ctx context.Context, pkg string, rng pep440.Range) (pep440.Version, bool) {
+	name, _ := resolver.SplitExtra(pkg)
+	pr, err := p.project(ctx, name)
+	if err != nil {
+		return pep440.Version{}, false
+	}
+	if cons, ok := p.Constraints[name]; ok {
+		rng = rng.Intersect(cons) // a -c pin counts as a pin
+	}
+	if _, pinned := rng.Pinned(); !pinned {
+		return pep440.Version{}, false
+	}
+	for _, c := range pr.yanked {
+		if rng.Contains(c.Version) {
+			return c.Version, true
+		}
+	}
+	return pep440.Version{}, false
 }
 
 // Versions implements resolver.Provider.
@@ -326,13 +402,16 @@ func (p *Provider) Candidate(ctx context.Context, name string, v pep440.Version)
 
 // Metadata returns the parsed core metadata of a candidate, fetching it once.
 func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metadata, error) {
-	p.mu.Lock()
-	m := p.meta[c]
+	m := p.Shared.meta(c)
 	if m == nil {
-		m = &metaResult{}
-		p.meta[c] = m
+		p.mu.Lock()
+		m = p.meta[c]
+		if m == nil {
+			m = &metaResult{}
+			p.meta[c] = m
+		}
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
 	m.once.Do(func() {
 		if c.Local != "" {
 			m.md, m.err = p.OpenLocal(c.Local)

@@ -40,7 +40,9 @@
 //	<V       excludes V's pre-releases unless V is itself a pre-release
 //	>V       excludes V+local and V's post-releases unless V is a
 //	         post-release (then only V+local)
-//	===S     string equality with the canonical form, ignoring case
+//	===S     string equality with the version as written (Version.Text),
+//	         ignoring case: ===1.0 matches "1.0" and "1.0" only (not "v1.0",
+//	         "1.0.0" or "0!1.0"), ===1.01 matches "1.01"
 //
 // The meaning of each clause is packaging 26's range model (specifier
 // versions are parsed like any version).
@@ -57,5 +59,6 @@
 // the special points PEP 440 needs (just above V and every V+local; above
 // every V.postN), so SpecifierSet.Range contains exactly the versions
 // Contains(v, true) accepts. The one approximation is "===S", which compares
-// strings: its range is Exactly(S) when S is a canonical version, else empty.
+// texts: its range is Exactly(S) when S is a version (a superset: it also
+// holds other spellings of S), else empty.
 package pep440

@@ -482,3 +482,23 @@ func (s specifier) ranges() Range {
 	}
 	return Empty()
 }
+
+// Between returns the versions v with lo <= v <= hi (hi+local excluded, as
+// in Exactly); empty when hi < lo. The resolver uses it to let one
+// incompatibility cover neighbouring versions that depend alike.
+func Between(lo, hi Version) Range {
+	return span(below(lo), above(hi))
+}
+
+// Pinned reports whether r is what an exact pin leaves: a non-empty set of
+// versions that all share one public version V, V itself included, as
+// "==V" (V and V+local), "===V" or "==V+local" give, also after being
+// intersected with wider ranges (">=1,<=3"). It returns the lowest
+// version in r. PEP 592 allows a yanked release only for such a pin.
+func (r Range) Pinned() (Version, bool) {
+	if len(r.ivs) != 1 || r.ivs[0].lo.kind != cutBelow {
+		return Version{}, false
+	}
+	v := r.ivs[0].lo.v
+	return v, r.SubsetOf(span(below(v), afterLocals(v.Public())))
+}

@@ -36,7 +36,7 @@ func prefixMatch(rel, prefix []string) bool {
 // than as intervals. It checks that the interval construction is exact.
 func refMatch(sp specifier, pv parts, x Version, px parts) bool {
 	if sp.op == "===" {
-		return strings.EqualFold(x.String(), sp.ver)
+		return strings.EqualFold(x.Text(), sp.ver)
 	}
 	v := sp.v
 	sameER := pv.epoch == px.epoch && strings.Join(trimmed(pv.release), ".") == strings.Join(trimmed(px.release), ".")
@@ -383,4 +383,47 @@ func FuzzRange(f *testing.F) {
 		}
 		checkAlgebra(t, sa+" / "+sb, ra, rb, probes)
 	})
+}
+
+func TestPinned(t *testing.T) {
+	for _, tt := range []struct {
+		spec string
+		pin  string // "" = not a pin
+	}{
+		{"==2.0.0", "2.0.0"},
+		{"===2.0.0", "2.0.0"},
+		{"==2.0.0+local", "2.0.0+local"},
+		{"==2.0.0,>=1,<=3", "2.0.0"},
+		{"==2.0.*", ""},
+		{">=2.0", ""},
+		{"<=2.0", ""},
+		{"==2.0,!=2.0", ""},
+		{"", ""},
+		{"~=2.0.0", ""},
+	} {
+		r := mustSpec(tt.spec).Range()
+		v, ok := r.Pinned()
+		got := ""
+		if ok {
+			got = v.String()
+		}
+		if got != tt.pin {
+			t.Errorf("%q: Pinned() = %q, %v; want %q", tt.spec, got, ok, tt.pin)
+		}
+	}
+	if v, ok := Exactly(MustParse("1.5")).Pinned(); !ok || v.String() != "1.5" {
+		t.Errorf("Exactly(1.5).Pinned() = %s, %v", v, ok)
+	}
+}
+
+func TestBetween(t *testing.T) {
+	r := Between(MustParse("1.2"), MustParse("1.5"))
+	for v, want := range map[string]bool{"1.1": false, "1.2": true, "1.3.post1": true, "1.5": true, "1.5+x": false, "1.5.post0": false, "1.2.dev0": false} {
+		if got := r.Contains(MustParse(v)); got != want {
+			t.Errorf("Between(1.2, 1.5).Contains(%s) = %v", v, got)
+		}
+	}
+	if !Between(MustParse("2"), MustParse("1")).IsEmpty() {
+		t.Error("Between(2, 1) is not empty")
+	}
 }

@@ -121,7 +121,7 @@ func parseSpecifier(in string) (specifier, error) {
 type SpecifierSet struct {
 	specs     []specifier
 	rng       Range    // intersection of the non-=== clauses
-	arbitrary []string // lower-cased === operands
+	arbitrary []string // === operands as written
 }
 
 // ParseSpecifierSet parses s, a comma-separated list of specifiers with
@@ -140,7 +140,7 @@ func ParseSpecifierSet(s string) (SpecifierSet, error) {
 		}
 		set.specs = append(set.specs, sp)
 		if sp.op == "===" {
-			set.arbitrary = append(set.arbitrary, strings.ToLower(sp.ver))
+			set.arbitrary = append(set.arbitrary, sp.ver)
 			continue
 		}
 		set.rng = set.rng.Intersect(sp.ranges())
@@ -193,12 +193,11 @@ func (s SpecifierSet) Contains(v Version, prereleases bool) bool {
 	if !prereleases && v.IsPrerelease() {
 		return false
 	}
-	if len(s.arbitrary) > 0 {
-		str := strings.ToLower(v.String())
-		for _, a := range s.arbitrary {
-			if a != str {
-				return false
-			}
+	for _, a := range s.arbitrary {
+		// PEP 440: "===" is plain string equality with the version as
+		// written (ignoring case), not with its normalised form.
+		if !strings.EqualFold(a, v.Text()) {
+			return false
 		}
 	}
 	if len(s.specs) == 0 {
@@ -242,8 +241,12 @@ func (s SpecifierSet) Filter(vs []Version) []Version {
 
 // Range returns the set of versions the specifier set contains, so that
 // s.Range().Contains(v) == s.Contains(v, true) for every v. The one
-// approximation is "===X": it compares strings, which a Range cannot, so it
-// becomes Exactly(X) when X is a canonical version and Empty otherwise.
+// exception is "===X", which compares the text a version was written
+// with, which a Range (a set of versions under Compare) cannot see: it
+// becomes Exactly(X) when X is a version (a superset of what the clause
+// matches: "===1.0" also lets in "v1.0" and "1.0.0"), Empty otherwise.
+// Callers that hold version texts (a candidate list) filter them with
+// Contains, which is exact.
 func (s SpecifierSet) Range() Range {
 	if len(s.specs) == 0 {
 		return Full()
@@ -251,10 +254,14 @@ func (s SpecifierSet) Range() Range {
 	r := s.rng
 	for _, a := range s.arbitrary {
 		v, err := Parse(a)
-		if err != nil || v.String() != a {
+		if err != nil {
 			return Empty()
 		}
 		r = r.Intersect(Exactly(v))
 	}
 	return r
 }
+
+// HasArbitrary reports whether a clause is "===" (arbitrary equality),
+// whose Range is wider than Contains; see Range.
+func (s SpecifierSet) HasArbitrary() bool { return len(s.arbitrary) > 0 }

@@ -313,6 +313,73 @@ func BenchmarkContains(b *testing.B) {
 	_ = n
 }
 
+// TestArbitraryEquality: "===" compares the version as written (ignoring
+// case and surrounding whitespace), never its normalised form (PEP 440,
+// "Arbitrary equality"); its Range is the wider class of equal versions.
+func TestArbitraryEquality(t *testing.T) {
+	for _, tt := range []struct {
+		spec, version string
+		want          bool
+	}{
+		{"===1.0", "1.0", true},
+		{"===1.0", "v1.0", false},
+		{"===1.0", "V1.0", false},
+		{"===1.0", "0!1.0", false},
+		{"===1.0", "1.0.0", false},
+		{"===1.0", "1.00", false},
+		{"===1.0", " 1.0 ", true}, // surrounding whitespace is not part of the version
+		{"===1.01", "1.01", true},
+		{"===1.01", "1.1", false},
+		{"===1.1", "1.01", false},
+		{"===1.1", "1.1", true},
+		{"===v1.0", "v1.0", true},
+		{"===V1.0", "v1.0", true},
+		{"===v1.0", "1.0", false},
+		{"===0!1.0", "0!1.0", true},
+		{"===0!1.0", "1.0", false},
+		{"===1.0a1", "1.0A1", true},
+		{"===1.0a1", "1.0alpha1", false},
+		{"===1.0.post1", "1.0-1", false},
+		{"===1.0-1", "1.0-1", true},
+		{"===1.0+abc", "1.0+ABC", true},
+		{"===1.0+abc", "1.0", false},
+		{"===1.0,>=1.0", "1.0", true},
+		{"===1.0,>=2.0", "1.0", false},
+		{"===foobar", "1.0", false},
+	} {
+		s := mustSpec(tt.spec)
+		v := MustParse(tt.version)
+		if got := s.Contains(v, true); got != tt.want {
+			t.Errorf("%q.Contains(%q) = %v, want %v", tt.spec, tt.version, got, tt.want)
+		}
+		if !s.HasArbitrary() {
+			t.Errorf("%q.HasArbitrary() = false", tt.spec)
+		}
+		// The Range may hold more than the clause (other spellings), never less.
+		if tt.want && !s.Range().Contains(v) {
+			t.Errorf("%q.Range() = %s lacks %q, which the set contains", tt.spec, s.Range(), tt.version)
+		}
+	}
+}
+
+func TestVersionText(t *testing.T) {
+	for _, tt := range []struct{ in, text, canon string }{
+		{"1.0", "1.0", "1.0"},
+		{" v1.0\t", "v1.0", "1.0"},
+		{"1.01", "1.01", "1.1"},
+		{"0!1.0", "0!1.0", "1.0"},
+		{"1.0-A-1", "1.0-A-1", "1.0a1"},
+	} {
+		v := MustParse(tt.in)
+		if v.Text() != tt.text || v.String() != tt.canon {
+			t.Errorf("Parse(%q): Text %q, String %q; want %q, %q", tt.in, v.Text(), v.String(), tt.text, tt.canon)
+		}
+	}
+	if got := MustParse("V1.0+ABC").Public().Text(); got != "1.0" {
+		t.Errorf("Public().Text() = %q, want the canonical public version", got)
+	}
+}
+
 // mustSpec is ParseSpecifierSet for test tables: it panics on error.
 func mustSpec(s string) SpecifierSet {
 	set, err := ParseSpecifierSet(s)

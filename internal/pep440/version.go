@@ -8,13 +8,18 @@ import (
 )
 
 // Version is a parsed PEP 440 version. It is an immutable value: it may be
-// copied, compared with Compare and used as a map key (two Versions are == only
-// when they print the same; 1.0 and 1.0.0 are == under Compare but not ==).
+// copied, compared with Compare and used as a map key (two Versions are ==
+// only when they were parsed from the same text; 1.0, 1.0.0 and v1.0 are
+// equal under Compare but not ==).
+//
+// A Version keeps the text it was parsed from (Text), because arbitrary
+// equality ("===") compares that text, not the normalised version.
 //
 // The zero Version is not a valid version; obtain one from Parse or MustParse.
 type Version struct {
-	s   string // canonical form, as packaging's str(Version)
-	key string // byte-comparable sort key (see appendKey)
+	s    string // canonical form, as packaging's str(Version)
+	text string // the text parsed, surrounding whitespace removed; "" when it is s
+	key  string // byte-comparable sort key (see appendKey)
 	// Offsets into key: end of the pre section (so key[:preEnd] is
 	// epoch, release and pre-release) and end of the dev section (start of
 	// the local label).
@@ -77,7 +82,11 @@ func parseGeneral(s string) (Version, error) {
 	if !ok {
 		return Version{}, &InvalidVersionError{Input: s}
 	}
-	return p.build(), nil
+	v := p.build()
+	if t := pyStrip(s); t != v.s {
+		v.text = t
+	}
+	return v, nil
 }
 
 // MustParse is like Parse but panics if s is not a valid version. It is meant
@@ -94,6 +103,15 @@ func MustParse(s string) Version {
 // written (trailing zeros kept, leading zeros dropped), pre as a/b/rc,
 // ".postN", ".devN", "+local" lower-cased with "." separators.
 func (v Version) String() string { return v.s }
+
+// Text returns the version as it was written, without surrounding
+// whitespace ("v1.0", "1.01", "1.0.0"): what "===" compares.
+func (v Version) Text() string {
+	if v.text != "" {
+		return v.text
+	}
+	return v.s
+}
 
 // Compare returns a negative number when v sorts before w, zero when they are
 // equal under PEP 440 (1.0 == 1.0.0) and a positive number otherwise.
@@ -123,6 +141,7 @@ func (v Version) Public() Version {
 	}
 	w := v
 	w.s = v.s[:strings.IndexByte(v.s, '+')]
+	w.text = ""
 	w.key = v.key[:v.devEnd]
 	w.flags &^= flagLocal
 	return w

@@ -238,8 +238,13 @@ func FuzzParseVersion(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Parse(%q) ok but Parse(String()=%q) failed: %v", s, v.String(), err)
 		}
-		if w != v || w.Compare(v) != 0 {
+		canon := v
+		canon.text = ""
+		if w != canon || w.Compare(v) != 0 {
 			t.Fatalf("round trip of %q: %#v != %#v", s, w, v)
+		}
+		if v.Text() != pyStrip(s) {
+			t.Fatalf("Parse(%q).Text() = %q, want the input without surrounding whitespace", s, v.Text())
 		}
 		if v.Public().Compare(v) > 0 {
 			t.Fatalf("Public(%s) sorts after it", v)

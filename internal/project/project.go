@@ -9,7 +9,12 @@
 // does not parse is an error naming FILE:LINE:COL. The project's roots are
 // [project].dependencies, every extra and every PEP 735 group (include-group
 // followed, no cycles, names compared normalised); group and extra names are
-// project-name shaped and keep the spelling the file already uses.
+// project-name shaped and keep the spelling the file already uses. An
+// install takes [project].dependencies (unless --only-group) and the default
+// groups ([tool.pkginstall] default-groups, else "dev" when the project has
+// it), plus the groups and extras asked for; naming one the project does not
+// have is an error. The project's interpreter request is the first line of
+// .python-version that is not a comment.
 package project
 
 import (
@@ -47,6 +52,14 @@ func FindRoot(cwd string, maxDepth int) string {
 type Settings struct {
 	Python string `toml:"python"`
 	Layout string `toml:"layout"`
+	// Environments narrow the environments a lock supports (markers, as
+	// uv's environments); none: every default one.
+	Environments []string `toml:"environments"`
+	// RequiredEnvironments must each have a wheel of every locked
+	// package (uv's required-environments).
+	RequiredEnvironments []string `toml:"required-environments"`
+	// DefaultGroups are the groups installed by default; nil: ["dev"].
+	DefaultGroups []string `toml:"default-groups"`
 }
 
 // Pyproject is what pkginstall reads from pyproject.toml.

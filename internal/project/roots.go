@@ -21,6 +21,8 @@ type Root struct {
 	Req     pep508.Requirement
 	Where   string // the array it comes from: "[project] dependencies", "extra web", "group dev"
 	Project bool   // listed in [project].dependencies
+	Extra   string // normalised extra name, for a root of [project.optional-dependencies]
+	Group   string // normalised group name, for a root of a dependency group
 }
 
 // Roots are the requirements a lock covers.
@@ -52,13 +54,13 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	}
 	r := &Roots{Names: map[string]bool{}}
 	seen := map[string]bool{}
-	add := func(s, where string, isProject bool) error {
+	add := func(s, where string, isProject bool, extra, group string) error {
 		req, err := pep508.ParseRequirement(s)
 		if err != nil {
 			line, col := positionOf(data, s)
 			return fileerr.Errorf(path, line, col, "%s: %v", where, err)
 		}
-		r.Reqs = append(r.Reqs, Root{Req: req, Where: where, Project: isProject})
+		r.Reqs = append(r.Reqs, Root{Req: req, Where: where, Project: isProject, Extra: extra, Group: group})
 		r.Names[pep508.NormalizeName(req.Name)] = true
 		if cs := req.String(); !seen[cs] {
 			seen[cs] = true
@@ -67,13 +69,13 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 		return nil
 	}
 	for _, s := range pp.Project.Dependencies {
-		if err := add(s, "[project] dependencies", true); err != nil {
+		if err := add(s, "[project] dependencies", true, "", ""); err != nil {
 			return nil, err
 		}
 	}
 	for _, e := range sortedKeys(pp.Project.OptionalDependencies) {
 		for _, s := range pp.Project.OptionalDependencies[e] {
-			if err := add(s, "extra "+e, false); err != nil {
+			if err := add(s, "extra "+e, false, pep508.NormalizeName(e), ""); err != nil {
 				return nil, err
 			}
 		}
@@ -84,7 +86,7 @@ func ReadRoots(data []byte, pp *Pyproject) (*Roots, error) {
 	}
 	for _, g := range groups {
 		for _, s := range g.Reqs {
-			if err := add(s, "group "+g.Name, false); err != nil {
+			if err := add(s, "group "+g.Name, false, "", g.Name); err != nil {
 				return nil, err
 			}
 		}

@@ -4,6 +4,7 @@ package pylock
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -42,13 +43,6 @@ func (l *Lock) Admits(py *python.Info) (bool, string) {
 	}
 	return false, fmt.Sprintf("the lock is for other environments (%s), not %s %s on %s",
 		strings.Join(l.Environments, "; "), py.Implementation, py.Version, py.Platform)
-}
-
-// EnvironmentMarker is the environments marker pkginstall writes for an
-// interpreter: its implementation and X.Y version, not its platform (the
-// lock lists every platform's wheels of each locked version).
-func EnvironmentMarker(py *python.Info) string {
-	return fmt.Sprintf("implementation_name == '%s' and python_version == '%s'", py.Markers["implementation_name"], py.Markers["python_version"])
 }
 
 // Problems says how the lock fails to satisfy the requirements reqs for the
@@ -151,6 +145,118 @@ func (l *Lock) requirementChanges(reqs []pep508.Requirement) []string {
 	for _, s := range l.Requirements {
 		if !want[s] && !changed[s] {
 			out = append(out, fmt.Sprintf("pyproject.toml no longer requires %s", s))
+		}
+	}
+	return out
+}
+
+// Inputs are what a pkginstall lock is made from.
+type Inputs struct {
+	Requirements   []string // every root's requirement (Lock.Requirements)
+	RequiresPython string
+	// Lines are the other inputs, "what: value" (Lock.Inputs), sorted.
+	Lines []string
+	// CompareIndex compares the index lines ("index: …", "find-links: …"):
+	// only when the command names its index, so a check without index
+	// flags does not call a lock made with --find-links stale.
+	CompareIndex bool
+}
+
+// IsIndexLine reports whether an input line is an index setting.
+func IsIndexLine(s string) bool {
+	for _, p := range []string{"index:", "extra-index-url:", "find-links:", "no-index"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Changes says which inputs differ from those l was made from (none: l is
+// up to date). It depends on nothing of the machine or interpreter.
+func (l *Lock) Changes(in Inputs) []string {
+	reqs := parseAll(in.Requirements)
+	out := l.requirementChanges(reqs)
+	out = append(out, l.unmet(reqs)...)
+	if l.RequiresPython != in.RequiresPython {
+		out = append(out, fmt.Sprintf("requires-python is now %q, and the lock was made for %q", in.RequiresPython, l.RequiresPython))
+	}
+	if l.Inputs == nil {
+		return append(out, "the lock records no inputs (written by an older pkginstall)")
+	}
+	// A root line whose requirement is new or gone is said above; one
+	// that only moved (to another group, extra) is said here.
+	both := map[string]bool{}
+	for _, r := range l.Requirements {
+		both[r] = slices.ContainsFunc(in.Requirements, func(s string) bool { return redact.StripRequirement(s) == r })
+	}
+	keep := func(s string) bool {
+		if IsIndexLine(s) {
+			return in.CompareIndex
+		}
+		if _, req, ok := strings.Cut(s, ": "); ok && isRootLine(s) {
+			return both[req]
+		}
+		return true
+	}
+	have := map[string]bool{}
+	for _, s := range l.Inputs {
+		have[s] = true
+	}
+	want := map[string]bool{}
+	for _, s := range in.Lines {
+		want[s] = true
+		if !have[s] && keep(s) {
+			out = append(out, fmt.Sprintf("now %s, which the lock was not made with", s))
+		}
+	}
+	for _, s := range l.Inputs {
+		if !want[s] && keep(s) {
+			out = append(out, fmt.Sprintf("the lock was made with %s, which is no longer so", s))
+		}
+	}
+	return out
+}
+
+// isRootLine reports whether an input line records a root.
+func isRootLine(s string) bool {
+	return strings.HasPrefix(s, "dependencies: ") || strings.HasPrefix(s, "group ") || strings.HasPrefix(s, "extra ")
+}
+
+// unmet says which requirements no locked version of their package meets
+// (markers aside: the lock is for every environment).
+func (l *Lock) unmet(reqs []pep508.Requirement) []string {
+	locked := map[string][]string{}
+	for _, p := range l.Packages {
+		n := pep508.NormalizeName(p.Name)
+		locked[n] = append(locked[n], p.Version)
+	}
+	var out []string
+	for _, q := range reqs {
+		name := pep508.NormalizeName(q.Name)
+		vs, ok := locked[name]
+		if !ok || q.URL != "" {
+			continue
+		}
+		met := false
+		for _, v := range vs {
+			if pv, err := pep440.Parse(v); v == "" || err == nil && q.Specifier.Contains(pv, true) {
+				met = true
+			}
+		}
+		if !met {
+			out = append(out, fmt.Sprintf("pyproject.toml requires %s, but the lock has %s %s", q.String(), name, strings.Join(vs, ", ")))
+		}
+	}
+	return out
+}
+
+// parseAll parses requirement strings, skipping what does not parse.
+func parseAll(ss []string) []pep508.Requirement {
+	var out []pep508.Requirement
+	for _, s := range ss {
+		if r, err := pep508.ParseRequirement(s); err == nil {
+			out = append(out, r)
 		}
 	}
 	return out

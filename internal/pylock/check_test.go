@@ -69,9 +69,11 @@ func TestLockProblems(t *testing.T) {
 	}
 }
 
-func TestEnvironmentMarker(t *testing.T) {
+// A lock for one interpreter (as pkginstall wrote them before the universal
+// lock) admits that interpreter only.
+func TestAdmitsEnvironments(t *testing.T) {
 	py := &python.Info{Markers: map[string]string{"implementation_name": "cpython", "python_version": "3.11"}}
-	l := &Lock{Environments: []string{EnvironmentMarker(py)}}
+	l := &Lock{Environments: []string{"implementation_name == 'cpython' and python_version == '3.11'"}}
 	if ok, why := l.Admits(py); !ok {
 		t.Errorf("a lock made for the interpreter does not admit it: %s", why)
 	}

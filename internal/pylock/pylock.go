@@ -1,4 +1,10 @@
-// Package pylock reads and writes PEP 751 lock files (pylock.toml).
+// Package pylock reads and writes PEP 751 lock files (pylock.toml), and
+// decides which packages an install takes (package markers evaluated with
+// the selected extras and dependency groups as PEP 751's set-valued
+// variables; with --only-group, only what the groups' requirements reach)
+// and whether a lock is stale (its recorded inputs differ: requirements by
+// array, requires-python, environments, default-groups, index), which does
+// not depend on the interpreter.
 //
 // Rules it enforces when reading: the file is TOML; lock-version is "1.x"
 // (a newer major version is refused); created-by and packages are present;
@@ -55,6 +61,11 @@ type Lock struct {
 	// the lock was resolved for, so `lock --check` can tell a changed
 	// pyproject.toml.
 	Requirements []string `toml:"-"`
+	// Inputs is [tool.pkginstall] inputs: every other input the lock was
+	// made from, one "what: value" line each (each root with the array it
+	// is in, environments, required-environments, default-groups, index),
+	// so `lock --check` can say which changed.
+	Inputs []string `toml:"-"`
 
 	Tool map[string]any `toml:"tool,omitempty"`
 }
@@ -187,13 +198,8 @@ func Parse(name string, data []byte) (*Lock, error) {
 		return nil, fileerr.New(name, 1, 1, "created-by is missing")
 	}
 	if tool, ok := l.Tool["pkginstall"].(map[string]any); ok {
-		if reqs, ok := tool["requirements"].([]any); ok {
-			for _, r := range reqs {
-				if s, ok := r.(string); ok {
-					l.Requirements = append(l.Requirements, s)
-				}
-			}
-		}
+		l.Requirements = stringsOf(tool["requirements"])
+		l.Inputs = stringsOf(tool["inputs"])
 	}
 	for i := range l.Packages {
 		p := &l.Packages[i]
@@ -230,6 +236,21 @@ func Parse(name string, data []byte) (*Lock, error) {
 		}
 	}
 	return &l, nil
+}
+
+// stringsOf are the strings of a TOML array (nil when v is not one).
+func stringsOf(v any) []string {
+	arr, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for _, x := range arr {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // positions finds the line and column of top-level keys and of each
@@ -302,76 +323,93 @@ func Marshal(l *Lock) []byte {
 	pkgs := append([]Package(nil), l.Packages...)
 	sort.SliceStable(pkgs, func(i, j int) bool { return pkgs[i].Name < pkgs[j].Name })
 	for _, p := range pkgs {
-		b.WriteString("\n[[packages]]\n")
-		kv("name", project.TOMLString(p.Name))
-		if p.Version != "" {
-			kv("version", project.TOMLString(p.Version))
-		}
-		if p.Marker != "" {
-			kv("marker", project.TOMLString(p.Marker))
-		}
-		if p.RequiresPython != "" {
-			kv("requires-python", project.TOMLString(p.RequiresPython))
-		}
-		if len(p.Dependencies) > 0 {
-			deps := append([]Dependency(nil), p.Dependencies...)
-			sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
-			var parts []string
-			for _, d := range deps {
-				s := "{name = " + project.TOMLString(d.Name)
-				if d.Version != "" {
-					s += ", version = " + project.TOMLString(d.Version)
-				}
-				parts = append(parts, s+"}")
+		writePackage(&b, p)
+	}
+	if len(l.Requirements) > 0 || len(l.Inputs) > 0 {
+		b.WriteString("\n[tool.pkginstall]\n")
+		b.WriteString("# What this lock was resolved for (pkginstall lock --check compares them).\n")
+		for _, k := range []struct {
+			key  string
+			vals []string
+		}{{"requirements", l.Requirements}, {"inputs", l.Inputs}} {
+			if len(k.vals) == 0 {
+				continue
 			}
-			kv("dependencies", "["+strings.Join(parts, ", ")+"]")
-		}
-		if p.Index != "" {
-			kv("index", project.TOMLString(p.Index))
-		}
-		if len(p.Wheels) > 0 {
-			ws := append([]Wheel(nil), p.Wheels...)
-			sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
-			b.WriteString("wheels = [\n")
-			for _, w := range ws {
-				var parts []string
-				if w.Name != "" {
-					parts = append(parts, "name = "+project.TOMLString(w.Name))
-				}
-				if w.URL != "" {
-					parts = append(parts, "url = "+project.TOMLString(w.URL))
-				}
-				if w.Path != "" {
-					parts = append(parts, "path = "+project.TOMLString(w.Path))
-				}
-				if w.Size > 0 {
-					parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
-				}
-				algs := make([]string, 0, len(w.Hashes))
-				for a := range w.Hashes {
-					algs = append(algs, a)
-				}
-				sort.Strings(algs)
-				var hs []string
-				for _, a := range algs {
-					hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
-				}
-				parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
-				b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
+			b.WriteString(k.key + " = [\n")
+			for _, r := range k.vals {
+				// A requirement's URL may carry credentials: never written.
+				b.WriteString("    " + project.TOMLString(redact.StripRequirement(r)) + ",\n")
 			}
 			b.WriteString("]\n")
 		}
 	}
-	if len(l.Requirements) > 0 {
-		b.WriteString("\n[tool.pkginstall]\n")
-		b.WriteString("# The requirements this lock was resolved for (pkginstall lock --check compares them).\n")
-		b.WriteString("requirements = [\n")
-		for _, r := range l.Requirements {
-			b.WriteString("    " + project.TOMLString(redact.StripRequirement(r)) + ",\n")
+	return []byte(b.String())
+}
+
+// writePackage writes one [[packages]] table.
+func writePackage(b *strings.Builder, p Package) {
+	kv := func(k, v string) { fmt.Fprintf(b, "%s = %s\n", k, v) }
+	b.WriteString("\n[[packages]]\n")
+	kv("name", project.TOMLString(p.Name))
+	if p.Version != "" {
+		kv("version", project.TOMLString(p.Version))
+	}
+	if p.Marker != "" {
+		kv("marker", project.TOMLString(p.Marker))
+	}
+	if p.RequiresPython != "" {
+		kv("requires-python", project.TOMLString(p.RequiresPython))
+	}
+	if len(p.Dependencies) > 0 {
+		deps := append([]Dependency(nil), p.Dependencies...)
+		sort.SliceStable(deps, func(i, j int) bool {
+			return deps[i].Name < deps[j].Name || deps[i].Name == deps[j].Name && deps[i].Version < deps[j].Version
+		})
+		var parts []string
+		for _, d := range deps {
+			s := "{name = " + project.TOMLString(d.Name)
+			if d.Version != "" {
+				s += ", version = " + project.TOMLString(d.Version)
+			}
+			parts = append(parts, s+"}")
+		}
+		kv("dependencies", "["+strings.Join(parts, ", ")+"]")
+	}
+	if p.Index != "" {
+		kv("index", project.TOMLString(p.Index))
+	}
+	if len(p.Wheels) > 0 {
+		ws := append([]Wheel(nil), p.Wheels...)
+		sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
+		b.WriteString("wheels = [\n")
+		for _, w := range ws {
+			var parts []string
+			if w.Name != "" {
+				parts = append(parts, "name = "+project.TOMLString(w.Name))
+			}
+			if w.URL != "" {
+				parts = append(parts, "url = "+project.TOMLString(w.URL))
+			}
+			if w.Path != "" {
+				parts = append(parts, "path = "+project.TOMLString(w.Path))
+			}
+			if w.Size > 0 {
+				parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
+			}
+			algs := make([]string, 0, len(w.Hashes))
+			for a := range w.Hashes {
+				algs = append(algs, a)
+			}
+			sort.Strings(algs)
+			var hs []string
+			for _, a := range algs {
+				hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
+			}
+			parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
+			b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
 		}
 		b.WriteString("]\n")
 	}
-	return []byte(b.String())
 }
 
 // WriteFile writes l to name atomically, through a symlink to its target

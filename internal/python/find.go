@@ -34,7 +34,8 @@ func (e *NotFoundError) Error() string {
 // Default returns the interpreter spec used when none is given, without the
 // pyproject setting (the caller inserts it after $PKGINSTALL_PYTHON):
 // $PKGINSTALL_PYTHON, else $VIRTUAL_ENV/bin/python when a virtual
-// environment is active, else "python3".
+// environment is active, else "python3" ("3" on Windows, where python3 on
+// PATH is usually the Store's alias stub: see find_windows.go).
 func Default(getenv func(string) string) string {
 	if s := getenv("PKGINSTALL_PYTHON"); s != "" {
 		return s
@@ -45,7 +46,7 @@ func Default(getenv func(string) string) string {
 		}
 		return filepath.Join(venv, "bin", "python")
 	}
-	return "python3"
+	return defaultSpec
 }
 
 // versionSpecRE matches a version request: "3", "3.12", "3.11.7",
@@ -130,8 +131,9 @@ func (v versionSpec) commands() []string {
 //   - a version ("3", "3.12", "3.11.7", "3.13t", "pypy3.10", and also
 //     "python3.12"): the first interpreter that reports that version,
 //     looking on PATH for python3.12, then python3, then python, then
-//     among pyenv's installed versions ($PYENV_ROOT or ~/.pyenv), newest
-//     first;
+//     among pyenv's installed versions ($PYENV_ROOT or ~/.pyenv; pyenv-win on
+//     Windows), newest first, then on Windows what `py -0p` lists and the
+//     PEP 514 registry entries (the Store's WindowsApps stubs are skipped);
 //   - any other command name ("python", "py-custom"): every match on PATH
 //     in order, the first that answers the probe.
 //
@@ -154,35 +156,8 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 		}
 		return info, nil
 	}
-	nf := &NotFoundError{Spec: spec}
-	seen := map[string]bool{}
-	try := func(path string, want func(*Info) string) (*Info, error) {
-		key := path
-		if r, err := filepath.EvalSymlinks(path); err == nil {
-			key = r
-		}
-		if seen[key] {
-			return nil, nil
-		}
-		seen[key] = true
-		info, err := Probe(ctx, path, cacheDir)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if old, ok := errors.AsType[*TooOldError](err); ok && nf.TooOld == nil {
-				nf.TooOld = old
-			}
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
-			return nil, nil
-		}
-		if why := want(info); why != "" {
-			nf.Skipped = append(nf.Skipped, fmt.Sprintf("%s: %s", path, why))
-			return nil, nil
-		}
-		return info, nil
-	}
-
+	sr := newSearch(ctx, spec, cacheDir)
+	try, nf := sr.try, sr.nf
 	vs, isVersion := parseVersionSpec(spec)
 	if !isVersion {
 		for _, p := range lookPathAll(spec) {
@@ -211,13 +186,54 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 			}
 		}
 	}
-	for _, p := range pyenvCandidates(os.Getenv, vs) {
+	for _, p := range append(pyenvCandidates(os.Getenv, vs), platformCandidates(ctx)...) {
 		info, err := try(p, want)
 		if info != nil || err != nil {
 			return info, err
 		}
 	}
 	return nil, nf
+}
+
+// search probes candidates once each, recording why each was passed over.
+type search struct {
+	ctx      context.Context
+	cacheDir string
+	nf       *NotFoundError
+	seen     map[string]bool
+}
+
+func newSearch(ctx context.Context, spec, cacheDir string) *search {
+	return &search{ctx: ctx, cacheDir: cacheDir, nf: &NotFoundError{Spec: spec}, seen: map[string]bool{}}
+}
+
+// try probes path (once) and returns it when want says "" of it; nil, nil
+// when it is passed over; an error only when the context ends.
+func (s *search) try(path string, want func(*Info) string) (*Info, error) {
+	key := path
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		key = r
+	}
+	if s.seen[key] {
+		return nil, nil
+	}
+	s.seen[key] = true
+	info, err := Probe(s.ctx, path, s.cacheDir)
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return nil, s.ctx.Err()
+		}
+		if old, ok := errors.AsType[*TooOldError](err); ok && s.nf.TooOld == nil {
+			s.nf.TooOld = old
+		}
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %v", path, unwrapProbe(err)))
+		return nil, nil
+	}
+	if why := want(info); why != "" {
+		s.nf.Skipped = append(s.nf.Skipped, fmt.Sprintf("%s: %s", path, why))
+		return nil, nil
+	}
+	return info, nil
 }
 
 // unwrapProbe drops the "probe python X:" prefix, which the caller
@@ -243,7 +259,7 @@ func lookPathAll(name string) []string {
 		}
 		for _, ext := range exts {
 			p := filepath.Join(dir, name+ext)
-			if isExecutable(p) {
+			if isExecutable(p) && !storeStub(p) {
 				if abs, err := filepath.Abs(p); err == nil {
 					p = abs
 				}
@@ -273,13 +289,9 @@ var (
 // pyenvCandidates lists the interpreters under pyenv's versions directory
 // that may satisfy vs, newest first.
 func pyenvCandidates(getenv func(string) string, vs versionSpec) []string {
-	root := getenv("PYENV_ROOT")
+	root := pyenvDefaultRoot(getenv)
 	if root == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil
-		}
-		root = filepath.Join(home, ".pyenv")
+		return nil
 	}
 	entries, err := os.ReadDir(filepath.Join(root, "versions"))
 	if err != nil {

@@ -15,7 +15,10 @@
 //     environment.
 package python
 
-import "maps"
+import (
+	"fmt"
+	"maps"
+)
 
 // Info describes one interpreter, as probed by running it once.
 type Info struct {
@@ -106,4 +109,17 @@ func (i *Info) MarkerEnv() map[string]string {
 		m = map[string]string{}
 	}
 	return m
+}
+
+// Request is the version request that finds this interpreter again (what
+// .python-version records): "3.12", "3.13t", "pypy3.10".
+func (i *Info) Request() string {
+	s := fmt.Sprintf("%d.%d", i.Major, i.Minor)
+	if i.FreeThreaded {
+		s += "t"
+	}
+	if i.Implementation == "pypy" {
+		s = "pypy" + s
+	}
+	return s
 }

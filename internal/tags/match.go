@@ -4,16 +4,19 @@ package tags
 // built once from Supported and is safe for concurrent use.
 type Matcher struct {
 	rank map[Tag]int
+	// pairs are the supported interpreter-ABI pairs, for FitsInterpreter.
+	pairs map[[2]string]bool
 }
 
 // NewMatcher indexes supported, best first; a tag listed twice keeps its
 // first (better) rank.
 func NewMatcher(supported []Tag) *Matcher {
-	m := &Matcher{rank: make(map[Tag]int, len(supported))}
+	m := &Matcher{rank: make(map[Tag]int, len(supported)), pairs: map[[2]string]bool{}}
 	for i, t := range supported {
 		if _, ok := m.rank[t]; !ok {
 			m.rank[t] = i
 		}
+		m.pairs[[2]string{t.Interpreter, t.ABI}] = true
 	}
 	return m
 }
@@ -28,6 +31,19 @@ func (m *Matcher) Rank(ts []Tag) (rank int, ok bool) {
 		}
 	}
 	return rank, rank >= 0
+}
+
+// FitsInterpreter reports whether some tag of ts names a supported
+// interpreter and ABI, whatever its platform: a universal lock keeps a
+// version whose wheels fit the Python of an environment even when none
+// is built for its platform (that is a missing wheel, reported apart).
+func (m *Matcher) FitsInterpreter(ts []Tag) bool {
+	for _, t := range ts {
+		if m.pairs[[2]string{t.Interpreter, t.ABI}] {
+			return true
+		}
+	}
+	return false
 }
 
 // BestWheel returns the index of the best compatible wheel among filenames:

@@ -25,6 +25,11 @@ type AddOptions struct {
 	Where project.Where        // the array to add to
 	Pre   bool                 // allow pre-releases
 	Apply ApplyOptions
+	// DryRun resolves and reports the plan; nothing is written.
+	DryRun bool
+	// RememberPython records the target's interpreter in .python-version
+	// (--python was given), once the add succeeded.
+	RememberPython bool
 	// KeepCredentials records a direct reference's URL in pyproject.toml
 	// with the user:password it was given with. By default they are left
 	// out (and a warning says so): they are used, in memory, for this run
@@ -73,7 +78,7 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 	if err != nil {
 		return nil, err
 	}
-	l, err := resolveLock(ctx, t, in, p, prev, false, opts.Pre)
+	l, err := resolveLock(ctx, in, env, p, prev, false, opts.Pre)
 	if err != nil {
 		return nil, err
 	}
@@ -85,14 +90,31 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 		if p, err = parseProject(f.pyproject, data); err != nil {
 			return nil, err
 		}
-		l.Requirements = p.roots.Strings
+		l.Requirements, l.Inputs = p.roots.Strings, p.inputs(env).Lines
 	}
 	in.LinkMode, in.Compile = opts.Apply.LinkMode, opts.Apply.Compile
+	// The default selection, and the group or extra added to.
+	so := project.SelectOptions{}
+	if where.Group != "" {
+		so.Groups = []string{where.Group}
+	}
+	if where.Optional != "" {
+		so.Extras = []string{where.Optional}
+	}
+	sel, err := selectFrom(l, so)
+	if err != nil {
+		return nil, err
+	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint,
+		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint, selection: sel, dryRun: opts.DryRun,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
+			}
+			if opts.RememberPython {
+				if err := rememberPython(t, env); err != nil {
+					return err
+				}
 			}
 			if created {
 				env.Reporter.Created(f.pyproject)
@@ -166,17 +188,23 @@ func lowerBounds(reqs []pep508.Requirement, l *pylock.Lock) map[int]string {
 		if q.URL != "" || q.Specifier.String() != "" {
 			continue
 		}
+		// The lowest version locked: a universal lock may hold several
+		// (one per environment that needs another), and every one must
+		// stay allowed.
 		name := pep508.NormalizeName(q.Name)
+		var low *pep440.Version
 		for _, p := range l.Packages {
-			if p.Name == name && p.Version != "" {
-				b := q
-				spec, err := pep440.ParseSpecifierSet(">=" + p.Version)
-				if err != nil {
-					break
-				}
-				b.Specifier = spec
-				final[i] = b.String()
+			if v, err := pep440.Parse(p.Version); err == nil && pep508.NormalizeName(p.Name) == name && (low == nil || v.Compare(*low) < 0) {
+				low = &v
 			}
+		}
+		if low == nil {
+			continue
+		}
+		if spec, err := pep440.ParseSpecifierSet(">=" + low.String()); err == nil {
+			b := q
+			b.Specifier = spec
+			final[i] = b.String()
 		}
 	}
 	return final
@@ -202,6 +230,8 @@ type RemoveOptions struct {
 	Names []string      // distribution names
 	Where project.Where // the array to remove them from
 	Apply ApplyOptions
+	// DryRun resolves and reports the plan; nothing is written.
+	DryRun bool
 }
 
 // Remove takes distributions out of pyproject.toml, re-locks, and
@@ -239,15 +269,19 @@ func Remove(ctx context.Context, t *Target, env Env, opts RemoveOptions) (*insta
 	if err != nil {
 		return nil, err
 	}
-	l := newLock(t, p)
+	l := newLock(p, env)
 	if len(p.roots.Reqs) > 0 {
-		if l, err = resolveLock(ctx, t, in, p, prev, false, false); err != nil {
+		if l, err = resolveLock(ctx, in, env, p, prev, false, false); err != nil {
 			return nil, err
 		}
 	}
 	in.LinkMode, in.Compile = opts.Apply.LinkMode, opts.Apply.Compile
+	sel, err := selectFrom(l, project.SelectOptions{})
+	if err != nil {
+		return nil, err
+	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint,
+		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint, selection: sel, dryRun: opts.DryRun,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err

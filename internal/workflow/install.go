@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pkginstall/pkginstall/internal/installer"
+	"github.com/pkginstall/pkginstall/internal/project"
 )
 
 // InstallOptions are install's options.
@@ -14,7 +15,9 @@ type InstallOptions struct {
 	// when it satisfies pyproject.toml (always with Frozen), else
 	// [project].dependencies resolved.
 	Request *installer.Request
-	Frozen  bool // the project: install pylock.toml as it is, never resolve
+	Frozen  bool                  // the project: install pylock.toml as it is, never resolve
+	Locked  bool                  // the project: fail instead of re-locking a stale pylock.toml
+	Select  project.SelectOptions // the project: extras and groups
 	Apply   ApplyOptions
 	// Report says the caller reports on the result (pip's --report): the
 	// no-op shortcut, which has no result, is off.
@@ -112,11 +115,25 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 		return nil, fmt.Errorf("%s does not exist; run pkginstall lock (--frozen never resolves)", DisplayPath(f.lock))
 	}
 	req := *opts.Request
-	if l != nil && (opts.Frozen || p == nil || len(p.problems(l, t)) == 0) {
+	switch {
+	case p == nil || opts.Frozen:
+	case opts.Locked:
+		// An error when the lock is stale or missing, saying why.
+		if l, err = freshLock(ctx, t, env, f, p, l, true, false); err != nil {
+			return nil, err
+		}
+	case l != nil && len(p.problems(l, t, env, false)) > 0:
+		l = nil // stale: resolve the project's dependencies instead
+	}
+	if l != nil {
 		requested := map[string]bool{}
 		if p != nil {
 			requested = p.roots.Names
 			req.Reqs = p.reqs(false)
+		}
+		sel, err := selectFrom(l, opts.Select)
+		if err != nil {
+			return nil, err
 		}
 		idx, err := env.urlOnlyIndex(t)
 		if err != nil {
@@ -124,12 +141,15 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 		}
 		res, err := installLock(ctx, env.installer(t, idx, opts.Apply, req.Reinstall), env.Reporter, lockInstall{
 			lock: l, path: f.lock, requested: requested, reinstall: req.Reinstall,
-			dryRun: req.DryRun, hint: reinstallHint,
+			dryRun: req.DryRun, hint: reinstallHint, selection: sel,
 		})
 		if err != nil {
 			return nil, err
 		}
 		return &InstallResult{Request: &req, Result: res}, nil
+	}
+	if err := p.admits(t); err != nil {
+		return nil, err
 	}
 	req.Reqs = p.reqs(true)
 	opts.Request = &req

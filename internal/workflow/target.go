@@ -30,6 +30,10 @@ type Env struct {
 	// there is nothing to ask (local wheels only).
 	Index    index.Options
 	Reporter Reporter
+	// IndexExplicit says the command named its index (a flag or an
+	// environment variable): only then does a lock made with other index
+	// settings count as stale.
+	IndexExplicit bool
 }
 
 // Reporter receives everything a workflow has to say. Implementations must
