@@ -33,5 +33,5 @@ LIST
 # (scheme), and the Windows pkginstall.exe installing a wheel, its launchers
 # run, doctor and run refusing an unsafe __pypackages__ (cmd/pkginstall).
 echo "-- wine: scheme launchers, pkginstall.exe end to end"
-PKGINSTALL_WINE=$WINE go test -count=1 -run 'UnderWine|LauncherReproducible' -v ./scheme ./cmd/pkginstall 2>&1 |
-	grep -E '^(--- |PASS|FAIL|ok|panic|\s+win[a-z_]*test\.go)' | cut -c1-400
+PKGINSTALL_WINE=$WINE go test -p 1 -count=1 -run 'UnderWine|LauncherReproducible' -v ./scheme ./cmd/pkginstall 2>&1 |
+	grep -E '^(--- |PASS|FAIL|ok|panic|\s+win[a-z_]*test\.go|\s+)' | cut -c1-400
