@@ -24,11 +24,14 @@ while read -r pkg run; do
 done <<'LIST'
 internal/safety
 internal/python PyList|StoreStub|Registry|PyenvWin
-internal/fsutil Lock
+internal/fsutil Lock|ReadRegular$
 bench SysWindows
 internal/procgroup
 LIST
 
-# End to end: launchers installed for a stand-in python.exe, run by wine.
-echo "-- wine: scheme launchers"
-PKGINSTALL_WINE=$WINE go test -count=1 -run 'UnderWine|LauncherReproducible' -v ./scheme 2>&1 | grep -E '^(--- |PASS|FAIL|ok|panic|\s+winlauncher)'
+# End to end: launchers installed for a stand-in python.exe, run by wine
+# (scheme), and the Windows pkginstall.exe installing a wheel, its launchers
+# run, doctor and run refusing an unsafe __pypackages__ (cmd/pkginstall).
+echo "-- wine: scheme launchers, pkginstall.exe end to end"
+PKGINSTALL_WINE=$WINE go test -p 1 -count=1 -run 'UnderWine|LauncherReproducible' -v ./scheme ./cmd/pkginstall 2>&1 |
+	grep -E '^(--- |PASS|FAIL|ok|panic|\s+win[a-z_]*test\.go|\s+)' | cut -c1-400

@@ -23,4 +23,8 @@ func TestSysWindows(t *testing.T) {
 	if m := maxRSS(cmd.ProcessState); m != 0 {
 		t.Errorf("maxRSS = %d, want 0 (unknown)", m)
 	}
+	// proc_other.go: no tmpfs here.
+	if err := mountTmpfs(os.TempDir()); err != errNotRoot {
+		t.Errorf("mountTmpfs = %v, want errNotRoot", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,9 @@ func WindowsLauncher(interpreter, script string, gui bool) ([]byte, error) {
 		exe = guiLauncher
 	}
 	payload := interpreter + "\x00" + script + "\x00"
+	if len(payload) > maxLauncherTrailer {
+		return nil, fmt.Errorf("interpreter path %q is too long for a launcher", interpreter)
+	}
 	out := make([]byte, 0, len(exe)+len(payload)+12)
 	out = append(out, exe...)
 	out = append(out, payload...)
@@ -180,3 +184,32 @@ func firstLine(src Source, member string) ([]byte, error) {
 	}
 	return line, nil
 }
+
+// ReadWindowsLauncherFile is ReadWindowsLauncher on a file, reading only its
+// head and tail; ok is false when the file is not such a launcher.
+func ReadWindowsLauncherFile(name string) (interpreter, script string, ok bool) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", "", false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() < 64 {
+		return "", "", false
+	}
+	head := make([]byte, 2)
+	if _, err := f.ReadAt(head, 0); err != nil || string(head) != "MZ" {
+		return "", "", false
+	}
+	n := min(st.Size(), int64(maxLauncherTrailer+12))
+	tail := make([]byte, n)
+	if _, err := f.ReadAt(tail, st.Size()-n); err != nil {
+		return "", "", false
+	}
+	interpreter, script, err = ReadWindowsLauncher(append(head, tail...))
+	return interpreter, script, err == nil
+}
+
+// maxLauncherTrailer is the longest trailer the launcher accepts
+// (MAX_TRAILER in launcher.c).
+const maxLauncherTrailer = 65536
