@@ -63,33 +63,26 @@ func copyAs(mode, src, dst string) (int, error) {
 	if mode == "per-file" {
 		return linkTree(src, dst)
 	}
-	if err := os.Mkdir(dst, 0o755); err != nil {
-		return 0, err
-	}
-	ents, err := os.ReadDir(src)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, e := range ents {
-		s, t := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
-		var k int
+	return linkEach(src, dst, func(e fs.DirEntry, s, t string) (int, error) {
 		if e.Name() == "lib" && e.IsDir() {
-			k, err = linkPackages(s, t)
-		} else {
-			k, err = linkTree(s, t)
+			return linkEach(s, t, linkPackage)
 		}
-		if err != nil {
-			return n, err
-		}
-		n += k
-	}
-	return n, nil
+		return linkTree(s, t)
+	})
 }
 
-// linkPackages makes lib: a symlink per top-level directory but
-// .dist-info ones, which are linked file by file as are top-level files.
-func linkPackages(src, dst string) (int, error) {
+// linkPackage places one entry of lib: a symlink for a top-level
+// directory but a .dist-info one, which is linked file by file as a
+// top-level file is.
+func linkPackage(e fs.DirEntry, s, t string) (int, error) {
+	if e.IsDir() && !strings.HasSuffix(e.Name(), ".dist-info") {
+		return 1, os.Symlink(s, t)
+	}
+	return linkTree(s, t)
+}
+
+// linkEach makes the directory dst and places each entry of src with one.
+func linkEach(src, dst string, one func(e fs.DirEntry, s, t string) (int, error)) (int, error) {
 	if err := os.Mkdir(dst, 0o755); err != nil {
 		return 0, err
 	}
@@ -99,19 +92,11 @@ func linkPackages(src, dst string) (int, error) {
 	}
 	n := 0
 	for _, e := range ents {
-		s, t := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
-		if e.IsDir() && !strings.HasSuffix(e.Name(), ".dist-info") {
-			if err := os.Symlink(s, t); err != nil {
-				return n, err
-			}
-			n++
-			continue
-		}
-		k, err := linkTree(s, t)
+		k, err := one(e, filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()))
+		n += k
 		if err != nil {
 			return n, err
 		}
-		n += k
 	}
 	return n, nil
 }
