@@ -10,8 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/procgroup"
 )
 
 // sample is one timed run of one command.
@@ -44,17 +45,14 @@ func runTimed(ctx context.Context, spec execSpec, timeout time.Duration) (sample
 	var out tailBuffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
-	setDeathSignal(cmd)
-	setProcessGroup(cmd)
+	procgroup.Own(cmd)
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
 	s := sample{Wall: wall}
 	if cmd.ProcessState != nil {
 		s.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			s.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-		}
+		s.MaxRSS = maxRSS(cmd.ProcessState)
 	}
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {

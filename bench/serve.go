@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/procgroup"
 )
 
 // Media types of the simple repository API (PEP 691).
@@ -185,7 +187,7 @@ func startServer(ctx context.Context, dir string, delay time.Duration) (*server,
 	}
 	cmd := exec.CommandContext(ctx, exe, "-serve", "-wheelhouse", dir, "-addr", "127.0.0.1:0", "-delay", delay.String())
 	cmd.Stderr = os.Stderr
-	setDeathSignal(cmd)
+	procgroup.DieWithParent(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("start server: %w", err)

@@ -246,6 +246,10 @@ func (c *Client) fetch(ctx context.Context, f File, u *url.URL, root string) (st
 		c.log.Debug("wheel from cache", "file", f.Filename)
 		return p, nil
 	}
+	if p, ok := c.localCopy(f); ok {
+		c.log.Debug("wheel from a local copy", "file", f.Filename, "path", p)
+		return p, nil
+	}
 	if c.opts.Offline {
 		return "", &OfflineError{URL: redactURL(u)}
 	}

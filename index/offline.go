@@ -1,10 +1,15 @@
 package index
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // cachedWheelFiles lists the wheels of the normalised project n that the
@@ -41,4 +46,28 @@ func (c *Client) cachedWheelFiles(n string) []File {
 		}
 	}
 	return files
+}
+
+// localCopy is f in one of Options.LocalCopies, when f's sha256 is known
+// and the copy has it.
+func (c *Client) localCopy(f File) (string, bool) {
+	want := strings.ToLower(f.SHA256)
+	if !validSHA256(want) || !safeFilename(f.Filename) {
+		return "", false
+	}
+	for _, dir := range c.opts.LocalCopies {
+		p := filepath.Join(dir, f.Filename)
+		fh, _, err := fsutil.OpenRegular(p)
+		if err != nil {
+			continue
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, fh)
+		fh.Close()
+		if err == nil && hex.EncodeToString(h.Sum(nil)) == want {
+			return p, true
+		}
+		c.log.Debug("local copy differs from the locked hash", "path", p)
+	}
+	return "", false
 }

@@ -59,6 +59,11 @@ type Options struct {
 	// from them. This is how credentials kept out of files still reach the
 	// server: in memory, for the request.
 	Trusted []string
+	// LocalCopies are folders where Fetch looks for a wheel by its file
+	// name before downloading it; one is used only when its sha256 is the
+	// one the file is known by (a lock's wheels copied into a --find-links
+	// folder, while the URL the lock names has moved or is unreachable).
+	LocalCopies []string
 	// Timeout bounds every wait for the network: connecting, the response
 	// headers, and each stretch of a body (see MinProgress); 0 =
 	// DefaultTimeout. It is pip's --timeout.

@@ -482,6 +482,12 @@ func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Sour
 			pf.head, pf.headErr = DataScriptHead(info, relFrom(path.Dir(pf.dest), rels["lib"]),
 				relFrom(path.Dir(pf.dest), "."), path.Join(relFrom(path.Dir(pf.dest), rels["bin"]), rels["pypackages"]))
 			pl.scripts = append(pl.scripts, pf.dest)
+			if info.OS == "windows" {
+				if err := planWindowsDataScript(pl, rels, info, src, f.Name, pf.dest); err != nil {
+					fail("%v", err)
+					return nil
+				}
+			}
 		case "headers":
 			pf.dest = rels["include"] + "/" + src.Project() + "/" + sub
 		case "data":
@@ -536,13 +542,9 @@ func planEntryPoints(pl *jobPlan, rels map[string]string, info *python.Info, eps
 			continue
 		}
 		if l.Windows {
-			// TODO(windows): an .exe launcher; a .cmd wrapper is untested.
-			py := rels["bin"] + "/" + ep.Name + "-script.py"
-			cmd := rels["bin"] + "/" + ep.Name + ".cmd"
-			pl.files = append(pl.files,
-				&planFile{dest: py, content: body},
-				&planFile{dest: cmd, content: windowsLauncher(info.Executable, ep.Name+"-script.py")})
-			pl.scripts = append(pl.scripts, cmd)
+			if err := addWindowsLauncher(pl, rels, info.Executable, ep.Name, body, ep.Group == GroupGUI); err != nil {
+				fail("%v", err)
+			}
 			continue
 		}
 		dest := rels["bin"] + "/" + ep.Name

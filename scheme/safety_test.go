@@ -15,6 +15,8 @@ func TestScriptInterpreter(t *testing.T) {
 		{"#!/bin/sh\n'''exec' '/a b/python' \"$0\" \"$@\"\n' '''\n", "/a b/python", true},
 		{"#!/bin/sh\necho hi\n", "/bin/sh", true},
 		{"#!python\r\n", "python", true},
+		{"#!C:\\Program Files\\Python312\\python.exe\r\nx", `C:\Program Files\Python312\python.exe`, true},
+		{"#!\\\\srv\\share\\py thon\\python.exe\n", `\\srv\share\py thon\python.exe`, true},
 		{"\x7fELF", "", false},
 		{"", "", false},
 	}
@@ -25,8 +27,8 @@ func TestScriptInterpreter(t *testing.T) {
 		}
 	}
 	// Every launcher this package writes names its interpreter.
-	for _, exe := range []string{"/usr/bin/python3", "/with space/python3", "/" + strings.Repeat("x", 200)} {
-		b, err := WriteLauncher(Launcher{Interpreter: exe, Name: "x", Module: "m", Attr: "f", LibRel: "../lib", TargetRel: "..", PyPackagesRel: "../.."})
+	for _, exe := range []string{"/usr/bin/python3", "/with space/python3", "/" + strings.Repeat("x", 200), `C:\Py thon\python.exe`} {
+		b, err := WriteLauncher(Launcher{Interpreter: exe, Name: "x", Module: "m", Attr: "f", LibRel: "../lib", TargetRel: "..", PyPackagesRel: "../..", Windows: strings.HasPrefix(exe, "C:")})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -99,7 +99,8 @@ type Launcher struct {
 	// Directories relative to the script's own directory (the real bin/),
 	// slash-separated, e.g. "../lib", "..", "../..".
 	LibRel, TargetRel, PyPackagesRel string
-	// Windows drops the shebang check: the file is run by a .cmd wrapper.
+	// Windows drops the shebang check: the file is run by an .exe
+	// launcher (WindowsLauncher).
 	Windows bool
 }
 
@@ -250,11 +251,4 @@ def _pkginstall_run():
 
 _pkginstall_sitecustomize(_pkginstall_run)
 `)
-}
-
-// windowsLauncher returns a .cmd file running name-script.py next to it
-// with the interpreter. Untested: Windows support is a TODO (an .exe
-// launcher like distlib's would be the real thing).
-func windowsLauncher(exe, script string) []byte {
-	return []byte("@echo off\r\n\"" + exe + "\" \"%~dp0" + script + "\" %*\r\n")
 }

@@ -1,6 +1,11 @@
 package wheel
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+)
 
 func TestPortableNames(t *testing.T) {
 	for _, tt := range []struct {
@@ -52,5 +57,28 @@ func TestFoldName(t *testing.T) {
 	}
 	if foldName("a.py") == foldName("b.py") {
 		t.Error("a.py and b.py collide")
+	}
+}
+
+// Windows holds names of at most 255 UTF-16 units. The byte limit
+// (MaxComponentLength, UTF-8) is never looser: every rune takes at least as
+// many UTF-8 bytes as UTF-16 units, so no separate rule is needed; this
+// pins that down.
+func TestComponentLengthCoversUTF16(t *testing.T) {
+	for _, r := range []rune{'a', 'é', '€', '中', '😀', 0x10FFFF} {
+		if utf8.RuneLen(r) < len(utf16.Encode([]rune{r})) {
+			t.Errorf("%U: %d UTF-8 bytes, %d UTF-16 units", r, utf8.RuneLen(r), len(utf16.Encode([]rune{r})))
+		}
+	}
+	for name, ok := range map[string]bool{
+		"p/" + strings.Repeat("a", 255): true,
+		"p/" + strings.Repeat("a", 256): false,
+		"p/" + strings.Repeat("é", 128): false, // 128 UTF-16 units, 256 bytes
+		"p/" + strings.Repeat("😀", 64):  false, // 128 UTF-16 units
+		"p/" + strings.Repeat("😀", 63):  true,
+	} {
+		if err := checkPath(name); (err == nil) != ok {
+			t.Errorf("checkPath(%d bytes, %d UTF-16 units) = %v", len(name)-2, len(utf16.Encode([]rune(name)))-2, err)
+		}
 	}
 }

@@ -37,6 +37,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/pkginstall/pkginstall/internal/procgroup"
 )
 
 // realSet is the main benchmark's 55-distribution request.
@@ -189,8 +191,7 @@ func (o *options) timed(ctx context.Context, dir string, args []string) row {
 	cmd.Env = env(dir)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	procgroup.Own(cmd)
 	start := time.Now()
 	err := cmd.Run()
 	r := row{Wall: time.Since(start)}

@@ -389,6 +389,7 @@ func (a *app) commands() []*ucli.Command {
 		a.removeCommand(),
 		a.lockCommand(),
 		a.syncCommand(),
+		a.upgradeCommand(),
 		a.exportCommand(),
 		a.serveCommand(),
 		a.downloadCommand(),

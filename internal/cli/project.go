@@ -26,6 +26,7 @@ is recorded as name>=<resolved version>. Then writes pylock.toml and installs.`,
 			&ucli.StringFlag{Name: "group", Usage: "add to the PEP 735 dependency group `G`"},
 			&ucli.StringFlag{Name: "optional", Usage: "add to the extra `EXTRA` of [project.optional-dependencies]"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
 			&ucli.BoolFlag{Name: "keep-credentials", Usage: "write user:password of a URL into pyproject.toml (by default they are used for this run only; keep them in ~/.netrc)"},
 		}, applyFlags()...),
 		Action: a.runAdd,
@@ -40,6 +41,7 @@ func (a *app) removeCommand() *ucli.Command {
 		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "group", Usage: "remove from the PEP 735 dependency group `G`"},
 			&ucli.StringFlag{Name: "optional", Usage: "remove from the extra `EXTRA`"},
+			dryRunFlag(),
 		}, applyFlags()...),
 		Action: a.runRemove,
 	}
@@ -60,6 +62,8 @@ not satisfy pyproject.toml.`,
 			&ucli.BoolFlag{Name: "upgrade", Aliases: []string{"U"}, Usage: "take the newest allowed versions, not the installed ones"},
 			&ucli.BoolFlag{Name: "check", Usage: "exit 1 if pylock.toml does not satisfy pyproject.toml; write nothing"},
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
+			&ucli.StringSliceFlag{Name: "upgrade-package", Aliases: []string{"P"}, Usage: "take the newest allowed version of `NAME` only, keeping the other locked versions (repeatable)"},
 		},
 		Action: a.runLock,
 	}
@@ -78,6 +82,7 @@ index is asked for anything: each wheel comes from its URL in the lock and is
 checked against the lock's sha256.`,
 		Flags: append(append([]ucli.Flag{
 			&ucli.BoolFlag{Name: "frozen", Usage: "install pylock.toml as it is; never resolve, never read an index page"},
+			dryRunFlag(),
 			lockedFlag,
 			&ucli.BoolFlag{Name: "reinstall", Usage: "reinstall even what is installed at the locked version"},
 			noProjectFlag,
@@ -111,7 +116,8 @@ func (a *app) runLock(c *ucli.Context) error {
 		return err
 	}
 	res, err := workflow.Lock(c.Context, t.workflow(), a.workflowEnv(g), workflow.LockOptions{
-		Check: c.Bool("check"), Upgrade: c.Bool("upgrade"), Pre: c.Bool("pre"),
+		Check: c.Bool("check"), Upgrade: c.Bool("upgrade"), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"),
+		UpgradePackages: c.StringSlice("upgrade-package"),
 	})
 	if err != nil {
 		return err
@@ -126,8 +132,61 @@ func (a *app) runLock(c *ucli.Context) error {
 		a.ui.infof("%s satisfies pyproject.toml", path)
 	case workflow.LockUpToDate:
 		a.ui.infof("%s is up to date", path)
+	case workflow.LockWouldWrite:
+		a.ui.outf("Would lock %d package%s in %s", res.Packages, plural(res.Packages), path)
 	}
+	a.lockChanges(res)
 	return nil
+}
+
+// lockChanges says which locked versions a lock changed (or would).
+func (a *app) lockChanges(res *workflow.LockResult) {
+	say := a.ui.infof
+	if res.State == workflow.LockWouldWrite {
+		say = a.ui.outf
+	}
+	for _, ch := range res.Changes {
+		switch {
+		case ch.Old == "":
+			say(" + %s %s", ch.Name, ch.New)
+		case ch.New == "":
+			say(" - %s %s", ch.Name, ch.Old)
+		default:
+			say(" ~ %s %s -> %s", ch.Name, ch.Old, ch.New)
+		}
+	}
+}
+
+func (a *app) upgradeCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "upgrade",
+		Usage:     "take the newest allowed versions of NAME… (of everything without NAME), re-lock and sync",
+		UsageText: "pkginstall upgrade [--pre] [--dry-run] [NAME...]",
+		Flags: append([]ucli.Flag{
+			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
+			dryRunFlag(),
+		}, applyFlags()...),
+		Action: func(c *ucli.Context) error {
+			apply, err := applyOptions(c)
+			if err != nil {
+				return err
+			}
+			g, t, err := a.globalsAndTarget(c)
+			if err != nil {
+				return err
+			}
+			res, err := workflow.Upgrade(c.Context, t.workflow(), a.workflowEnv(g), workflow.UpgradeOptions{
+				Names: c.Args().Slice(), Pre: c.Bool("pre"), DryRun: c.Bool("dry-run"), Apply: apply,
+			})
+			if res != nil {
+				if res.State == workflow.LockUpToDate || len(res.Changes) == 0 {
+					a.ui.infof("No newer versions: the lock is unchanged")
+				}
+				a.lockChanges(res)
+			}
+			return err
+		},
+	}
 }
 
 func (a *app) runSync(c *ucli.Context) error {
@@ -148,7 +207,7 @@ func (a *app) runSync(c *ucli.Context) error {
 	}
 	_, err = workflow.Sync(c.Context, t.workflow(), a.workflowEnv(g), workflow.SyncOptions{
 		Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Reinstall: c.Bool("reinstall"), Select: sel, Apply: apply,
-		RememberPython: g.Python != "", NoProject: c.Bool("no-project"),
+		RememberPython: g.Python != "", DryRun: c.Bool("dry-run"), NoProject: c.Bool("no-project"),
 	})
 	return err
 }
@@ -165,7 +224,7 @@ func (a *app) runAdd(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials")}
+	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials"), DryRun: c.Bool("dry-run")}
 	for _, arg := range args {
 		s := strings.TrimSpace(arg)
 		r, err := pep508.ParseRequirement(s)
@@ -210,6 +269,12 @@ func (a *app) runRemove(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = workflow.Remove(c.Context, t.workflow(), a.workflowEnv(g), workflow.RemoveOptions{Names: names, Where: where, Apply: apply})
+	_, err = workflow.Remove(c.Context, t.workflow(), a.workflowEnv(g), workflow.RemoveOptions{Names: names, Where: where, Apply: apply, DryRun: c.Bool("dry-run")})
 	return err
+}
+
+// dryRunFlag is add's, remove's, lock's and sync's --dry-run (install has
+// its own, with the same meaning).
+func dryRunFlag() ucli.Flag {
+	return &ucli.BoolFlag{Name: "dry-run", Usage: "resolve and say what would change; write nothing"}
 }

@@ -110,7 +110,13 @@ func (r *textReporter) Plan(changes []installer.Change, dryRun bool) {
 		out("Would change nothing")
 		return
 	}
-	out("Would install %d package%s:", len(lines), plural(len(lines)))
+	verb := "install"
+	for _, l := range lines {
+		if strings.HasPrefix(l, "- ") {
+			verb = "change" // removals too: "install" would misname them
+		}
+	}
+	out("Would %s %d package%s:", verb, len(lines), plural(len(lines)))
 	for _, l := range lines {
 		out(" %s", l)
 	}

@@ -1,6 +1,8 @@
 package fsutil
 
 import (
+	"github.com/pkginstall/pkginstall/internal/wintest"
+
 	"bytes"
 	"context"
 	"errors"
@@ -21,7 +23,7 @@ import (
 func TestWriteFollowsSymlink(t *testing.T) {
 	for _, name := range []string{"pyproject.toml", "pylock.toml", "sitecustomize.py", ".pkginstall-manifest.json", "BENCHMARKS.md", "page"} {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
+			dir := wintest.TempDir(t)
 			real := filepath.Join(dir, "real", name)
 			if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
 				t.Fatal(err)
@@ -58,7 +60,7 @@ func TestWriteFollowsSymlink(t *testing.T) {
 }
 
 func TestWriteDanglingSymlinkCreatesTarget(t *testing.T) {
-	dir := t.TempDir()
+	dir := wintest.TempDir(t)
 	link := filepath.Join(dir, "pylock.toml")
 	if err := os.Symlink("elsewhere.toml", link); err != nil {
 		t.Fatal(err)
@@ -72,7 +74,7 @@ func TestWriteDanglingSymlinkCreatesTarget(t *testing.T) {
 }
 
 func TestWritePerm(t *testing.T) {
-	dir := t.TempDir()
+	dir := wintest.TempDir(t)
 	name := filepath.Join(dir, "f")
 	if err := WriteFile(name, []byte("a"), KeepPerm); err != nil {
 		t.Fatal(err)
@@ -91,7 +93,7 @@ func TestWritePerm(t *testing.T) {
 // Two writers of one file at once never share a temporary file: every
 // result is one writer's whole content.
 func TestConcurrentWritersUniqueTemp(t *testing.T) {
-	dir := t.TempDir()
+	dir := wintest.TempDir(t)
 	name := filepath.Join(dir, "f")
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
@@ -127,7 +129,7 @@ func TestConcurrentWritersUniqueTemp(t *testing.T) {
 }
 
 func TestWriteErrorLeavesNothing(t *testing.T) {
-	dir := t.TempDir()
+	dir := wintest.TempDir(t)
 	name := filepath.Join(dir, "f")
 	if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
@@ -156,7 +158,7 @@ func TestWriteErrorLeavesNothing(t *testing.T) {
 }
 
 func TestWriteIfChanged(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "f")
+	name := filepath.Join(wintest.TempDir(t), "f")
 	if changed, err := WriteIfChanged(name, []byte("a"), 0o644); err != nil || !changed {
 		t.Fatalf("first write: %v %v", changed, err)
 	}
@@ -238,7 +240,7 @@ func holdInOtherProcess(t *testing.T, name string) (release func()) {
 func TestLockExcludesOtherProcess(t *testing.T) {
 	for _, kind := range []string{"file", "dir"} {
 		t.Run(kind, func(t *testing.T) {
-			name := filepath.Join(t.TempDir(), "x.lock")
+			name := filepath.Join(wintest.TempDir(t), "x.lock")
 			if kind == "dir" {
 				if err := os.Mkdir(name, 0o755); err != nil {
 					t.Fatal(err)
@@ -289,7 +291,7 @@ func TestLockExcludesOtherProcess(t *testing.T) {
 }
 
 func TestLockHonoursContext(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "x.lock")
+	name := filepath.Join(wintest.TempDir(t), "x.lock")
 	holdInOtherProcess(t, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -305,7 +307,7 @@ func TestLockHonoursContext(t *testing.T) {
 
 // Within one process, a second Lock of one name waits too.
 func TestLockExcludesWithinProcess(t *testing.T) {
-	name := filepath.Join(t.TempDir(), "x.lock")
+	name := filepath.Join(wintest.TempDir(t), "x.lock")
 	unlock, err := Lock(context.Background(), name, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -5,10 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/pkginstall/pkginstall/internal/wintest"
 )
 
 func TestReadRegular(t *testing.T) {
-	dir := t.TempDir()
+	dir := wintest.TempDir(t) // also run under wine (.ci/wine.sh)
 	small := filepath.Join(dir, "small.txt")
 	if err := os.WriteFile(small, []byte("six==1.0\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -23,7 +25,11 @@ func TestReadRegular(t *testing.T) {
 		t.Errorf("a directory: err = %v, want ErrNotRegular", err)
 	}
 	link := filepath.Join(dir, "link.txt")
-	if err := os.Symlink(small, link); err == nil {
+	if err := os.Symlink("small.txt", link); err != nil {
+		t.Logf("no symbolic links here: %v", err)
+	} else if _, err := os.ReadFile(link); err != nil {
+		t.Logf("symbolic links do not resolve here (wine): %v", err)
+	} else {
 		if _, err := ReadRegular(link, 100); err != nil {
 			t.Errorf("a symlink to a regular file: %v", err)
 		}

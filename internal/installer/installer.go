@@ -574,6 +574,7 @@ func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*
 // and the transaction run once more.
 func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*Prepared, retry bool, start time.Time) error {
 	var jobs []scheme.Job
+	var sources []scheme.Source // of jobs, for compile
 	var applied []Change
 	for _, ch := range res.Changes {
 		w := wheels[ch.Name]
@@ -581,6 +582,7 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 			continue
 		}
 		jobs = append(jobs, scheme.Job{Source: w.Source(), Requested: ch.Requested, DirectURL: directURL(ch.Candidate)})
+		sources = append(sources, jobs[len(jobs)-1].Source)
 		applied = append(applied, ch)
 	}
 	if len(jobs) == 0 {
@@ -613,7 +615,7 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 	}
 	if in.Compile {
 		endCompile := phase.Start(phase.Compile)
-		err := in.compile(ctx, results)
+		err := in.compile(ctx, results, sources)
 		endCompile()
 		if err != nil {
 			return err

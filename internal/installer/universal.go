@@ -156,6 +156,7 @@ type EnvResolution struct {
 // versions to keep when allowed (the previous lock's).
 func (in *Installer) ResolveUniversal(ctx context.Context, envs []Environment, roots []UniversalRoot, pre bool, prefer map[string]pep440.Version) ([]*EnvResolution, error) {
 	start := time.Now()
+	in.phases().Resolving()
 	shared := NewShared()
 	out := make([]*EnvResolution, len(envs))
 	run := func(idx []int, prefer func(Environment) map[string]pep440.Version) error {

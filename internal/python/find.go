@@ -34,7 +34,8 @@ func (e *NotFoundError) Error() string {
 // Default returns the interpreter spec used when none is given, without the
 // pyproject setting (the caller inserts it after $PKGINSTALL_PYTHON):
 // $PKGINSTALL_PYTHON, else $VIRTUAL_ENV/bin/python when a virtual
-// environment is active, else "python3".
+// environment is active, else "python3" ("3" on Windows, where python3 on
+// PATH is usually the Store's alias stub: see find_windows.go).
 func Default(getenv func(string) string) string {
 	if s := getenv("PKGINSTALL_PYTHON"); s != "" {
 		return s
@@ -45,7 +46,7 @@ func Default(getenv func(string) string) string {
 		}
 		return filepath.Join(venv, "bin", "python")
 	}
-	return "python3"
+	return defaultSpec
 }
 
 // versionSpecRE matches a version request: "3", "3.12", "3.11.7",
@@ -130,8 +131,9 @@ func (v versionSpec) commands() []string {
 //   - a version ("3", "3.12", "3.11.7", "3.13t", "pypy3.10", and also
 //     "python3.12"): the first interpreter that reports that version,
 //     looking on PATH for python3.12, then python3, then python, then
-//     among pyenv's installed versions ($PYENV_ROOT or ~/.pyenv), newest
-//     first;
+//     among pyenv's installed versions ($PYENV_ROOT or ~/.pyenv; pyenv-win on
+//     Windows), newest first, then on Windows what `py -0p` lists and the
+//     PEP 514 registry entries (the Store's WindowsApps stubs are skipped);
 //   - any other command name ("python", "py-custom"): every match on PATH
 //     in order, the first that answers the probe.
 //
@@ -184,7 +186,7 @@ func Find(ctx context.Context, spec string, cacheDir string) (*Info, error) {
 			}
 		}
 	}
-	for _, p := range pyenvCandidates(os.Getenv, vs) {
+	for _, p := range append(pyenvCandidates(os.Getenv, vs), platformCandidates(ctx)...) {
 		info, err := try(p, want)
 		if info != nil || err != nil {
 			return info, err
@@ -257,7 +259,7 @@ func lookPathAll(name string) []string {
 		}
 		for _, ext := range exts {
 			p := filepath.Join(dir, name+ext)
-			if isExecutable(p) {
+			if isExecutable(p) && !storeStub(p) {
 				if abs, err := filepath.Abs(p); err == nil {
 					p = abs
 				}
@@ -287,13 +289,9 @@ var (
 // pyenvCandidates lists the interpreters under pyenv's versions directory
 // that may satisfy vs, newest first.
 func pyenvCandidates(getenv func(string) string, vs versionSpec) []string {
-	root := getenv("PYENV_ROOT")
+	root := pyenvDefaultRoot(getenv)
 	if root == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil
-		}
-		root = filepath.Join(home, ".pyenv")
+		return nil
 	}
 	entries, err := os.ReadDir(filepath.Join(root, "versions"))
 	if err != nil {

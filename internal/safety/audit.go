@@ -34,6 +34,13 @@ func (f Finding) String() string {
 	return f.Path + " " + f.Reason + "; fix it with: " + f.Fix
 }
 
+// writeRights are the Windows access rights that let a holder change what
+// a directory holds or who may: FILE_WRITE_DATA (add a file),
+// FILE_APPEND_DATA (add a subdirectory), FILE_DELETE_CHILD, DELETE,
+// WRITE_DAC, WRITE_OWNER, GENERIC_WRITE, GENERIC_ALL. The bootstrap's
+// Windows path tests the same mask (TestBootstrapText checks it).
+const writeRights = 0x500D0046
+
 // maxLinks bounds the symbolic links followed in one audit (as the
 // kernel's ELOOP limit does).
 const maxLinks = 40
@@ -157,29 +164,8 @@ func (a *auditor) dir(d, r string) bool {
 		return true
 	}
 	a.owner(r, fi, false)
-	if fi.Mode().Perm()&0o002 != 0 {
-		a.add(Finding{Kind: OthersWrite, Path: r,
-			Reason: fmt.Sprintf("is writable by other users (mode %s)", Mode(fi.Mode())),
-			Fix:    "chmod o-w " + ShellArg(r)})
-	}
+	a.writable(r, fi)
 	return true
-}
-
-// owner reports path (a directory, or a link when link) owned by someone
-// other than the user or root.
-func (a *auditor) owner(path string, fi fs.FileInfo, link bool) {
-	owner, ok := fileOwner(fi)
-	uid := os.Getuid()
-	if !ok || owner == uid || owner == 0 {
-		return
-	}
-	fix := fmt.Sprintf("chown -R %d %s (if you trust its content; otherwise delete it and reinstall)", uid, ShellArg(path))
-	if link {
-		fix = fmt.Sprintf("chown -h %d %s (if you trust where it points; otherwise delete it)", uid, ShellArg(path))
-	}
-	a.add(Finding{Kind: OtherOwner, Path: path,
-		Reason: fmt.Sprintf("is owned by uid %d, not by you (uid %d) or root", owner, uid),
-		Fix:    fix})
 }
 
 // Mode formats the permission bits of m as full octal, with the setuid,
@@ -253,4 +239,13 @@ func CheckDir(what, dir string) error {
 		return &Error{Verb: "use " + what, Dir: dir, Findings: f}
 	}
 	return nil
+}
+
+// WindowsArg quotes s for cmd.exe when it needs quoting (Windows paths
+// cannot hold a double quote).
+func WindowsArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t&()[]{}^=;!'+,`~%") {
+		return s
+	}
+	return `"` + s + `"`
 }

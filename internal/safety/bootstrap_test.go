@@ -1,6 +1,9 @@
+//go:build unix
+
 package safety
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,11 +127,18 @@ func TestBootstrapText(t *testing.T) {
 	if strings.Contains(Bootstrap, "'") {
 		t.Error("bootstrap.py holds a single quote")
 	}
+	if want := fmt.Sprintf("not mask & %#X:", writeRights); !strings.Contains(strings.ReplaceAll(Bootstrap, "0x", "0X"), want) {
+		t.Errorf("the bootstrap's Windows path does not test the write rights %s", want)
+	}
+	out, err := exec.Command("python3", "-c", "import sys; compile(sys.argv[1], \"bootstrap.py\", \"exec\")", Bootstrap).CombinedOutput()
+	if err != nil {
+		t.Errorf("Python 3 cannot compile the bootstrap: %v\n%s", err, out)
+	}
 	py2 := findPython("2.7")
 	if py2 == "" {
 		t.Skip("no Python 2.7 to check the syntax with")
 	}
-	out, err := exec.Command(py2, "-c", "import sys; compile(sys.argv[1], \"bootstrap.py\", \"exec\")", Bootstrap).CombinedOutput()
+	out, err = exec.Command(py2, "-c", "import sys; compile(sys.argv[1], \"bootstrap.py\", \"exec\")", Bootstrap).CombinedOutput()
 	if err != nil {
 		t.Errorf("Python 2.7 cannot compile the bootstrap: %v\n%s", err, out)
 	}

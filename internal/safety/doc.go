@@ -20,8 +20,12 @@
 // adds only directories that exist. Modes are shown as full octal, sticky
 // and setgid bits included (1777, not 0777).
 //
-// Off Unix, only the kind of file is checked for now (Windows owners and
-// ACLs are a later issue).
+// On Windows the same rule in Windows terms (owner_windows.go and the
+// bootstrap's Windows path, through ctypes): the owner SID must be the
+// user, SYSTEM or Administrators, and the access list must give Everyone,
+// Authenticated Users and Users no write right (writeRights) that applies
+// to the directory itself; a link is checked by its own owner. Elsewhere
+// (plan9, wasip1) only the kind of file is checked.
 //
 // The package imports nothing of the project: scheme (launchers), hook and
 // cli build on it.

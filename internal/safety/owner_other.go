@@ -1,12 +1,14 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package safety
 
 import "io/fs"
 
-// hasOwners is false off Unix: only the kind of file is checked there
-// (Windows owners and ACLs are a later issue).
+// hasOwners is false where files have neither Unix owners nor Windows
+// security descriptors (plan9, wasip1, js): only the kind of file is
+// checked there.
 const hasOwners = false
 
-// fileOwner is unknown off Unix.
-func fileOwner(fs.FileInfo) (int, bool) { return 0, false }
+func (a *auditor) owner(string, fs.FileInfo, bool) {}
+
+func (a *auditor) writable(string, fs.FileInfo) {}

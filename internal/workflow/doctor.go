@@ -136,10 +136,18 @@ func auditBin(p scheme.Paths, owner map[string]string) []Finding {
 	if err != nil {
 		return nil
 	}
+	// A Windows launcher's NAME-script.py is its own program, not a module
+	// beside the scripts (the launcher takes Scripts\ off sys.path).
+	launched := map[string]bool{}
+	for _, e := range ents {
+		if _, script, ok := scheme.ReadWindowsLauncherFile(filepath.Join(p.Bin, e.Name())); ok {
+			launched[script] = true
+		}
+	}
 	var out []Finding
 	for _, e := range ents {
 		path := filepath.Join(p.Bin, e.Name())
-		if strings.HasSuffix(e.Name(), ".py") {
+		if strings.HasSuffix(e.Name(), ".py") && !launched[e.Name()] {
 			out = append(out, Finding{Kind: FindPyScript, Path: path, Warning: true,
 				Message: fmt.Sprintf("%s: a .py file in bin/ can shadow the module %s when a script there runs", path, strings.TrimSuffix(e.Name(), ".py")),
 				Fix:     removeFix(path, owner)})
@@ -174,8 +182,12 @@ func auditBin(p scheme.Paths, owner map[string]string) []Finding {
 	return out
 }
 
-// scriptInterpreter reads the interpreter of a #! script.
+// scriptInterpreter reads the interpreter of a #! script or of a Windows
+// launcher.
 func scriptInterpreter(path string) (string, bool) {
+	if interp, _, ok := scheme.ReadWindowsLauncherFile(path); ok {
+		return interp, true
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", false

@@ -25,6 +25,8 @@ type AddOptions struct {
 	Where project.Where        // the array to add to
 	Pre   bool                 // allow pre-releases
 	Apply ApplyOptions
+	// DryRun resolves and reports the plan; nothing is written.
+	DryRun bool
 	// RememberPython records the target's interpreter in .python-version
 	// (--python was given), once the add succeeded.
 	RememberPython bool
@@ -104,7 +106,7 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 		return nil, err
 	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint, selection: sel,
+		lock: l, path: f.lock, requested: p.roots.Names, hint: syncReinstallHint, selection: sel, dryRun: opts.DryRun,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err
@@ -228,6 +230,8 @@ type RemoveOptions struct {
 	Names []string      // distribution names
 	Where project.Where // the array to remove them from
 	Apply ApplyOptions
+	// DryRun resolves and reports the plan; nothing is written.
+	DryRun bool
 }
 
 // Remove takes distributions out of pyproject.toml, re-locks, and
@@ -277,7 +281,7 @@ func Remove(ctx context.Context, t *Target, env Env, opts RemoveOptions) (*insta
 		return nil, err
 	}
 	return installLock(ctx, in, env.Reporter, lockInstall{
-		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint, selection: sel,
+		lock: l, path: f.lock, requested: p.roots.Names, exact: true, hint: syncReinstallHint, selection: sel, dryRun: opts.DryRun,
 		before: func() error {
 			if err := fsutil.WriteFile(f.pyproject, data, fsutil.KeepPerm); err != nil {
 				return err

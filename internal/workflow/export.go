@@ -35,7 +35,7 @@ func Export(ctx context.Context, t *Target, env Env, opts ExportOptions) (*Expor
 		if err != nil {
 			return nil, err
 		}
-		if l, err = freshLock(ctx, t, env, f, p, l, opts.Locked); err != nil {
+		if l, err = freshLock(ctx, t, env, f, p, l, opts.Locked, false); err != nil {
 			return nil, err
 		}
 	}

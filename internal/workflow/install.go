@@ -122,7 +122,7 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 	case p == nil || opts.Frozen:
 	case opts.Locked:
 		// An error when the lock is stale or missing, saying why.
-		if l, err = freshLock(ctx, t, env, f, p, l, true); err != nil {
+		if l, err = freshLock(ctx, t, env, f, p, l, true, false); err != nil {
 			return nil, err
 		}
 	case l != nil && len(p.problems(l, t, env, false)) > 0:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -164,6 +165,11 @@ type LockOptions struct {
 	Check   bool // change nothing: say whether pylock.toml satisfies pyproject.toml
 	Upgrade bool // take the newest allowed versions, not the locked ones
 	Pre     bool // allow pre-releases
+	DryRun  bool // resolve and say what would be written; write nothing
+	// UpgradePackages take their newest allowed versions; every other
+	// package keeps its locked version where it can (uv's
+	// --upgrade-package).
+	UpgradePackages []string
 }
 
 // LockState is what Lock found or did.
@@ -171,19 +177,27 @@ type LockState int
 
 // The states of a lock.
 const (
-	LockWritten   LockState = iota // pylock.toml was (re)written
-	LockUpToDate                   // it satisfies pyproject.toml already; nothing written
-	LockSatisfied                  // Check: it satisfies pyproject.toml
-	LockStale                      // Check: it does not (Problems say why)
-	LockMissing                    // Check: there is no pylock.toml
+	LockWritten    LockState = iota // pylock.toml was (re)written
+	LockUpToDate                    // it satisfies pyproject.toml already; nothing written
+	LockSatisfied                   // Check: it satisfies pyproject.toml
+	LockStale                       // Check: it does not (Problems say why)
+	LockMissing                     // Check: there is no pylock.toml
+	LockWouldWrite                  // DryRun: pylock.toml would be (re)written
 )
 
 // LockResult is what Lock did.
 type LockResult struct {
 	Path     string
 	State    LockState
-	Problems []string // LockStale: how the lock fails pyproject.toml
-	Packages int      // LockWritten: how many packages it locks
+	Problems []string     // LockStale: how the lock fails pyproject.toml
+	Packages int          // LockWritten: how many packages it locks
+	Changes  []LockChange // LockWritten, LockWouldWrite: versions that differ from the old lock
+}
+
+// LockChange is one package whose locked version changed ("" when it was
+// not locked, or is no longer).
+type LockChange struct {
+	Name, Old, New string
 }
 
 // Lock resolves the project and writes pylock.toml, unless the lock
@@ -218,7 +232,7 @@ func Lock(ctx context.Context, t *Target, env Env, opts LockOptions) (*LockResul
 		}
 		return res, nil
 	}
-	if old != nil && !opts.Upgrade && len(p.problems(old, t, env, true)) == 0 && old.Inputs != nil {
+	if old != nil && !opts.Upgrade && len(opts.UpgradePackages) == 0 && len(p.problems(old, t, env, true)) == 0 && old.Inputs != nil {
 		res.State = LockUpToDate
 		return res, nil
 	}
@@ -227,9 +241,14 @@ func Lock(ctx context.Context, t *Target, env Env, opts LockOptions) (*LockResul
 		return nil, err
 	}
 	in := env.installer(t, idx, ApplyOptions{}, false)
-	l, err := resolveLock(ctx, in, env, p, old, opts.Upgrade, opts.Pre)
+	l, err := resolveLock(ctx, in, env, p, withoutPackages(old, opts.UpgradePackages), opts.Upgrade, opts.Pre)
 	if err != nil {
 		return nil, err
+	}
+	res.Changes = lockChanges(old, l)
+	if opts.DryRun {
+		res.State, res.Packages = LockWouldWrite, len(l.Packages)
+		return res, nil
 	}
 	if err := writeLock(env, f, l); err != nil {
 		return nil, err
@@ -348,4 +367,91 @@ func resolveLock(ctx context.Context, in *installer.Installer, env Env, p *proje
 	l := newLock(p, env)
 	l.Packages = pkgs
 	return l, nil
+}
+
+// withoutPackages is l without the packages named (normalised), so that
+// resolution prefers the locked versions of all the others only.
+func withoutPackages(l *pylock.Lock, names []string) *pylock.Lock {
+	if l == nil || len(names) == 0 {
+		return l
+	}
+	drop := map[string]bool{}
+	for _, n := range names {
+		drop[pep508.NormalizeName(n)] = true
+	}
+	cp := *l
+	cp.Packages = nil
+	for _, pkg := range l.Packages {
+		if !drop[pep508.NormalizeName(pkg.Name)] {
+			cp.Packages = append(cp.Packages, pkg)
+		}
+	}
+	return &cp
+}
+
+// lockChanges lists the packages whose versions differ between old (nil:
+// none) and l, by name. A package locked at several versions (one per
+// environment) shows them joined by ", ".
+func lockChanges(old, l *pylock.Lock) []LockChange {
+	versions := func(lk *pylock.Lock) map[string]string {
+		out := map[string]string{}
+		if lk == nil {
+			return out
+		}
+		sets := map[string][]string{}
+		for _, pkg := range lk.Packages {
+			n := pep508.NormalizeName(pkg.Name)
+			if !slices.Contains(sets[n], pkg.Version) {
+				sets[n] = append(sets[n], pkg.Version)
+			}
+		}
+		for n, vs := range sets {
+			sort.Strings(vs)
+			out[n] = strings.Join(vs, ", ")
+		}
+		return out
+	}
+	before, after := versions(old), versions(l)
+	var out []LockChange
+	for n, v := range after {
+		if before[n] != v {
+			out = append(out, LockChange{Name: n, Old: before[n], New: v})
+		}
+	}
+	for n, v := range before {
+		if _, ok := after[n]; !ok {
+			out = append(out, LockChange{Name: n, Old: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// UpgradeOptions are upgrade's options.
+type UpgradeOptions struct {
+	Names  []string // the packages to upgrade; none: every package
+	Pre    bool
+	DryRun bool
+	Apply  ApplyOptions
+}
+
+// Upgrade re-locks the project taking the newest allowed versions of
+// Names (of everything without Names) and syncs the target to the new
+// lock (DryRun: only says what the lock would change). The LockResult's
+// Changes say what moved.
+func Upgrade(ctx context.Context, t *Target, env Env, opts UpgradeOptions) (*LockResult, error) {
+	if !t.Pyproject.Exists {
+		return nil, fmt.Errorf("no pyproject.toml in %s: upgrade works on a project; for loose packages use pkginstall install -U NAME", t.Root)
+	}
+	res, err := Lock(ctx, t, env, LockOptions{Upgrade: len(opts.Names) == 0, UpgradePackages: opts.Names, Pre: opts.Pre, DryRun: opts.DryRun})
+	if err != nil {
+		return nil, err
+	}
+	if opts.DryRun {
+		return res, nil // the lock's changes are what would change
+	}
+	if _, err := Sync(ctx, t, env, SyncOptions{Apply: opts.Apply, Locked: true}); err != nil {
+		return res, err
+	}
+	return res, nil
 }

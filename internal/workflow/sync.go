@@ -61,6 +61,9 @@ type SyncOptions struct {
 	// RememberPython records the target's interpreter in .python-version
 	// (--python was given), once the sync succeeded.
 	RememberPython bool
+	// DryRun reports the plan (re-locking in memory when needed); nothing
+	// is written.
+	DryRun bool
 }
 
 // Sync makes the target exactly the lock's selection for its interpreter:
@@ -92,7 +95,7 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 			return nil, err
 		}
 		requested = p.roots.Names
-		if l, err = freshLock(ctx, t, env, f, p, l, opts.Locked); err != nil {
+		if l, err = freshLock(ctx, t, env, f, p, l, opts.Locked, opts.DryRun); err != nil {
 			return nil, err
 		}
 	}
@@ -111,9 +114,9 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 	}
 	res, err := installLock(ctx, in, env.Reporter, lockInstall{
 		lock: l, path: f.lock, requested: requested, reinstall: opts.Reinstall,
-		exact: true, hint: reinstallHint, selection: sel, self: self,
+		exact: true, hint: reinstallHint, selection: sel, dryRun: opts.DryRun, self: self,
 	})
-	if err == nil && opts.RememberPython {
+	if err == nil && opts.RememberPython && !opts.DryRun {
 		err = rememberPython(t, env)
 	}
 	return res, err
@@ -129,8 +132,8 @@ func rememberPython(t *Target, env Env) error {
 }
 
 // freshLock returns l when it is up to date for p, else (unless locked,
-// when that is an error) a new lock, written.
-func freshLock(ctx context.Context, t *Target, env Env, f files, p *projectReqs, l *pylock.Lock, locked bool) (*pylock.Lock, error) {
+// when that is an error) a new lock, written unless dryRun.
+func freshLock(ctx context.Context, t *Target, env Env, f files, p *projectReqs, l *pylock.Lock, locked, dryRun bool) (*pylock.Lock, error) {
 	var problems []string
 	if l != nil {
 		problems = p.problems(l, t, env, false)
@@ -151,6 +154,9 @@ func freshLock(ctx context.Context, t *Target, env Env, f files, p *projectReqs,
 	nl, err := resolveLock(ctx, env.installer(t, idx, ApplyOptions{}, false), env, p, l, false, false)
 	if err != nil {
 		return nil, err
+	}
+	if dryRun {
+		return nl, nil
 	}
 	if err := writeLock(env, f, nl); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -72,7 +73,18 @@ func (env Env) urlOnlyIndex(t *Target) (*index.Client, error) {
 		trusted = append(append(trusted, o.IndexURL), o.ExtraIndexURLs...)
 	}
 	trusted = append(trusted, o.FindLinks...)
-	return index.New(index.Options{NoIndex: true, Offline: o.Offline, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger, Netrc: o.Netrc, Trusted: trusted})
+	// A lock's wheels may also sit in a --find-links folder (the class's
+	// copy): used by file name when the sha256 is the locked one.
+	var copies []string
+	for _, fl := range o.FindLinks {
+		if u, err := url.Parse(fl); err == nil && u.Scheme == "file" {
+			fl = filepath.FromSlash(u.Path)
+		}
+		if st, err := os.Stat(fl); err == nil && st.IsDir() {
+			copies = append(copies, fl)
+		}
+	}
+	return index.New(index.Options{NoIndex: true, Offline: o.Offline, CacheDir: o.CacheDir, Timeout: o.Timeout, Logger: o.Logger, Netrc: o.Netrc, Trusted: trusted, LocalCopies: copies})
 }
 
 // directURLs are the URLs of t's project's direct references.
