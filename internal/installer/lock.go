@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -48,6 +49,11 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 		}
 		files[0].URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	}
+	var sdist *index.File
+	if c.Sdist {
+		f := files[0]
+		sdist, files = &f, nil
+	}
 	if !c.Direct && in.Index != nil {
 		proj, err := shared.project(ctx, in.Index, name)
 		if err != nil {
@@ -59,6 +65,10 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 		files = files[:0]
 		for _, f := range proj.Files {
 			if !f.IsWheel() {
+				if sdist == nil && isLockedSdist(f, name, c) {
+					f := f
+					sdist = &f
+				}
 				continue
 			}
 			wn, err := tags.ParseWheelFilename(f.Filename)
@@ -74,9 +84,17 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 			}
 			files = append(files, f)
 		}
-		if len(files) == 0 {
+		if len(files) == 0 && !c.Sdist {
 			files = []index.File{c.File}
 		}
+	}
+	if sdist != nil {
+		// The sdist too, so environments without a wheel can build it.
+		sha, size, err := in.fileFacts(ctx, *sdist)
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", sdist.Filename, err)
+		}
+		pkg.Sdist = pylock.SdistEntry(pylock.Wheel{Name: sdist.Filename, URL: redact.Strip(sdist.URL), Size: size, Hashes: map[string]string{"sha256": sha}})
 	}
 	for _, f := range files {
 		sha, size, err := in.fileFacts(ctx, f)
@@ -91,6 +109,12 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 		})
 	}
 	return pkg, nil
+}
+
+// isLockedSdist reports whether f is an sdist of c's project and version.
+func isLockedSdist(f index.File, name string, c *Candidate) bool {
+	sn, v, err := build.ParseSdistFilename(f.Filename)
+	return err == nil && sn == name && v.Compare(c.Version) == 0 && !f.Yanked
 }
 
 // fileFacts returns the sha256 and size of f: from the index when it gave
@@ -163,8 +187,8 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	for _, i := range selected {
 		p := l.Packages[i]
 		name := pep508.NormalizeName(p.Name)
-		if src := p.Source(); src != "" {
-			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels; pkginstall installs wheels only", p.Name, src)
+		if src := p.Source(); src != "" && src != "sdist" {
+			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels or an sdist; pkginstall installs only those", p.Name, src)
 		}
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
@@ -228,6 +252,9 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 		}
 	}
 	best := bestLocked(matcher, p.Wheels)
+	if sd, ok := p.SdistFile(); best == nil && ok && !in.Build.Refuses(name) {
+		return in.lockedSdist(p, name, lockPath, sd, fail)
+	}
 	if best == nil {
 		return nil, fail(p.Line, p.Col, "%s %s has no wheel for %s %s on %s (locked: %s)",
 			p.Name, p.Version, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
@@ -271,6 +298,31 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 			return nil, fail(p.Line, p.Col, "package %s: locked wheel: %v", p.Name, err)
 		}
 		f.Close()
+	}
+	return c, nil
+}
+
+// lockedSdist is the candidate of a locked package built from its sdist
+// (no wheel fits the interpreter): fetched by URL (checked against the
+// lock's sha256 before it is unpacked) or read from a path relative to
+// the lock file.
+func (in *Installer) lockedSdist(p *pylock.Package, name, lockPath string, sd pylock.Wheel, fail func(int, int, string, ...any) error) (*Candidate, error) {
+	v, err := pep440.Parse(p.Version)
+	if err != nil {
+		return nil, fail(p.Line, p.Col, "package %s: an sdist needs a valid version (%q)", p.Name, p.Version)
+	}
+	if sd.SHA256() == "" || sd.URL == "" && sd.Path == "" {
+		return nil, fail(p.Line, p.Col, "package %s: [packages.sdist] needs a url or path and a sha256", p.Name)
+	}
+	c := &Candidate{Name: name, Version: v, Sdist: true, build: &sourceBuild{},
+		File: index.File{Filename: sd.FileName(), URL: sd.URL, SHA256: sd.SHA256(), Size: sd.Size, Index: p.Index}}
+	if sd.URL == "" {
+		c.Local = filepath.FromSlash(sd.Path)
+		if !filepath.IsAbs(c.Local) {
+			c.Local = filepath.Join(filepath.Dir(lockPath), c.Local)
+		}
+	} else if in.Index == nil {
+		return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, sd.URL)
 	}
 	return c, nil
 }
