@@ -41,6 +41,18 @@ import (
 func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Shared) (*pylock.Package, error) {
 	name := c.Name
 	pkg := &pylock.Package{Name: name, Version: c.Version.String()}
+	if c.SourceDir != "" {
+		// A local project: its folder, relative to the lock (PEP 751).
+		rel, err := filepath.Rel(in.Paths.Project, c.SourceDir)
+		if err != nil {
+			rel = c.SourceDir
+		}
+		pkg.Directory = map[string]any{"path": filepath.ToSlash(rel)}
+		if c.Editable {
+			pkg.Directory["editable"] = true
+		}
+		return pkg, nil
+	}
 	files := []index.File{c.File}
 	if c.Local != "" && c.File.URL == "" {
 		abs, err := filepath.Abs(c.Local)
@@ -187,13 +199,19 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	for _, i := range selected {
 		p := l.Packages[i]
 		name := pep508.NormalizeName(p.Name)
-		if src := p.Source(); src != "" && src != "sdist" {
-			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels or an sdist; pkginstall installs only those", p.Name, src)
+		src := p.Source()
+		if src != "" && src != "sdist" && src != "directory" {
+			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels, an sdist or a directory; pkginstall installs only those", p.Name, src)
 		}
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
 		}
-		c, err := in.lockedCandidate(&p, name, opts.Path, matcher)
+		var c *Candidate
+		if src == "directory" {
+			c, err = in.lockedDirectory(ctx, &p, opts.Path)
+		} else {
+			c, err = in.lockedCandidate(&p, name, opts.Path, matcher)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -323,6 +341,28 @@ func (in *Installer) lockedSdist(p *pylock.Package, name, lockPath string, sd py
 		}
 	} else if in.Index == nil {
 		return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, sd.URL)
+	}
+	return c, nil
+}
+
+// lockedDirectory is the candidate of a package locked as a local
+// project folder ([packages.directory] path, relative to the lock file).
+func (in *Installer) lockedDirectory(ctx context.Context, p *pylock.Package, lockPath string) (*Candidate, error) {
+	rel, _ := p.Directory["path"].(string)
+	editable, _ := p.Directory["editable"].(bool)
+	if rel == "" {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: [packages.directory] has no path", p.Name)
+	}
+	dir := filepath.FromSlash(rel)
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(lockPath), dir)
+	}
+	c, err := in.SourceCandidate(ctx, dir, editable)
+	if err != nil {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: %v", p.Name, err)
+	}
+	if c.Name != pep508.NormalizeName(p.Name) {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: the folder %s is the project %s", p.Name, rel, c.Name)
 	}
 	return c, nil
 }

@@ -423,6 +423,13 @@ func writePackage(b *strings.Builder, p Package) {
 	if p.Index != "" {
 		kv("index", project.TOMLString(p.Index))
 	}
+	if path, ok := p.Directory["path"].(string); ok {
+		t := "{path = " + project.TOMLString(path)
+		if e, _ := p.Directory["editable"].(bool); e {
+			t += ", editable = true"
+		}
+		kv("directory", t+"}")
+	}
 	if sd, ok := p.SdistFile(); ok {
 		kv("sdist", fileTable(sd))
 	}
