@@ -109,4 +109,16 @@ func TestWindowsLaunchersUnderWine(t *testing.T) {
 	run(bin, "w-cli.exe", "w-cli-script.py", "python.exe", 7)
 	st, _ := os.Stat(filepath.Join(bin, "w-cli.exe"))
 	t.Logf("w-cli.exe is %d bytes", st.Size())
+
+	// The interpreter is gone: a clear message and exit status 127.
+	if err := os.Remove(filepath.Join(pydir, "python.exe")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(w, filepath.Join(bin, "w-cli.exe"))
+	cmd.Env = append(os.Environ(), "WINEDEBUG=-all")
+	msg, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 ||
+		!strings.Contains(string(msg), "error: pkginstall launcher: cannot start the interpreter recorded at install time: "+info.Executable) {
+		t.Errorf("missing interpreter: %v\n%s", err, msg)
+	}
 }
