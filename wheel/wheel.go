@@ -532,6 +532,10 @@ func foldCase(s string) string {
 	return strings.ToLower(strings.ToUpper(s))
 }
 
+// CheckMemberPath applies the member-name rules of a wheel (checkPath) to
+// a member of another archive: an sdist's members obey the same rules.
+func CheckMemberPath(p string) error { return checkPath(p) }
+
 // checkPath validates a member (or RECORD) path: valid UTF-8, no NUL or
 // control characters, no backslash, relative, no drive letter, and clean
 // (no empty, "." or ".." components).
