@@ -36,6 +36,7 @@ var cases = []caseDef{
 	{"pk-cold", "pkginstall", "55", "pkginstall install, cold (empty cache, new target)"},
 	{"pk-cold-compile", "pkginstall", "55", "pkginstall install --compile, cold (empty cache, new target)"},
 	{"pk-warm", "pkginstall", "55", "pkginstall install, warm (full cache, new target)"},
+	{"pk-warm-compile", "pkginstall", "55", "pkginstall install --compile, warm (the cache a --compile install filled, new target)"},
 	{"pk-noop", "pkginstall", "55", "pkginstall install, no-op (same target again)"},
 	{"pk-cold-delay", "pkginstall", "55", "pkginstall install, cold, index +{delay}/request"},
 	{"pk-lock-cold", "pkginstall", "55", "pkginstall lock, cold"},
@@ -163,9 +164,7 @@ func (b *bench) round(ctx context.Context, n int) {
 		b.pip(ctx, "pip-nocompile", rd, b.url, true)
 	}
 	coldOK := pk && b.pkInstall(ctx, "pk-cold", in("pk-cold"), in("cache-pk"), b.url, setFull)
-	if pk {
-		b.pkInstall(ctx, "pk-cold-compile", in("pk-cold-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
-	}
+	coldCompileOK := pk && b.pkInstall(ctx, "pk-cold-compile", in("pk-cold-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
 	pdmOK := pdm && b.pdmAdd(ctx, "pdm-cold", in("pdm"), in("xdg-pdm"))
 	pdmsetOK := pk && b.pkInstall(ctx, "pk-pdmset-cold", in("pk-pdmset-cold"), in("cache-pk-pdmset"), b.url, setPDM)
 
@@ -174,6 +173,9 @@ func (b *bench) round(ctx context.Context, n int) {
 		b.pip(ctx, "pip-default", rd, b.url, false)
 	}
 	warmOK := coldOK && b.pkInstall(ctx, "pk-warm", in("pk-warm"), in("cache-pk"), b.url, setFull)
+	if coldCompileOK {
+		b.pkInstall(ctx, "pk-warm-compile", in("pk-warm-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
+	}
 	if cp && coldOK {
 		b.cpTree(ctx, "cp-al", "-al", filepath.Join(in("pk-cold"), "__pypackages__"), in("cp-al"))
 		b.cpTree(ctx, "cp-r", "-r", filepath.Join(in("pk-cold"), "__pypackages__"), in("cp-r"))

@@ -218,6 +218,7 @@ func (b *bench) targets() []target {
 	for _, ref := range []struct{ name, slow, fast string }{
 		{"cold install vs PDM (PDM set; reference)", "pdm-cold", "pk-pdmset-cold"},
 		{"warm install vs PDM (PDM set; reference)", "pdm-warm", "pk-pdmset-warm"},
+		{"--compile warm install (byte code cached with the tree) vs pip's default (reference)", "pip-default", "pk-warm-compile"},
 		{"cold install with an index +" + b.cfg.delay.String() + "/request vs pip likewise (reference)", "pip-nocompile-delay", "pk-cold-delay"},
 	} {
 		t := ratioTarget(ref.name, "none (reference)", b.ratio(ref.slow, ref.fast), func(float64) bool { return true })
@@ -353,6 +354,7 @@ func (b *bench) writeSummary(p printer, delay string) {
 	row("cold install `--compile`", "pk-cold-compile", "", "pip-default", "pip-default", "", "")
 	row("cold install, index +"+delay+"/request", "pk-cold-delay", "pip-nocompile-delay", "", "pip-nocompile-delay", "", "")
 	row("warm install", "pk-warm", "", "pip-default", "pip-default", "pdm-warm", "pk-pdmset-warm")
+	row("warm install `--compile`", "pk-warm-compile", "", "pip-default", "pip-default", "", "")
 	row("no-op", "pk-noop", "", "", "", "pdm-noop", "pk-pdmset-noop")
 	row("lock, cold", "pk-lock-cold", "", "", "", "pdm-lock-cold", "pk-pdmset-lock-cold")
 	row("lock, warm", "pk-lock-warm", "", "", "", "pdm-lock-warm", "pk-pdmset-lock-warm")
@@ -383,7 +385,7 @@ func writeTargets(p printer, ts []target) {
 // downloads and unpacking overlap.
 func (b *bench) writePhases(p printer) {
 	p("| pkginstall case | %s |\n|---|%s\n", strings.Join(phaseNames, " | "), strings.Repeat("---:|", len(phaseNames)))
-	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-noop", "pk-cold-delay"} {
+	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-warm-compile", "pk-noop", "pk-cold-delay"} {
 		r := b.loc.results[id]
 		if r == nil || len(r.Phases) == 0 {
 			continue

@@ -33,6 +33,13 @@
 //     place through a hard link, say) fails the install before anything is
 //     committed; the caller then discards the tree (Discard) and unpacks
 //     the wheel again.
+//   - Byte code is the one thing added to a published tree: an install
+//     with --compile compiles a .py file of the tree that it hard-linked
+//     into its own __pypackages__ where the interpreter would write it
+//     (files/.../__pycache__/NAME.TAG.pyc, written atomically by
+//     py_compile), and links that .pyc; the next --compile install from
+//     the tree only links. wheel.json does not list them; a tree with or
+//     without them is complete.
 //   - A tree's directory mtime is its last use, which Prune reads. Pruning
 //     renames a tree away before deleting it, so a reader never sees a
 //     partial tree.
@@ -51,6 +58,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -74,9 +82,10 @@ type Tree struct {
 	sources     []scheme.SourceFile // m.Files
 	entryPoints []scheme.EntryPoint // m.EntryPoints
 	files       map[string]int
+	fresh       bool // published by this process's Unpack
 }
 
-var _ scheme.CheckedLinkSource = (*Tree)(nil)
+var _ scheme.FreshSource = (*Tree)(nil)
 
 // TreeDir is where the tree of the wheel with sha256 sha lives.
 func TreeDir(cacheDir, sha string) string { return layout.TreeDir(cacheDir, sha) }
@@ -175,7 +184,8 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-	if err := writeTree(filepath.Join(tmp, filesDir), w, workers); err != nil {
+	mtimes, err := writeTree(filepath.Join(tmp, filesDir), w, workers)
+	if err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
 	m := manifest{
@@ -184,12 +194,8 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 	}
 	for _, f := range w.Files {
 		m.Files = append(m.Files, manifestFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode})
-		fi, err := os.Lstat(filepath.Join(tmp, filesDir, filepath.FromSlash(f.Name)))
-		if err != nil {
-			return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
-		}
-		m.MTimes = append(m.MTimes, fi.ModTime().UnixNano())
 	}
+	m.MTimes = mtimes
 	for _, e := range w.EntryPoints {
 		m.EntryPoints = append(m.EntryPoints, manifestEntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
 	}
@@ -211,11 +217,16 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
 	published = true
-	return Lookup(cacheDir, sha)
+	t, err := Lookup(cacheDir, sha)
+	if t != nil {
+		t.fresh = true
+	}
+	return t, err
 }
 
-// writeTree writes every file of w under dir, verified, read-only.
-func writeTree(dir string, w *wheel.Wheel, workers int) error {
+// writeTree writes every file of w under dir, verified, and returns their
+// mtimes (Unix ns) in the order of w.Files.
+func writeTree(dir string, w *wheel.Wheel, workers int) ([]int64, error) {
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
 	}
@@ -232,40 +243,119 @@ func writeTree(dir string, w *wheel.Wheel, workers int) error {
 	sort.Strings(sorted)
 	for _, d := range sorted {
 		if err := os.Mkdir(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
+			return nil, err
 		}
 	}
+	mtimes := make([]int64, len(w.Files))
 	var g errgroup.Group
 	g.SetLimit(workers)
-	for _, f := range w.Files {
-		g.Go(func() error { return writeMember(filepath.Join(dir, filepath.FromSlash(f.Name)), w, f) })
+	for i, f := range w.Files {
+		g.Go(func() (err error) {
+			mtimes[i], err = writeMember(filepath.Join(dir, filepath.FromSlash(f.Name)), w, f)
+			return err
+		})
 	}
-	return g.Wait()
+	return mtimes, g.Wait()
 }
 
-func writeMember(name string, w *wheel.Wheel, f wheel.File) (err error) {
-	rc, err := w.Open(f)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
+// Members up to maxBuffered bytes are inflated into memory, verified, and
+// written with one write; larger ones are streamed (and the tree removed
+// if they turn out not to match RECORD). smallBuf is the size of the
+// pooled buffers, which hold most members of most wheels.
+const (
+	maxBuffered = 8 << 20
+	smallBuf    = 64 << 10
+)
+
+var memberBufs = sync.Pool{New: func() any { b := make([]byte, smallBuf); return &b }}
+
+// writeMember writes member f of w as the new file name and returns its
+// mtime (Unix ns). The content is read and checked against RECORD once,
+// while it is inflated; a member that fits in memory is checked before
+// its file is created.
+func writeMember(name string, w *wheel.Wheel, f wheel.File) (int64, error) {
 	perm := os.FileMode(0o644)
 	if f.Mode&0o111 != 0 {
 		perm = 0o755
 	}
+	rc, err := w.Open(f)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	if f.Size >= maxBuffered {
+		return streamMember(name, perm, rc)
+	}
+	var buf []byte
+	if f.Size < smallBuf {
+		p := memberBufs.Get().(*[]byte)
+		defer memberBufs.Put(p)
+		buf = *p
+	} else {
+		buf = make([]byte, f.Size+1)
+	}
+	// One byte of room beyond the declared size: the reader needs it to
+	// report a member longer than RECORD says.
+	n, err := readAll(rc, buf[:f.Size+1])
+	if err != nil {
+		return 0, err
+	}
+	return createFile(name, perm, buf[:n])
+}
+
+// readAll reads r to io.EOF into buf and returns the bytes read. The
+// wheel's reader fails before it gives more than its declared size + 1,
+// which is len(buf).
+func readAll(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if n == len(buf) {
+			return n, errors.New("member larger than its declared size")
+		}
+	}
+}
+
+// streamMember writes a large member as it is inflated.
+func streamMember(name string, perm os.FileMode, rc io.Reader) (_ int64, err error) {
 	out, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	defer func() {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-	}()
+	p := memberBufs.Get().(*[]byte)
+	defer memberBufs.Put(p)
 	// The reader fails at EOF when size or hash differ from RECORD.
-	_, err = io.Copy(out, rc)
-	return err
+	_, err = io.CopyBuffer(onlyWriter{out}, rc, *p)
+	return closeMTime(out, err)
 }
+
+// closeMTime closes f, written with the result err, and returns its mtime
+// (Unix ns), read after the close: some systems set it when a handle
+// closes.
+func closeMTime(f *os.File, err error) (int64, error) {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, err
+	}
+	fi, err := os.Lstat(f.Name())
+	if err != nil {
+		return 0, err
+	}
+	return fi.ModTime().UnixNano(), nil
+}
+
+// onlyWriter hides *os.File's ReadFrom, so that io.CopyBuffer uses the
+// buffer it is given.
+type onlyWriter struct{ io.Writer }
 
 // Unchanged reports whether member name's file, now size bytes with mtime
 // (ns), is as it was written.
@@ -273,6 +363,11 @@ func (t *Tree) Unchanged(name string, size, mtime int64) bool {
 	i, ok := t.files[name]
 	return ok && t.m.Files[i].Size == size && t.m.MTimes[i] == mtime
 }
+
+// Fresh reports whether this process's Unpack published the tree: no
+// other install has linked it yet, so its files need no check against
+// in-place edits (see scheme.FreshSource).
+func (t *Tree) Fresh() bool { return t.fresh }
 
 // Discard removes the tree from the cache (after a SourceChangedError), so
 // that the next Unpack writes it again.

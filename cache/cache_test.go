@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/wheeltest"
 	"github.com/pkginstall/pkginstall/wheel"
 )
 
@@ -282,5 +284,38 @@ func TestChangedFileIsNoticed(t *testing.T) {
 	want, _ := openWheel(t, demo).ReadFile(f0.Name)
 	if got, _ := os.ReadFile(tr.Path(f0.Name)); string(got) != string(want) {
 		t.Errorf("unpacked again: %q", got)
+	}
+}
+
+// TestUnpackSizes: members of every size class (empty, pooled buffer,
+// own buffer, streamed) come out as they went in, and the tree this
+// process published says it is fresh while a tree looked up is not.
+func TestUnpackSizes(t *testing.T) {
+	spec := wheeltest.Spec{Name: "sizes", Version: "1.0"}
+	sizes := []int{0, 1, smallBuf - 1, smallBuf, smallBuf + 1, maxBuffered - 1, maxBuffered, maxBuffered + 1}
+	for i, n := range sizes {
+		spec.Files = append(spec.Files, wheeltest.File{Path: fmt.Sprintf("sizes/f%d.bin", i), Content: strings.Repeat(string(rune('a'+i)), n)})
+	}
+	p, err := wheeltest.BuildFile(t.TempDir(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tr, err := Unpack(dir, shaOf(t, p), openWheel(t, p), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Fresh() {
+		t.Error("a tree just unpacked is not fresh")
+	}
+	for i, n := range sizes {
+		b, err := os.ReadFile(tr.Path(fmt.Sprintf("sizes/f%d.bin", i)))
+		if err != nil || len(b) != n || strings.Trim(string(b), string(rune('a'+i))) != "" {
+			t.Errorf("f%d: %d bytes, want %d (%v)", i, len(b), n, err)
+		}
+	}
+	again, err := Lookup(dir, shaOf(t, p))
+	if err != nil || again.Fresh() {
+		t.Errorf("Lookup: fresh %v, %v", again != nil && again.Fresh(), err)
 	}
 }

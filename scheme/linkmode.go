@@ -60,6 +60,15 @@ type CheckedLinkSource interface {
 	Unchanged(name string, size, mtime int64) bool
 }
 
+// FreshSource is a CheckedLinkSource that can say it was written by this
+// process for this run (a tree just unpacked): nothing has linked it yet
+// that a program could have written through, so Install skips the check
+// of its files and the stat it costs.
+type FreshSource interface {
+	CheckedLinkSource
+	Fresh() bool
+}
+
 // SourceChangedError is a file of a CheckedLinkSource that changed since
 // it was verified. Nothing was committed; the caller can replace the
 // source and run again.

@@ -294,6 +294,12 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 	return kept, nil
 }
 
+// isFresh reports whether src is a FreshSource that is fresh.
+func isFresh(src LinkSource) bool {
+	fs, ok := src.(FreshSource)
+	return ok && fs.Fresh()
+}
+
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // stageFile writes one file as child name of d. A file of a LinkSource
@@ -315,7 +321,7 @@ func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) 
 			}
 			return fmt.Errorf("stage %s: %w", f.dest, err)
 		}
-		if cs, ok := ls.(CheckedLinkSource); ok {
+		if cs, ok := ls.(CheckedLinkSource); ok && !isFresh(ls) {
 			// A hard link is the source's inode: its size and mtime are the
 			// source's; a clone or copy has its own, so ask the source.
 			size, mtime, err := d.stat(name)

@@ -442,3 +442,29 @@ func TestUnsupportedMembers(t *testing.T) {
 	wantProblem(t, err, wheel.ErrUnsupported, "unsupported/bz2.py: uses compression method 12 (only stored and deflate are supported)")
 	wantProblem(t, err, wheel.ErrUnsupported, "unsupported/secret.py: is encrypted")
 }
+
+// TestOpenReadsOnce: a wheel Open read into memory is what its readers
+// inflate, whatever happens to the file afterwards (on the old code,
+// which read members from the file, the overwritten file fails them).
+func TestOpenReadsOnce(t *testing.T) {
+	dir := t.TempDir()
+	p, err := wheeltest.BuildFile(dir, tinySpec("read-once"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := wheel.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	size, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, bytes.Repeat([]byte{'x'}, int(size.Size())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.VerifyAll(); err != nil {
+		t.Errorf("members read after the file changed: %v", err)
+	}
+}

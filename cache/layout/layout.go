@@ -20,6 +20,10 @@
 //	unpacked-v1/<sha[:2]>/<sha>/               unpacked, verified wheel trees (package cache)
 //	unpacked-v1/<sha[:2]>/.tmp-*               trees being written, pruned or discarded
 //	interpreters-v1/<key>.json                 answers of interpreter probes
+//	built-v1/<k[:2]>/<k>/<filename>.whl        wheels built from source (k = sha256 of the
+//	                                           sdist's sha256 or a source tree's content
+//	                                           hash, and the interpreter's tag; see BuiltKey)
+//	built-v1/.tmp-*                            builds being published
 //
 // Rules it enforces:
 //   - Each bucket's name carries its format version; a change of format
@@ -55,10 +59,11 @@ const (
 	WheelsBucket       = "wheels-v1"
 	UnpackedBucket     = "unpacked-v1"
 	InterpretersBucket = "interpreters-v1"
+	BuiltBucket        = "built-v1"
 )
 
 // Buckets lists every bucket of a cache root.
-var Buckets = []string{PagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket}
+var Buckets = []string{PagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket}
 
 // Names inside the buckets.
 const (
@@ -127,6 +132,25 @@ func TreeDir(root, sha string) string {
 // InterpreterFile is the cached probe answer under key.
 func InterpreterFile(root, key string) string {
 	return filepath.Join(root, InterpretersBucket, key+".json")
+}
+
+// BuiltKey is the key of a wheel built from source: the source's hash
+// (an sdist's sha256, or a source tree's content hash) and the
+// interpreter it was built for (its first supported tag, which names its
+// implementation, ABI and platform).
+func BuiltKey(sourceHash, interpreterTag string) string {
+	return Key("built\x00" + sourceHash + "\x00" + interpreterTag)
+}
+
+// BuiltDir is the folder of the wheel built under key (one .whl inside).
+func BuiltDir(root, key string) string {
+	return sharded(filepath.Join(root, BuiltBucket), key)
+}
+
+// BuiltTempDir is where a build is written before BuiltDir is published by
+// a rename (same file system).
+func BuiltTempDir(root string) string {
+	return filepath.Join(root, BuiltBucket)
 }
 
 // MkdirAll creates dir, which lies in the cache root, and the root first

@@ -117,6 +117,9 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"httpserve": cmdHTTPServe,
 			"mkwheel":   cmdMkwheel,
+			// build_test.go: the build backends' index and sdists.
+			"backends": cmdBackends,
+			"mksdist":  cmdMksdist,
 			// hostileindex_test.go: an index that lies or stalls.
 			"hostileindex": cmdHostileIndex,
 			// serve_cmds_test.go: the serve, download and offline scripts.

@@ -37,6 +37,8 @@ file path, or "name @ URL". Dependencies are resolved against the index.`,
 			&ucli.BoolFlag{Name: "frozen", Usage: "with no requirements: install pylock.toml exactly, never resolve"},
 			lockedFlag,
 			&ucli.StringFlag{Name: "report", Usage: "write pip's installation report (JSON, version 1) to `FILE` (- for stdout)"},
+			&ucli.StringSliceFlag{Name: "editable", Aliases: []string{"e"}, Usage: "install the local project `DIR` editable (PEP 660; repeatable)"},
+			noProjectFlag,
 		}, append(selectionFlags(), applyFlags()...)...),
 		Action: a.runInstall,
 	}
@@ -48,7 +50,38 @@ func applyFlags() []ucli.Flag {
 	return []ucli.Flag{
 		&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works)"},
 		&ucli.BoolFlag{Name: "compile", EnvVars: []string{"PKGINSTALL_COMPILE"}, Usage: "byte-compile the installed .py files (as pip does by default)"},
+		&ucli.BoolFlag{Name: "no-build", Usage: "never build a package from its source distribution"},
+		&ucli.StringSliceFlag{Name: "no-build-package", Usage: "never build `NAME` from source (repeatable)"},
+		&ucli.StringSliceFlag{Name: "only-binary", Usage: "pip's spelling: :all: (as --no-build), :none:, or `NAMES` (comma-separated) not to build"},
+		&ucli.BoolFlag{Name: "no-build-isolation", Usage: "build with the target's packages instead of a fresh build environment"},
 	}
+}
+
+// buildPolicy reads the build flags of applyFlags.
+func buildPolicy(c *ucli.Context) (installer.BuildPolicy, error) {
+	b := installer.BuildPolicy{NoBuild: c.Bool("no-build"), NoIsolation: c.Bool("no-build-isolation"), NoBuildPackages: map[string]bool{}}
+	names := append([]string(nil), c.StringSlice("no-build-package")...)
+	for _, v := range c.StringSlice("only-binary") {
+		for _, n := range strings.Split(v, ",") {
+			switch n = strings.TrimSpace(n); n {
+			case ":all:":
+				b.NoBuild = true
+			case ":none:":
+				b.NoBuild, b.NoBuildPackages = false, map[string]bool{}
+				names = nil
+			case "":
+			default:
+				names = append(names, n)
+			}
+		}
+	}
+	for _, n := range names {
+		if !pep508.ValidName(n) {
+			return b, usagef("--no-build-package/--only-binary %q: not a project name", n)
+		}
+		b.NoBuildPackages[pep508.NormalizeName(n)] = true
+	}
+	return b, nil
 }
 
 // applyOptions reads applyFlags.
@@ -57,7 +90,11 @@ func applyOptions(c *ucli.Context) (workflow.ApplyOptions, error) {
 	if err != nil {
 		return workflow.ApplyOptions{}, &UsageError{Msg: err.Error()}
 	}
-	return workflow.ApplyOptions{LinkMode: linkMode, Compile: c.Bool("compile")}, nil
+	bp, err := buildPolicy(c)
+	if err != nil {
+		return workflow.ApplyOptions{}, err
+	}
+	return workflow.ApplyOptions{LinkMode: linkMode, Compile: c.Bool("compile"), Build: bp}, nil
 }
 
 // installArgs turns the command line and requirements files into a request.
@@ -75,6 +112,14 @@ func (a *app) installArgs(c *ucli.Context, g *Globals) (*installer.Request, erro
 		if err != nil {
 			return nil, err
 		}
+		req.Reqs = append(req.Reqs, r)
+	}
+	for _, dir := range c.StringSlice("editable") {
+		r, err := dirArg(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.Editable = true
 		req.Reqs = append(req.Reqs, r)
 	}
 	for _, path := range c.StringSlice("requirement") {
@@ -139,8 +184,20 @@ func parseArg(arg string) (installer.Req, error) {
 		}
 		return installer.Req{Path: abs, Origin: arg}, nil
 	}
-	if st, err := os.Stat(arg); err == nil && (st.IsDir() || strings.ContainsAny(arg, `/\`)) {
-		return installer.Req{}, fmt.Errorf("%s: only wheel files (.whl) can be installed from a path; pkginstall does not build source trees", arg)
+	if isSdistPath(arg) {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return installer.Req{}, err
+		}
+		if st, err := os.Stat(abs); err != nil || !st.Mode().IsRegular() {
+			return installer.Req{}, fmt.Errorf("%s: no such sdist file", arg)
+		}
+		return installer.Req{Path: abs, Origin: arg}, nil
+	}
+	if st, err := os.Stat(arg); err == nil && st.IsDir() {
+		return dirArg(arg)
+	} else if err == nil && strings.ContainsAny(arg, `/\`) {
+		return installer.Req{}, fmt.Errorf("%s: only wheels, sdists (.tar.gz, .zip) and project folders can be installed from a path", arg)
 	}
 	r, err := pep508.ParseRequirement(arg)
 	if err != nil {
@@ -156,6 +213,25 @@ func parseArg(arg string) (installer.Req, error) {
 		out.Path = p
 	}
 	return out, nil
+}
+
+// isSdistPath says arg names an sdist file (not a requirement).
+func isSdistPath(arg string) bool {
+	l := strings.ToLower(arg)
+	return (strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tgz")) &&
+		!strings.Contains(arg, "@") && !strings.Contains(arg, "://")
+}
+
+// dirArg is a local project folder given on the command line.
+func dirArg(dir string) (installer.Req, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return installer.Req{}, err
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return installer.Req{}, fmt.Errorf("%s: no such project folder", dir)
+	}
+	return installer.Req{Dir: abs, Origin: dir}, nil
 }
 
 // indexOptions are the options of the index client the globals describe.
@@ -222,6 +298,7 @@ func (a *app) runInstall(c *ucli.Context) error {
 	}
 	res, err := workflow.Install(c.Context, t.workflow(), a.workflowEnv(g), workflow.InstallOptions{
 		Request: req, Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Select: sel, Apply: apply, Report: report != "",
+		NoProject: c.Bool("no-project"),
 	})
 	if err != nil {
 		return err

@@ -85,6 +85,7 @@ checked against the lock's sha256.`,
 			dryRunFlag(),
 			lockedFlag,
 			&ucli.BoolFlag{Name: "reinstall", Usage: "reinstall even what is installed at the locked version"},
+			noProjectFlag,
 		}, selectionFlags()...), applyFlags()...),
 		Action: a.runSync,
 	}
@@ -206,10 +207,13 @@ func (a *app) runSync(c *ucli.Context) error {
 	}
 	_, err = workflow.Sync(c.Context, t.workflow(), a.workflowEnv(g), workflow.SyncOptions{
 		Frozen: c.Bool("frozen"), Locked: c.Bool("locked"), Reinstall: c.Bool("reinstall"), Select: sel, Apply: apply,
-		RememberPython: g.Python != "", DryRun: c.Bool("dry-run"),
+		RememberPython: g.Python != "", DryRun: c.Bool("dry-run"), NoProject: c.Bool("no-project"),
 	})
 	return err
 }
+
+// noProjectFlag turns off installing the project itself (editable).
+var noProjectFlag = &ucli.BoolFlag{Name: "no-project", Usage: "do not install the project itself (editable), only its dependencies"}
 
 func (a *app) runAdd(c *ucli.Context) error {
 	args := c.Args().Slice()

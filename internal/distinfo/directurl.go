@@ -40,3 +40,17 @@ func DirectURL(rawURL string) []byte {
 	}{URL: rawURL})
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
+
+// DirectURLDir returns the content of a PEP 610 direct_url.json for a
+// local source tree at the absolute path abs (dir_info; editable when it
+// was installed editable, PEP 660).
+func DirectURLDir(abs string, editable bool) []byte {
+	type dirInfo struct {
+		Editable bool `json:"editable,omitempty"`
+	}
+	b, _ := json.Marshal(struct {
+		DirInfo dirInfo `json:"dir_info"`
+		URL     string  `json:"url"`
+	}{dirInfo{editable}, FileURL(abs)})
+	return b
+}

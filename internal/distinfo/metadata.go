@@ -115,6 +115,7 @@ type Metadata struct {
 	Summary         string
 	RequiresDist    []string // every "Requires-Dist", in order, unparsed
 	ProvidesExtra   []string // every "Provides-Extra", in order
+	Dynamic         []string // every "Dynamic" (PEP 643: fields a build may change)
 	Description     string   // the message body, or else the "Description" header
 	Raw             []byte   // the whole file
 }
@@ -148,6 +149,8 @@ func ParseMetadata(b []byte) (*Metadata, error) {
 			m.RequiresDist = append(m.RequiresDist, h.Value)
 		case "provides-extra":
 			m.ProvidesExtra = append(m.ProvidesExtra, h.Value)
+		case "dynamic":
+			m.Dynamic = append(m.Dynamic, h.Value)
 		case "description":
 			m.Description = h.Value
 		}

@@ -2,16 +2,22 @@ package installer
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -19,40 +25,175 @@ import (
 // source paths on stdin, one a line, compiles each as pip does
 // (compileall.compile_file with force=True: the default invalidation mode,
 // which is checked-hash when SOURCE_DATE_EPOCH is set, else timestamp),
-// and answers each line with the .pyc path, or "!" and the error.
+// and answers each line with the .pyc path, or "!" and the error. py_compile
+// writes the .pyc atomically (a temporary file renamed into place). A line
+// may hold two paths separated by NUL, a cache tree's file and the
+// installed one: when the tree's .pyc cannot be written (a read-only
+// cache), the installed file is compiled in place and the answer is "="
+// and its .pyc path.
 const compileWorker = `
 import sys, py_compile, importlib.util
 mode = py_compile._get_default_invalidation_mode()
 for line in sys.stdin:
-    src = line.rstrip("\n")
+    srcs = line.rstrip("\n").split("\0")
     try:
-        out = py_compile.compile(src, doraise=True, invalidation_mode=mode)
-        sys.stdout.write((out or "") + "\n")
+        try:
+            out, mark = py_compile.compile(srcs[0], doraise=True, invalidation_mode=mode), ""
+        except OSError:
+            if len(srcs) == 1:
+                raise
+            out, mark = py_compile.compile(srcs[1], doraise=True, invalidation_mode=mode), "="
+        sys.stdout.write(mark + (out or "") + "\n")
     except Exception as e:
         sys.stdout.write("!" + str(e).replace("\n", " ") + "\n")
     sys.stdout.flush()
 `
 
 // compile byte-compiles the .py files under lib/ that the results
-// installed, with a small pool of long-lived interpreter workers, and adds
-// the .pyc files to each distribution's RECORD (as pip does). A file that
-// does not compile is a warning, as with pip.
-func (in *Installer) compile(ctx context.Context, results []*scheme.Result) error {
-	var jobs []compileJob
-	libPrefix := in.Paths.Lib + string(filepath.Separator)
+// installed and adds the .pyc files to each distribution's RECORD (as pip
+// does). A file that does not compile is a warning, as with pip.
+//
+// Byte code is cached with the unpacked tree: a .py file that is a hard
+// link of a cache tree's file (the same inode, so the same content and
+// mtime, which a timestamp .pyc records) is compiled once, in the tree
+// (its __pycache__, which the interpreter would write next to it), and the
+// .pyc is hard-linked into lib/; a later --compile install from the tree
+// only links. Anything else (a copy, a clone, no cache, an interpreter
+// other than CPython) is compiled in place, with a small pool of
+// long-lived interpreter workers.
+func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sources []scheme.Source) error {
+	jobs, cached := in.compileJobs(results, sources)
+	if len(jobs) == 0 {
+		return nil
+	}
+	pycs := make([][]string, len(results))
+	var mu sync.Mutex
+	var toCompile []compileJob
+	var g errgroup.Group
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
+	for _, j := range jobs {
+		if j.treePyc == "" {
+			toCompile = append(toCompile, j)
+			continue
+		}
+		if cached[j.treePyc] {
+			g.Go(func() error { return linkPyc(j, j.treePyc, &mu, pycs) })
+			continue
+		}
+		// Compile the tree's file: the worker writes the tree's .pyc.
+		toCompile = append(toCompile, j)
+	}
+	err := in.runCompileWorkers(ctx, toCompile, func(j compileJob, pyc string) error {
+		if j.treePyc == "" {
+			mu.Lock()
+			pycs[j.dist] = append(pycs[j.dist], pyc)
+			mu.Unlock()
+			return nil
+		}
+		return linkPyc(j, pyc, &mu, pycs)
+	})
+	if werr := g.Wait(); err == nil {
+		err = werr
+	}
+	if err != nil {
+		return fmt.Errorf("byte-compiling: %w", err)
+	}
 	for i, r := range results {
-		for _, f := range r.Files {
-			if strings.HasSuffix(f, ".py") && strings.HasPrefix(f, libPrefix) && !strings.ContainsAny(f, "\n\r") {
-				jobs = append(jobs, compileJob{i, f})
-			}
+		if len(pycs[i]) == 0 {
+			continue
+		}
+		if err := scheme.AddToRecord(in.Paths, r.DistInfo, pycs[i]); err != nil {
+			return fmt.Errorf("byte-compiling %s: %w", r.Project, err)
 		}
 	}
+	return nil
+}
+
+// compileJobs lists the .py files of lib/ the results installed; a file
+// linked from a cache tree gets the tree's .pyc path, and cached says
+// which of those exist already.
+func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Source) (jobs []compileJob, cached map[string]bool) {
+	libPrefix := in.Paths.Lib + string(filepath.Separator)
+	tag := ""
+	if in.Python.Implementation == "cpython" {
+		tag = fmt.Sprintf("cpython-%d%d", in.Python.Major, in.Python.Minor) // sys.implementation.cache_tag
+	}
+	cached = map[string]bool{}
+	for i, r := range results {
+		var tree *cache.Tree
+		if i < len(sources) && tag != "" {
+			tree, _ = sources[i].(*cache.Tree)
+		}
+		for _, f := range r.Files {
+			if !strings.HasSuffix(f, ".py") || !strings.HasPrefix(f, libPrefix) || strings.ContainsAny(f, "\n\r") {
+				continue
+			}
+			j := compileJob{dist: i, src: f}
+			if tree != nil {
+				if treeSrc := tree.Path(filepath.ToSlash(strings.TrimPrefix(f, libPrefix))); sameFile(f, treeSrc) {
+					j.treeSrc, j.treePyc, j.pyc = treeSrc, pycPath(treeSrc, tag), pycPath(f, tag)
+					if fi, err := os.Lstat(j.treePyc); err == nil && fi.Mode().IsRegular() {
+						cached[j.treePyc] = true
+					}
+				}
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs, cached
+}
+
+// pycPath is importlib.util.cache_from_source(src) for an interpreter
+// whose cache tag is tag, at optimization level 0.
+func pycPath(src, tag string) string {
+	dir, base := filepath.Split(src)
+	return filepath.Join(dir, "__pycache__", strings.TrimSuffix(base, ".py")+"."+tag+".pyc")
+}
+
+// sameFile reports whether a and b are one file (a hard link).
+func sameFile(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// linkPyc hard-links the tree's byte code treePyc as j's .pyc and records
+// it for RECORD.
+func linkPyc(j compileJob, treePyc string, mu *sync.Mutex, pycs [][]string) error {
+	if err := os.MkdirAll(filepath.Dir(j.pyc), 0o755); err != nil {
+		return err
+	}
+	err := os.Link(treePyc, j.pyc)
+	if errors.Is(err, fs.ErrExist) {
+		// Left by an earlier install: replace the entry, never its inode.
+		tmp := j.pyc + ".pkginstall-tmp"
+		_ = os.Remove(tmp)
+		if err = os.Link(treePyc, tmp); err == nil {
+			err = os.Rename(tmp, j.pyc)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	pycs[j.dist] = append(pycs[j.dist], j.pyc)
+	mu.Unlock()
+	return nil
+}
+
+// runCompileWorkers compiles jobs (each job's tree file when it has one)
+// with one interpreter worker per CPU and calls done with each .pyc
+// written; a file that does not compile is a warning.
+func (in *Installer) runCompileWorkers(ctx context.Context, jobs []compileJob, done func(j compileJob, pyc string) error) error {
 	if len(jobs) == 0 {
 		return nil
 	}
 	workers := min(runtime.NumCPU(), len(jobs)) // all cores: byte-compiling is CPU-bound
-	pycs := make([][]string, len(results))
 	var mu sync.Mutex
+	var doneErr error
 	ch := make(chan compileJob)
 	errc := make(chan error, workers)
 	var wg sync.WaitGroup
@@ -65,9 +206,12 @@ func (in *Installer) compile(ctx context.Context, results []*scheme.Result) erro
 					in.Reporter.Warn(fmt.Sprintf("cannot byte-compile %s: %s", j.src, problem))
 					return
 				}
-				if pyc != "" {
+				if pyc == "" {
+					return
+				}
+				if err := done(j, pyc); err != nil {
 					mu.Lock()
-					pycs[j.dist] = append(pycs[j.dist], pyc)
+					doneErr = cmp.Or(doneErr, err)
 					mu.Unlock()
 				}
 			})
@@ -91,40 +235,39 @@ feed:
 			sendErr = err
 		}
 	}
-	if sendErr != nil {
-		return fmt.Errorf("byte-compiling: %w", sendErr)
-	}
-	for i, r := range results {
-		if len(pycs[i]) == 0 {
-			continue
-		}
-		if err := scheme.AddToRecord(in.Paths, r.DistInfo, pycs[i]); err != nil {
-			return fmt.Errorf("byte-compiling %s: %w", r.Project, err)
-		}
-	}
-	return nil
+	return cmp.Or(sendErr, doneErr)
 }
 
-// compileJob is one source file of results[dist].
+// compileJob is one source file of results[dist]. treeSrc, when set, is
+// the cache tree's file that src is a hard link of; treePyc and pyc are
+// the .pyc paths of treeSrc and src.
 type compileJob struct {
-	dist int
-	src  string
+	dist                  int
+	src                   string
+	treeSrc, treePyc, pyc string
 }
 
 // compileWorker runs one interpreter and feeds it the jobs of ch until ch
 // closes; done is called with each answer. A worker that dies fails.
 func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, done func(j compileJob, pyc, problem string)) error {
 	cmd := exec.CommandContext(ctx, in.Python.Executable, "-I", "-c", compileWorker)
+	// A worker that cannot start still drains ch: the feeder must not
+	// wait for it.
+	drain := func(err error) error {
+		for range ch {
+		}
+		return err
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		return err
+		return drain(err)
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return drain(err)
 	}
 	if err := cmd.Start(); err != nil {
-		return err
+		return drain(err)
 	}
 	br := bufio.NewReader(stdout)
 	var werr error
@@ -132,20 +275,27 @@ func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, do
 		if werr != nil {
 			continue // drain
 		}
-		if _, err := io.WriteString(stdin, j.src+"\n"); err != nil {
+		line := j.src
+		if j.treeSrc != "" {
+			line = j.treeSrc + "\x00" + j.src
+		}
+		if _, err := io.WriteString(stdin, line+"\n"); err != nil {
 			werr = err
 			continue
 		}
-		line, err := br.ReadString('\n')
+		answer, err := br.ReadString('\n')
 		if err != nil {
 			werr = errors.New("the interpreter worker stopped")
 			continue
 		}
-		line = strings.TrimSuffix(line, "\n")
-		if p, ok := strings.CutPrefix(line, "!"); ok {
+		answer = strings.TrimSuffix(answer, "\n")
+		if p, ok := strings.CutPrefix(answer, "!"); ok {
 			done(j, "", p)
+		} else if p, ok := strings.CutPrefix(answer, "="); ok {
+			j.treeSrc, j.treePyc = "", "" // compiled in place
+			done(j, p, "")
 		} else {
-			done(j, line, "")
+			done(j, answer, "")
 		}
 	}
 	stdin.Close()

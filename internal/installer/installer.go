@@ -42,10 +42,13 @@ import (
 
 // Req is one requirement of a run.
 type Req struct {
-	Req    pep508.Requirement // Name is empty for a bare wheel path until planned
-	Path   string             // a local wheel file given by path
-	Hashes []string           // allowed "sha256:<hex>" digests (--hash)
-	Origin string             // where it came from, for messages: "requirements.txt:3"
+	Req  pep508.Requirement // Name is empty for a bare wheel path until planned
+	Path string             // a local wheel file given by path
+	Dir  string             // a local source tree (project folder), built
+	// Editable installs Dir editable (PEP 660).
+	Editable bool
+	Hashes   []string // allowed "sha256:<hex>" digests (--hash)
+	Origin   string   // where it came from, for messages: "requirements.txt:3"
 }
 
 // Request is what a run is asked to do.
@@ -111,6 +114,14 @@ type Installer struct {
 	// Overwrite lets a distribution replace files another installed
 	// distribution owns (--reinstall), instead of refusing the conflict.
 	Overwrite bool
+	// Build says what may be built from source, and how.
+	Build BuildPolicy
+	// BuildIndex, when set, is where build environments come from when
+	// Index cannot list projects (installing a lock reads no index page,
+	// but building the project itself needs its backend).
+	BuildIndex *index.Client
+
+	buildPython *python.Info // the machine's interpreter when Python is synthetic
 }
 
 // Result is what a run did.
@@ -142,7 +153,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 		}
 	}
 	env := in.Python.MarkerEnv()
-	root, requested, err := in.roots(p, req, env)
+	root, requested, err := in.roots(ctx, p, req, env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -185,7 +196,7 @@ func (in *Installer) Plan(ctx context.Context, req *Request) (*Result, *Provider
 			return nil, nil, err
 		}
 		res.Resolved[name] = c
-		ch := change(name, c, inst, req.Reinstall, requested[name])
+		ch := change(name, c, inst, req.Reinstall || c.builtNow(), requested[name])
 		res.Changes = append(res.Changes, ch)
 		if w := yankedWarning(c); w != "" && ch.Action != Keep {
 			in.Reporter.Warn(w)
@@ -271,7 +282,7 @@ func change(name string, c *Candidate, inst map[string]scheme.Dist, reinstall, r
 // resolver's roots (extras as packages of their own), registering direct
 // wheels, pre-release and no-deps wishes with p. requested are the
 // names asked for.
-func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (root map[string]pep440.Range, requested map[string]bool, _ error) {
+func (in *Installer) roots(ctx context.Context, p *Provider, req *Request, env map[string]string) (root map[string]pep440.Range, requested map[string]bool, _ error) {
 	root = map[string]pep440.Range{}
 	requested = map[string]bool{}
 	addRoot := func(key string, r pep440.Range) {
@@ -283,7 +294,11 @@ func (in *Installer) roots(p *Provider, req *Request, env map[string]string) (ro
 	}
 	for i := range req.Reqs {
 		r := &req.Reqs[i]
-		if r.Path != "" || r.Req.URL != "" {
+		if r.Dir != "" {
+			if err := in.sourceDir(ctx, p, r); err != nil {
+				return nil, nil, err
+			}
+		} else if r.Path != "" || r.Req.URL != "" {
 			if err := in.direct(p, r); err != nil {
 				return nil, nil, err
 			}
@@ -378,16 +393,18 @@ func constraintRanges(p *Provider, req *Request, env map[string]string) map[stri
 // index, reading local wheels' metadata from the files.
 func (in *Installer) newProvider(pre, upgrade bool) (*Provider, error) {
 	p := &Provider{
-		Index:     in.Index,
-		Python:    in.Python,
-		Matcher:   tags.NewMatcher(tags.Supported(in.Python)),
-		Pre:       pre,
-		Upgrade:   upgrade,
-		Prefer:    map[string]pep440.Version{},
-		Direct:    map[string]*Candidate{},
-		PreNamed:  map[string]bool{},
-		Arbitrary: map[string][]pep440.SpecifierSet{},
-		NoDeps:    map[string]bool{},
+		Build:          in.Build,
+		SourceMetadata: in.sourceMetadata,
+		Index:          in.Index,
+		Python:         in.Python,
+		Matcher:        tags.NewMatcher(tags.Supported(in.Python)),
+		Pre:            pre,
+		Upgrade:        upgrade,
+		Prefer:         map[string]pep440.Version{},
+		Direct:         map[string]*Candidate{},
+		PreNamed:       map[string]bool{},
+		Arbitrary:      map[string][]pep440.SpecifierSet{},
+		NoDeps:         map[string]bool{},
 		OpenLocal: func(path string) (*distinfo.Metadata, error) {
 			w, err := wheel.Open(path)
 			if err != nil {
@@ -557,6 +574,7 @@ func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*
 // and the transaction run once more.
 func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*Prepared, retry bool, start time.Time) error {
 	var jobs []scheme.Job
+	var sources []scheme.Source // of jobs, for compile
 	var applied []Change
 	for _, ch := range res.Changes {
 		w := wheels[ch.Name]
@@ -564,6 +582,7 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 			continue
 		}
 		jobs = append(jobs, scheme.Job{Source: w.Source(), Requested: ch.Requested, DirectURL: directURL(ch.Candidate)})
+		sources = append(sources, jobs[len(jobs)-1].Source)
 		applied = append(applied, ch)
 	}
 	if len(jobs) == 0 {
@@ -596,7 +615,7 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 	}
 	if in.Compile {
 		endCompile := phase.Start(phase.Compile)
-		err := in.compile(ctx, results)
+		err := in.compile(ctx, results, sources)
 		endCompile()
 		if err != nil {
 			return err
@@ -608,6 +627,9 @@ func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*
 
 // directURL is PEP 610's direct_url.json for a wheel given by path or URL.
 func directURL(c *Candidate) string {
+	if c.SourceDir != "" {
+		return string(distinfo.DirectURLDir(c.SourceDir, c.Editable))
+	}
 	if !c.Direct {
 		return ""
 	}

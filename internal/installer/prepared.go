@@ -53,7 +53,17 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 	c := ch.Candidate
 	useCache := in.CacheDir != ""
 	sha := strings.ToLower(c.File.SHA256)
-	if useCache && c.Local == "" && sha != "" {
+	local := c.Local
+	if c.FromSource() {
+		// Built (or found in the cache of built wheels), then installed
+		// like any local wheel: the same validation and unpacking.
+		p, err := in.builtWheel(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		local, sha = p, ""
+	}
+	if useCache && local == "" && sha != "" {
 		if distinfo.CheckHashes(distinfo.Digests{"sha256": sha}, c.AllowedHashes) == nil {
 			t, err := cache.Lookup(in.CacheDir, sha)
 			if err == nil && pep508.NormalizeName(t.Project()) == c.Name && sameVersion(t.Version(), c.Version) {
@@ -65,7 +75,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 			}
 		}
 	}
-	path := c.Local
+	path := local
 	cached := true
 	if path == "" {
 		var err error
@@ -77,7 +87,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 		}
 		cached = false
 	}
-	if c.Local != "" && (useCache || sha != "") {
+	if local != "" && (useCache || sha != "") {
 		// A local wheel is hashed once, here, when something needs it: the
 		// cache key, or a "name @ file:///...#sha256=..." fragment, which
 		// binds as it does for a URL the index serves.
@@ -90,7 +100,7 @@ func (in *Installer) prepareOne(ctx context.Context, ch *Change, cacheDir string
 		}
 		sha = got
 	}
-	if len(c.AllowedHashes) > 0 {
+	if len(c.AllowedHashes) > 0 && !c.FromSource() {
 		if err := checkFileHash(path, c.AllowedHashes); err != nil {
 			return nil, fmt.Errorf("%s: %w", c.describe(), err)
 		}

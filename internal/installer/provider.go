@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -29,7 +30,18 @@ type Candidate struct {
 	Direct  bool       // from a `name @ URL` requirement or a wheel path
 	// AllowedHashes are the "sha256:<hex>" digests a --hash allows ("" = any).
 	AllowedHashes []string
+	// Sdist is set when File (or Local) is a source distribution, built
+	// into a wheel before it is installed.
+	Sdist bool
+	// SourceDir is a local source tree (a project folder), built too;
+	// Editable builds it with PEP 660's build_editable.
+	SourceDir string
+	Editable  bool
+	build     *sourceBuild // nil for a wheel
 }
+
+// FromSource reports whether c is built before it is installed.
+func (c *Candidate) FromSource() bool { return c.build != nil }
 
 // project is what the provider knows about one project name.
 type project struct {
@@ -77,6 +89,10 @@ type Provider struct {
 	// Shared, when set, holds the project pages and metadata that several
 	// providers (one per environment of a universal lock) fetch once.
 	Shared *Shared
+	// Build says which sdists may become candidates (a version with no
+	// compatible wheel); SourceMetadata reads the metadata of one.
+	Build          BuildPolicy
+	SourceMetadata func(ctx context.Context, c *Candidate) (*distinfo.Metadata, error)
 
 	pyVersion pep440.Version
 	env       map[string]string
@@ -153,10 +169,12 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	var order []string
 	var skipped []string
 	var sdists, yanked int
+	var sdistFiles []index.File
 	for _, f := range proj.Files {
 		if !strings.HasSuffix(strings.ToLower(f.Filename), ".whl") {
 			if isSdist(f.Filename) {
 				sdists++
+				sdistFiles = append(sdistFiles, f)
 			}
 			continue
 		}
@@ -173,16 +191,9 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
 			continue
 		}
-		if spec, ok := p.arbitraryMismatch(name, v); !ok {
-			skipped = append(skipped, fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec))
+		if why := p.passOver(name, v, f); why != "" {
+			skipped = append(skipped, why)
 			continue
-		}
-		if f.RequiresPython != "" {
-			rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
-			if err == nil && !rp.Contains(p.pyVersion, true) {
-				skipped = append(skipped, fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython))
-				continue
-			}
 		}
 		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
 			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
@@ -200,6 +211,7 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 		}
 		groups[key] = append(groups[key], &Candidate{Name: name, Version: v, File: f})
 	}
+	order, skipped = p.sdistCandidates(name, sdistFiles, groups, order, skipped)
 	cons, constrained := p.Constraints[name]
 	for _, key := range order {
 		c, isYanked := bestUnyanked(p.Matcher, groups[key])
@@ -216,8 +228,27 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	}
 	p.order(name, pr)
 	sort.SliceStable(pr.yanked, func(i, j int) bool { return pr.yanked[i].Version.Compare(pr.yanked[j].Version) > 0 })
-	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists)
+	refused := ""
+	if p.Build.Refuses(name) {
+		refused = p.Build.refusal(name)
+	}
+	pr.hint = loadHint(name, len(proj.Files), pr, skipped, yanked, sdists, refused)
 	return nil
+}
+
+// passOver says why the file f of name at v is no candidate (a ===
+// clause it fails, a Requires-Python the target does not meet), or "".
+func (p *Provider) passOver(name string, v pep440.Version, f index.File) string {
+	if spec, ok := p.arbitraryMismatch(name, v); !ok {
+		return fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec)
+	}
+	if f.RequiresPython != "" {
+		rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
+		if err == nil && !rp.Contains(p.pyVersion, true) {
+			return fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython)
+		}
+	}
+	return ""
 }
 
 // arbitraryMismatch checks v, as written, against the === clauses of the
@@ -259,7 +290,7 @@ func (p *Provider) order(name string, pr *project) {
 
 // loadHint explains, after a failed resolution, what the index offered for
 // name (files of them; skipped files with why, yanked and sdists counted).
-func loadHint(name string, files int, pr *project, skipped []string, yanked, sdists int) string {
+func loadHint(name string, files int, pr *project, skipped []string, yanked, sdists int, refused string) string {
 	var hints []string
 	if len(pr.candidates) == 0 {
 		switch {
@@ -268,8 +299,8 @@ func loadHint(name string, files int, pr *project, skipped []string, yanked, sdi
 		case yanked > 0 && yanked == len(skipped):
 			hints = append(hints, fmt.Sprintf("every file of %s is yanked (pin a version with == to use one)", name))
 		}
-		if sdists > 0 {
-			hints = append(hints, fmt.Sprintf("%s has source distributions only for this target, and pkginstall does not build sdists yet", name))
+		if sdists > 0 && refused != "" {
+			hints = append(hints, refused)
 		}
 	}
 	if n := len(pr.candidates); n > 0 {
@@ -313,6 +344,44 @@ func reason(r string) string {
 func isSdist(fn string) bool {
 	l := strings.ToLower(fn)
 	return strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tar.bz2")
+}
+
+// sdistCandidates adds to groups, after the wheels, the sdists of the
+// versions that have no compatible wheel (an sdist is a candidate only
+// there), unless the build policy refuses name; the same filters as
+// wheels apply (=== clauses, Requires-Python).
+func (p *Provider) sdistCandidates(name string, files []index.File, groups map[string][]*Candidate, order, skipped []string) ([]string, []string) {
+	if len(files) == 0 || p.Build.Refuses(name) || p.SourceMetadata == nil {
+		return order, skipped
+	}
+	for _, f := range files {
+		sn, v, err := build.ParseSdistFilename(f.Filename)
+		if err != nil || sn != name {
+			continue
+		}
+		key := v.String()
+		if hasWheel(groups[key]) {
+			continue
+		}
+		if why := p.passOver(name, v, f); why != "" {
+			skipped = append(skipped, why)
+			continue
+		}
+		if groups[key] == nil {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], &Candidate{Name: name, Version: v, File: f, Sdist: true, build: &sourceBuild{}})
+	}
+	return order, skipped
+}
+
+func hasWheel(cs []*Candidate) bool {
+	for _, c := range cs {
+		if !c.Sdist {
+			return true
+		}
+	}
+	return false
 }
 
 // bestCandidate returns the candidate whose wheel tags.BestWheel prefers
@@ -413,7 +482,9 @@ func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metada
 		p.mu.Unlock()
 	}
 	m.once.Do(func() {
-		if c.Local != "" {
+		if c.FromSource() {
+			m.md, m.err = p.SourceMetadata(ctx, c)
+		} else if c.Local != "" {
 			m.md, m.err = p.OpenLocal(c.Local)
 		} else {
 			var b []byte
@@ -433,6 +504,9 @@ func (p *Provider) Metadata(ctx context.Context, c *Candidate) (*distinfo.Metada
 }
 
 func (c *Candidate) describe() string {
+	if c.SourceDir != "" {
+		return c.SourceDir
+	}
 	if c.Local != "" {
 		return c.Local
 	}
@@ -616,9 +690,12 @@ func directCandidate(name, rawURL, localPath string) (*Candidate, error) {
 			localPath = u.Path
 		}
 	}
+	if build.IsSdist(fn) {
+		return sdistCandidate(name, rawURL, localPath, fn)
+	}
 	wn, err := tags.ParseWheelFilename(fn)
 	if err != nil {
-		return nil, fmt.Errorf("%s: only wheels can be installed: %w", fn, err)
+		return nil, fmt.Errorf("%s: only wheels and sdists can be installed: %w", fn, err)
 	}
 	v, err := pep440.Parse(wn.Version)
 	if err != nil {
@@ -632,6 +709,21 @@ func directCandidate(name, rawURL, localPath string) (*Candidate, error) {
 	if fragSHA := sha256Fragment(rawURL); fragSHA != "" {
 		c.File.SHA256 = fragSHA
 	}
+	return c, nil
+}
+
+// sdistCandidate is directCandidate for an sdist, built before it is
+// installed.
+func sdistCandidate(name, rawURL, localPath, fn string) (*Candidate, error) {
+	sn, v, err := build.ParseSdistFilename(fn)
+	if err != nil {
+		return nil, err
+	}
+	c := &Candidate{Name: sn, Version: v, Local: localPath, Direct: true, Sdist: true, build: &sourceBuild{}}
+	if name != "" && pep508.NormalizeName(name) != c.Name {
+		return nil, fmt.Errorf("%s names %s, not %s", fn, c.Name, name)
+	}
+	c.File = index.File{Filename: fn, URL: rawURL, SHA256: sha256Fragment(rawURL)}
 	return c, nil
 }
 

@@ -35,6 +35,9 @@ func satisfiedRoots(req *Request, env map[string]string, direct map[string]*Cand
 		rng := r.Req.Specifier.Range()
 		name := pep508.NormalizeName(r.Req.Name)
 		if d := direct[name]; d != nil {
+			if d.builtNow() {
+				return nil, false // a changed source tree is installed again
+			}
 			rng = rng.Intersect(pep440.Exactly(d.Version))
 		}
 		queue = append(queue, item{name, r.Req.Extras, rng})

@@ -47,6 +47,13 @@ func installDemo(t *testing.T, info *python.Info) (scheme.Paths, []*scheme.Resul
 	if err != nil {
 		t.Fatal(err)
 	}
+	p, rs := installTree(t, info, tree)
+	return p, rs, tree
+}
+
+// installTree installs tree into a fresh project.
+func installTree(t *testing.T, info *python.Info, tree *cache.Tree) (scheme.Paths, []*scheme.Result) {
+	t.Helper()
 	p, err := scheme.NewPaths(t.TempDir(), info, scheme.LayoutVersion)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +62,7 @@ func installDemo(t *testing.T, info *python.Info) (scheme.Paths, []*scheme.Resul
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, rs, tree
+	return p, rs
 }
 
 func testInfo() *python.Info {
@@ -110,17 +117,99 @@ func TestNoopManifest(t *testing.T) {
 	}
 }
 
-func TestCompile(t *testing.T) {
+// pythonInfo is testInfo with the python3 on PATH, or skips the test.
+func pythonInfo(t *testing.T) *python.Info {
 	exe, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("no python3")
 	}
 	info := testInfo()
 	info.Executable = exe
+	return info
+}
+
+// TestCompileFromCache: a second --compile install from the same tree
+// compiles nothing: its .pyc files are the tree's, linked (on the old
+// code each install compiled its own).
+func TestCompileFromCache(t *testing.T) {
+	info := pythonInfo(t)
+	exe := info.Executable
+	p, rs, tree := installDemo(t, info)
+	in := &Installer{Paths: p, Python: info, Reporter: &quietReporter{}}
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+		t.Fatal(err)
+	}
+	// A second project from the same tree; its interpreter cannot compile.
+	p2, rs2 := installTree(t, info, tree)
+	broken := *info
+	broken.Executable = filepath.Join(t.TempDir(), "no-python")
+	in2 := &Installer{Paths: p2, Python: &broken, Reporter: &quietReporter{}}
+	if err := in2.compile(context.Background(), rs2, []scheme.Source{tree}); err != nil {
+		t.Fatalf("a --compile install from a tree with byte code ran the interpreter: %v", err)
+	}
+	pycs, _ := filepath.Glob(filepath.Join(p2.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
+	treePycs, _ := filepath.Glob(filepath.Join(tree.Dir(), "files", "pkginstall_demo", "__pycache__", "*.pyc"))
+	if len(pycs) != 2 || len(treePycs) != 2 || !sameFile(pycs[0], treePycs[0]) {
+		t.Fatalf("byte code %v, tree's %v", pycs, treePycs)
+	}
+	ds, err := scheme.List(p2)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+	// The byte code is valid for the installed sources: the interpreter's
+	// own checks (magic number, source mtime and size) accept it.
+	srcs, _ := filepath.Glob(filepath.Join(p2.Lib, "pkginstall_demo", "*.py"))
+	check := `
+import sys, os, importlib.util, importlib._bootstrap_external as be
+for src in sys.argv[1:]:
+    data = open(importlib.util.cache_from_source(src), "rb").read()
+    if be._classify_pyc(data, src, {}) & 1 == 0:
+        st = os.stat(src)
+        be._validate_timestamp_pyc(data, int(st.st_mtime), st.st_size, src, {})
+`
+	if out, err := exec.Command(exe, append([]string{"-I", "-c", check}, srcs...)...).CombinedOutput(); err != nil || len(srcs) != 2 {
+		t.Errorf("the linked byte code is not valid for %v: %s %v", srcs, out, err)
+	}
+}
+
+// TestCompileReadOnlyCache: when the tree's byte code cannot be written
+// (here its __pycache__ is a file; a read-only cache for a user), the
+// installed file is compiled in place, without a warning (on the first
+// version of the tree cache, every file was a "cannot byte-compile"
+// warning and had no .pyc).
+func TestCompileReadOnlyCache(t *testing.T) {
+	info := pythonInfo(t)
+	p, rs, tree := installDemo(t, info)
+	if err := os.WriteFile(filepath.Join(tree.Dir(), "files", "pkginstall_demo", "__pycache__"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := &quietReporter{}
+	in := &Installer{Paths: p, Python: info, Reporter: rep}
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+		t.Fatal(err)
+	}
+	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
+	if len(pycs) != 2 || len(rep.warnings) != 0 {
+		t.Fatalf("byte code %v, warnings %v", pycs, rep.warnings)
+	}
+	ds, err := scheme.List(p)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+}
+
+func TestCompile(t *testing.T) {
+	info := pythonInfo(t)
 	p, rs, tree := installDemo(t, info)
 	rep := &quietReporter{}
 	in := &Installer{Paths: p, Python: info, Reporter: rep}
-	if err := in.compile(context.Background(), rs); err != nil {
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
 		t.Fatal(err)
 	}
 	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
@@ -143,7 +232,13 @@ func TestCompile(t *testing.T) {
 	if probs := ds[0].Verify(); len(probs) != 0 {
 		t.Errorf("after compile: %v", probs)
 	}
-	if ents, _ := os.ReadDir(filepath.Join(tree.Dir(), "files", "pkginstall_demo")); len(ents) != 2 {
+	// The byte code is the cache tree's (compiled there, linked here), and
+	// compiling added nothing else to the tree.
+	treePycs, _ := filepath.Glob(filepath.Join(tree.Dir(), "files", "pkginstall_demo", "__pycache__", "*.pyc"))
+	if len(treePycs) != 2 || !sameFile(treePycs[0], pycs[0]) {
+		t.Errorf("byte code in the cache tree: %v, linked: %v", treePycs, pycs)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(tree.Dir(), "files", "pkginstall_demo")); len(ents) != 3 {
 		t.Errorf("compiling wrote into the cache: %v", ents)
 	}
 	// Uninstalling removes the byte code with the rest.

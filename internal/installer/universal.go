@@ -156,6 +156,7 @@ type EnvResolution struct {
 // versions to keep when allowed (the previous lock's).
 func (in *Installer) ResolveUniversal(ctx context.Context, envs []Environment, roots []UniversalRoot, pre bool, prefer map[string]pep440.Version) ([]*EnvResolution, error) {
 	start := time.Now()
+	in.phases().Resolving()
 	shared := NewShared()
 	out := make([]*EnvResolution, len(envs))
 	run := func(idx []int, prefer func(Environment) map[string]pep440.Version) error {
@@ -234,6 +235,7 @@ func unify(rs []*EnvResolution) (map[int]map[string]pep440.Version, []int) {
 func (in *Installer) resolveEnv(ctx context.Context, e Environment, roots []UniversalRoot, pre bool, prefer map[string]pep440.Version, shared *Shared) (*EnvResolution, error) {
 	ei := *in
 	ei.Python = e.Python
+	ei.buildPython = in.hostPython() // sdists build with the machine's interpreter
 	p, err := ei.newProvider(pre, false)
 	if err != nil {
 		return nil, err
@@ -247,7 +249,7 @@ func (in *Installer) resolveEnv(ctx context.Context, e Environment, roots []Univ
 	for _, r := range roots {
 		req.Reqs = append(req.Reqs, r.Req)
 	}
-	root, _, err := ei.roots(p, req, env)
+	root, _, err := ei.roots(ctx, p, req, env)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	toml "github.com/pelletier/go-toml/v2"
 
@@ -60,6 +61,17 @@ type Settings struct {
 	RequiredEnvironments []string `toml:"required-environments"`
 	// DefaultGroups are the groups installed by default; nil: ["dev"].
 	DefaultGroups []string `toml:"default-groups"`
+	// NoBuild refuses to build any distribution from source (--no-build).
+	NoBuild bool `toml:"no-build"`
+	// Package, when false, does not install the project itself.
+	Package *bool `toml:"package"`
+}
+
+// BuildSystem is pyproject.toml's [build-system] (PEP 517/518).
+type BuildSystem struct {
+	Requires     []string `toml:"requires"`
+	BuildBackend string   `toml:"build-backend"`
+	BackendPath  []string `toml:"backend-path"`
 }
 
 // Pyproject is what pkginstall reads from pyproject.toml.
@@ -75,9 +87,37 @@ type Pyproject struct {
 		Dynamic              []string            `toml:"dynamic"`
 	} `toml:"project"`
 	DependencyGroups map[string][]any `toml:"dependency-groups"`
+	BuildSystem      *BuildSystem     `toml:"build-system"`
 	Tool             struct {
 		Pkginstall Settings `toml:"pkginstall"`
 	} `toml:"tool"`
+}
+
+// IsPackage reports whether the project at root is itself installed by
+// sync and install (editable): [tool.pkginstall] package decides when
+// set; else it is when pyproject.toml has a [build-system], or a [project]
+// name whose package is there (src/NAME, NAME/ or NAME.py, with the
+// name's dashes as underscores).
+func (p *Pyproject) IsPackage(root string) bool {
+	if !p.Exists {
+		return false
+	}
+	if v := p.Tool.Pkginstall.Package; v != nil {
+		return *v
+	}
+	if p.BuildSystem != nil {
+		return true
+	}
+	if p.Project.Name == "" {
+		return false
+	}
+	mod := strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(p.Project.Name), "-", "_"), ".", "_")
+	for _, c := range []string{filepath.Join("src", mod), mod, mod + ".py"} {
+		if _, err := os.Stat(filepath.Join(root, c)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Load reads root/pyproject.toml. A missing file is not an error: Exists is false.

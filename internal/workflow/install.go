@@ -19,6 +19,9 @@ type InstallOptions struct {
 	Locked  bool                  // the project: fail instead of re-locking a stale pylock.toml
 	Select  project.SelectOptions // the project: extras and groups
 	Apply   ApplyOptions
+	// NoProject: with no requirements, do not install the project itself
+	// (--no-project).
+	NoProject bool
 	// Report says the caller reports on the result (pip's --report): the
 	// no-op shortcut, which has no result, is off.
 	Report bool
@@ -44,7 +47,7 @@ func Install(ctx context.Context, t *Target, env Env, opts InstallOptions) (*Ins
 	req := opts.Request
 	// No-op fast path: the same request as the last install, and the
 	// target as that install left it: no index, no resolution.
-	fast := !req.Upgrade && !req.Reinstall && !req.DryRun && !opts.Report
+	fast := !req.Upgrade && !req.Reinstall && !req.DryRun && !opts.Report && !hasSource(req)
 	key := installKey(env, req, t.Python.Executable, opts.Apply.Compile)
 	if fast && installer.UpToDate(t.Paths, key) {
 		env.Reporter.Installed(nil, 0)
@@ -139,9 +142,14 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 		if err != nil {
 			return nil, err
 		}
-		res, err := installLock(ctx, env.installer(t, idx, opts.Apply, req.Reinstall), env.Reporter, lockInstall{
+		in := env.installer(t, idx, opts.Apply, req.Reinstall)
+		self, err := selfInstaller(in, t, env, opts.NoProject)
+		if err != nil {
+			return nil, err
+		}
+		res, err := installLock(ctx, in, env.Reporter, lockInstall{
 			lock: l, path: f.lock, requested: requested, reinstall: req.Reinstall,
-			dryRun: req.DryRun, hint: reinstallHint, selection: sel,
+			dryRun: req.DryRun, hint: reinstallHint, selection: sel, self: self,
 		})
 		if err != nil {
 			return nil, err
@@ -152,6 +160,9 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 		return nil, err
 	}
 	req.Reqs = p.reqs(true)
+	if dir := selfDir(t, opts.NoProject); dir != "" {
+		req.Reqs = append(req.Reqs, selfReq(dir))
+	}
 	opts.Request = &req
 	res, err := installRequest(ctx, t, env, opts, "")
 	if err != nil {

@@ -26,6 +26,7 @@ type lockInstall struct {
 	before    func() error // writes the project's files once every wheel is ready
 	hint      string       // for a file conflict
 	selection project.Selection
+	self      string // the project folder, installed editable after the lock ("" for none)
 }
 
 // installLock installs a lock with in, whose index client fetches the
@@ -35,7 +36,11 @@ func installLock(ctx context.Context, in *installer.Installer, rep Reporter, li 
 		in:  in,
 		rep: rep,
 		plan: func(ctx context.Context) (*installer.Result, error) {
-			return in.PlanLock(ctx, li.lock, installer.LockOptions{Path: li.path, Reinstall: li.reinstall, Requested: li.requested, Selection: li.selection})
+			res, err := in.PlanLock(ctx, li.lock, installer.LockOptions{Path: li.path, Reinstall: li.reinstall, Requested: li.requested, Selection: li.selection})
+			if err == nil && li.self != "" {
+				err = in.AddSource(ctx, res, li.self, true, li.reinstall)
+			}
+			return res, err
 		},
 		exact:  li.exact,
 		dryRun: li.dryRun,
@@ -52,6 +57,7 @@ type SyncOptions struct {
 	Reinstall bool // reinstall even what is installed at the locked version
 	Select    project.SelectOptions
 	Apply     ApplyOptions
+	NoProject bool // do not install the project itself (--no-project)
 	// RememberPython records the target's interpreter in .python-version
 	// (--python was given), once the sync succeeded.
 	RememberPython bool
@@ -102,9 +108,13 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 		return nil, err
 	}
 	in := env.installer(t, idx, opts.Apply, opts.Reinstall)
+	self, err := selfInstaller(in, t, env, opts.NoProject)
+	if err != nil {
+		return nil, err
+	}
 	res, err := installLock(ctx, in, env.Reporter, lockInstall{
 		lock: l, path: f.lock, requested: requested, reinstall: opts.Reinstall,
-		exact: true, hint: reinstallHint, selection: sel, dryRun: opts.DryRun,
+		exact: true, hint: reinstallHint, selection: sel, dryRun: opts.DryRun, self: self,
 	})
 	if err == nil && opts.RememberPython && !opts.DryRun {
 		err = rememberPython(t, env)

@@ -99,6 +99,9 @@ func (t *Target) directURLs() []string {
 type ApplyOptions struct {
 	LinkMode scheme.LinkMode // zero: the fastest that works
 	Compile  bool            // byte-compile the installed .py files
+	// Build says what may be built from source ([tool.pkginstall]
+	// no-build adds to it).
+	Build installer.BuildPolicy
 }
 
 // installer makes the target's installer with the index client idx.
@@ -112,7 +115,17 @@ func (env Env) installer(t *Target, idx *index.Client, o ApplyOptions, overwrite
 		LinkMode:  o.LinkMode,
 		Compile:   o.Compile,
 		Overwrite: overwrite,
+		Build:     o.buildPolicy(t),
 	}
+}
+
+// buildPolicy is o.Build with the project's [tool.pkginstall] no-build.
+func (o ApplyOptions) buildPolicy(t *Target) installer.BuildPolicy {
+	b := o.Build
+	if t != nil && t.Pyproject != nil && t.Pyproject.Tool.Pkginstall.NoBuild {
+		b.NoBuild = true
+	}
+	return b
 }
 
 // lockProject serialises the commands that read and rewrite the project's
