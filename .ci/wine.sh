@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WINE=$(command -v wine64 || echo /usr/lib/wine/wine64)
 work=$(mktemp -d)
-trap 'WINEPREFIX=$work/prefix wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
+WINESERVER=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+trap 'WINEPREFIX=$work/prefix "$WINESERVER" -k 2>/dev/null || true; rm -rf "$work"' EXIT
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 "$WINE" wineboot -i >/dev/null 2>&1 || true
 # Go 1.26 needs ProcessPrng from bcryptprimitives.dll, which wine 8.0 lacks.

@@ -65,4 +65,7 @@
 // then they remove directories left empty.
 //
 // Console and GUI scripts are self-locating launchers: see WriteLauncher.
+// On Windows each is NAME.exe, a copy of the C launcher in launcher/ with a
+// trailer naming the interpreter and NAME-script.py(w) (WindowsLauncher);
+// "#!python" .data scripts get one too.
 package scheme

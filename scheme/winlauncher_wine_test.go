@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wine returns the wine64 program named by $PKGINSTALL_WINE (set by .ci/run
@@ -109,4 +110,45 @@ func TestWindowsLaunchersUnderWine(t *testing.T) {
 	run(bin, "w-cli.exe", "w-cli-script.py", "python.exe", 7)
 	st, _ := os.Stat(filepath.Join(bin, "w-cli.exe"))
 	t.Logf("w-cli.exe is %d bytes", st.Size())
+
+	// Ctrl-C: wine turns SIGINT into a console Ctrl-C event for the process
+	// it is sent to. The stand-in python alone dies of it; the launcher
+	// ignores it, leaves the decision to the child (which on Windows gets
+	// the event itself, being on the same console) and still returns the
+	// child's exit code.
+	interrupted := func(prog string) (int, string) {
+		t.Helper()
+		cmd := exec.Command(w, prog)
+		cmd.Env = append(os.Environ(), "WINEDEBUG=-all", "FAKEPY_OUT="+winPath(filepath.Join(dir, "ctrlc.json")), "FAKEPY_EXIT=9", "FAKEPY_SLEEP_MS=4000")
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Second)
+		cmd.Process.Signal(os.Interrupt)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), out.String()
+		}
+		return 0, out.String()
+	}
+	if code, _ := interrupted(filepath.Join(pydir, "python.exe")); code == 9 {
+		t.Log("SIGINT does not reach a wine program as Ctrl-C here: the Ctrl-C check proves nothing")
+	}
+	if code, msg := interrupted(filepath.Join(bin, "w-cli.exe")); code != 9 {
+		t.Errorf("launcher interrupted: exit %d, want the child's 9\n%s", code, msg)
+	}
+
+	// The interpreter is gone: a clear message and exit status 127.
+	if err := os.Remove(filepath.Join(pydir, "python.exe")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(w, filepath.Join(bin, "w-cli.exe"))
+	cmd.Env = append(os.Environ(), "WINEDEBUG=-all")
+	msg, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 127 ||
+		!strings.Contains(string(msg), "error: pkginstall launcher: cannot start the interpreter recorded at install time: "+info.Executable) {
+		t.Errorf("missing interpreter: %v\n%s", err, msg)
+	}
 }

@@ -26,15 +26,24 @@ import (
 // (compileall.compile_file with force=True: the default invalidation mode,
 // which is checked-hash when SOURCE_DATE_EPOCH is set, else timestamp),
 // and answers each line with the .pyc path, or "!" and the error. py_compile
-// writes the .pyc atomically (a temporary file renamed into place).
+// writes the .pyc atomically (a temporary file renamed into place). A line
+// may hold two paths separated by NUL, a cache tree's file and the
+// installed one: when the tree's .pyc cannot be written (a read-only
+// cache), the installed file is compiled in place and the answer is "="
+// and its .pyc path.
 const compileWorker = `
 import sys, py_compile, importlib.util
 mode = py_compile._get_default_invalidation_mode()
 for line in sys.stdin:
-    src = line.rstrip("\n")
+    srcs = line.rstrip("\n").split("\0")
     try:
-        out = py_compile.compile(src, doraise=True, invalidation_mode=mode)
-        sys.stdout.write((out or "") + "\n")
+        try:
+            out, mark = py_compile.compile(srcs[0], doraise=True, invalidation_mode=mode), ""
+        except OSError:
+            if len(srcs) == 1:
+                raise
+            out, mark = py_compile.compile(srcs[1], doraise=True, invalidation_mode=mode), "="
+        sys.stdout.write(mark + (out or "") + "\n")
     except Exception as e:
         sys.stdout.write("!" + str(e).replace("\n", " ") + "\n")
     sys.stdout.flush()
@@ -266,20 +275,27 @@ func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, do
 		if werr != nil {
 			continue // drain
 		}
-		if _, err := io.WriteString(stdin, cmp.Or(j.treeSrc, j.src)+"\n"); err != nil {
+		line := j.src
+		if j.treeSrc != "" {
+			line = j.treeSrc + "\x00" + j.src
+		}
+		if _, err := io.WriteString(stdin, line+"\n"); err != nil {
 			werr = err
 			continue
 		}
-		line, err := br.ReadString('\n')
+		answer, err := br.ReadString('\n')
 		if err != nil {
 			werr = errors.New("the interpreter worker stopped")
 			continue
 		}
-		line = strings.TrimSuffix(line, "\n")
-		if p, ok := strings.CutPrefix(line, "!"); ok {
+		answer = strings.TrimSuffix(answer, "\n")
+		if p, ok := strings.CutPrefix(answer, "!"); ok {
 			done(j, "", p)
+		} else if p, ok := strings.CutPrefix(answer, "="); ok {
+			j.treeSrc, j.treePyc = "", "" // compiled in place
+			done(j, p, "")
 		} else {
-			done(j, line, "")
+			done(j, answer, "")
 		}
 	}
 	stdin.Close()

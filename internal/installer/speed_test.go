@@ -175,6 +175,35 @@ for src in sys.argv[1:]:
 	}
 }
 
+// TestCompileReadOnlyCache: when the tree's byte code cannot be written
+// (here its __pycache__ is a file; a read-only cache for a user), the
+// installed file is compiled in place, without a warning (on the first
+// version of the tree cache, every file was a "cannot byte-compile"
+// warning and had no .pyc).
+func TestCompileReadOnlyCache(t *testing.T) {
+	info := pythonInfo(t)
+	p, rs, tree := installDemo(t, info)
+	if err := os.WriteFile(filepath.Join(tree.Dir(), "files", "pkginstall_demo", "__pycache__"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := &quietReporter{}
+	in := &Installer{Paths: p, Python: info, Reporter: rep}
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+		t.Fatal(err)
+	}
+	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
+	if len(pycs) != 2 || len(rep.warnings) != 0 {
+		t.Fatalf("byte code %v, warnings %v", pycs, rep.warnings)
+	}
+	ds, err := scheme.List(p)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+}
+
 func TestCompile(t *testing.T) {
 	info := pythonInfo(t)
 	p, rs, tree := installDemo(t, info)

@@ -2,13 +2,15 @@
 // Windows build: asked pkginstall's probe (-I -S -c ...), it answers as a
 // CPython 3.12 for win-amd64 at its own path; run any other way, it writes
 // its argv, working directory and environment as JSON to %FAKEPY_OUT% and
-// exits with %FAKEPY_EXIT%.
+// exits with %FAKEPY_EXIT%, after sleeping %FAKEPY_SLEEP_MS% milliseconds
+// (to be interrupted).
 package main
 
 import (
 	"encoding/json"
 	"os"
 	"strconv"
+	"time"
 )
 
 func main() {
@@ -21,6 +23,8 @@ func main() {
 	if err := os.WriteFile(os.Getenv("FAKEPY_OUT"), b, 0o644); err != nil {
 		os.Exit(99)
 	}
+	ms, _ := strconv.Atoi(os.Getenv("FAKEPY_SLEEP_MS"))
+	time.Sleep(time.Duration(ms) * time.Millisecond)
 	code, _ := strconv.Atoi(os.Getenv("FAKEPY_EXIT"))
 	os.Exit(code)
 }
