@@ -15,6 +15,8 @@
 //     (requires, then get_requires_for_build_wheel's extras, installed by
 //     the caller's Env); without, the folders the caller gives (the target's
 //     packages, as pip's --no-build-isolation).
+//   - Metadata during resolution comes from prepare_metadata_for_build_wheel
+//     when the backend has it (Metadata); the caller builds otherwise.
 //   - The backend's output goes to Options.Log line by line; a failed hook
 //     is a *Error naming the project and holding the last TailLines lines.
 //   - An sdist is unpacked (Unpack) under the wheel member-name rules, with
@@ -124,33 +126,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // Wheel builds a wheel (an editable one with editable: PEP 660) of the
 // source tree src into outDir and returns its path.
 func Wheel(ctx context.Context, src, outDir string, editable bool, o Options) (string, error) {
-	sys, err := ReadSystem(src)
-	if err != nil {
-		return "", err
-	}
 	kind := "wheel"
 	if editable {
 		kind = "editable"
 	}
-	name := o.Name
-	if name == "" {
-		name = filepath.Base(src)
-	}
-	r := &runner{o: o, src: src, sys: sys, name: name}
-	paths := o.Paths
-	if o.Env != nil {
-		if paths, err = o.Env(ctx, sys.Requires); err != nil {
-			return "", fmt.Errorf("building %s: installing the build requirements (%s): %w", name, strings.Join(sys.Requires, ", "), err)
-		}
-	}
-	var extra []string
-	if found, err := r.call(ctx, paths, "get_requires_for_build_"+kind, []any{nil}, &extra); err != nil {
+	r, paths, err := prepare(ctx, src, kind, o)
+	if err != nil {
 		return "", err
-	} else if found && o.Env != nil && len(newOnly(extra, sys.Requires)) > 0 {
-		all := append(append([]string{}, sys.Requires...), newOnly(extra, sys.Requires)...)
-		if paths, err = o.Env(ctx, all); err != nil {
-			return "", fmt.Errorf("building %s: installing the backend's requirements (%s): %w", name, strings.Join(all, ", "), err)
-		}
 	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return "", err
@@ -161,16 +143,68 @@ func Wheel(ctx context.Context, src, outDir string, editable bool, o Options) (s
 		return "", err
 	}
 	if !found {
-		return "", &Error{Name: name, Hook: "build_" + kind, Err: fmt.Errorf("the backend %s has no build_%s hook", sys.Backend, kind)}
+		return "", &Error{Name: r.name, Hook: "build_" + kind, Err: fmt.Errorf("the backend %s has no build_%s hook", r.sys.Backend, kind)}
 	}
 	if fn == "" || filepath.Base(fn) != fn || !strings.HasSuffix(fn, ".whl") {
-		return "", &Error{Name: name, Hook: "build_" + kind, Err: fmt.Errorf("the backend returned %q, not a wheel's file name", fn)}
+		return "", &Error{Name: r.name, Hook: "build_" + kind, Err: fmt.Errorf("the backend returned %q, not a wheel's file name", fn)}
 	}
 	p := filepath.Join(outDir, fn)
 	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
-		return "", &Error{Name: name, Hook: "build_" + kind, Err: fmt.Errorf("the backend did not write %s", fn)}
+		return "", &Error{Name: r.name, Hook: "build_" + kind, Err: fmt.Errorf("the backend did not write %s", fn)}
 	}
 	return p, nil
+}
+
+// Metadata runs the backend's prepare_metadata_for_build_wheel into
+// outDir and returns the path of the METADATA it wrote; found is false
+// when the backend does not have the hook (then only a build tells).
+func Metadata(ctx context.Context, src, outDir string, o Options) (path string, found bool, _ error) {
+	r, paths, err := prepare(ctx, src, "wheel", o)
+	if err != nil {
+		return "", false, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return "", false, err
+	}
+	const hook = "prepare_metadata_for_build_wheel"
+	var dn string
+	if found, err := r.call(ctx, paths, hook, []any{outDir, nil}, &dn); err != nil || !found {
+		return "", false, err
+	}
+	if dn == "" || filepath.Base(dn) != dn || !strings.HasSuffix(dn, ".dist-info") {
+		return "", false, &Error{Name: r.name, Hook: hook, Err: fmt.Errorf("the backend returned %q, not a .dist-info folder", dn)}
+	}
+	return filepath.Join(outDir, dn, "METADATA"), true, nil
+}
+
+// prepare reads [build-system], installs its requires (isolated), asks
+// the backend what else a build of kind needs and installs that too.
+func prepare(ctx context.Context, src, kind string, o Options) (*runner, []string, error) {
+	sys, err := ReadSystem(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	name := o.Name
+	if name == "" {
+		name = filepath.Base(src)
+	}
+	r := &runner{o: o, src: src, sys: sys, name: name}
+	paths := o.Paths
+	if o.Env != nil {
+		if paths, err = o.Env(ctx, sys.Requires); err != nil {
+			return nil, nil, fmt.Errorf("building %s: installing the build requirements (%s): %w", name, strings.Join(sys.Requires, ", "), err)
+		}
+	}
+	var extra []string
+	if found, err := r.call(ctx, paths, "get_requires_for_build_"+kind, []any{nil}, &extra); err != nil {
+		return nil, nil, err
+	} else if found && o.Env != nil && len(newOnly(extra, sys.Requires)) > 0 {
+		all := append(append([]string{}, sys.Requires...), newOnly(extra, sys.Requires)...)
+		if paths, err = o.Env(ctx, all); err != nil {
+			return nil, nil, fmt.Errorf("building %s: installing the backend's requirements (%s): %w", name, strings.Join(all, ", "), err)
+		}
+	}
+	return r, paths, nil
 }
 
 // newOnly are the requirements of extra not already in have.

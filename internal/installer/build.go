@@ -15,6 +15,7 @@ import (
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
@@ -54,7 +55,8 @@ type sourceBuild struct {
 	wheelOnce sync.Once
 	wheel     string
 	wheelErr  error
-	fresh     bool // the wheel was built by this run, not found in the cache
+	envs      map[string][]string // build environments by requirements (used under the once of a hook)
+	fresh     bool                // the wheel was built by this run, not found in the cache
 }
 
 // hostPython is the interpreter that builds: the target's, or for a
@@ -129,12 +131,21 @@ func (in *Installer) sourceMetadata(ctx context.Context, c *Candidate) (*distinf
 		if p, ok := in.cachedByIndexHash(c); ok {
 			return wheelMetadata(p)
 		}
-		src, _, err := in.sourceTree(ctx, c)
+		src, hash, err := in.sourceTree(ctx, c)
 		if err != nil {
 			return nil, err
 		}
 		if md, ok := build.StaticMetadata(src); ok {
 			return md, nil
+		}
+		if in.CacheDir != "" {
+			// Built before: its wheel says, and no backend runs.
+			if p, ok := cachedBuilt(in.CacheDir, layout.BuiltKey(hash, interpreterTag(in.hostPython()))); ok {
+				return wheelMetadata(p)
+			}
+		}
+		if md, ok, err := in.hookMetadata(ctx, c, src); err != nil || ok {
+			return md, err
 		}
 	}
 	p, err := in.builtWheel(ctx, c)
@@ -173,7 +184,7 @@ func (in *Installer) builtWheel(ctx context.Context, c *Candidate) (string, erro
 		if b.tmp != "" && in.CacheDir != "" {
 			// The source is not needed once its wheel is in the cache.
 			os.RemoveAll(b.tmp)
-			b.tmp = ""
+			b.tmp, b.envs = "", nil
 		}
 	})
 	return b.wheel, b.wheelErr
@@ -204,21 +215,8 @@ func (in *Installer) buildOnce(ctx context.Context, c *Candidate) (string, error
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	opts := build.Options{Python: py.Executable, Name: c.Name + " " + c.Version.String(), Log: func(l string) { in.Reporter.Debug("  %s", l) }}
-	if c.SourceDir != "" {
-		opts.Name = c.SourceDir
-	}
-	if in.Build.NoIsolation {
-		opts.Paths = []string{in.Paths.Lib}
-	} else {
-		n := 0
-		opts.Env = func(ctx context.Context, reqs []string) ([]string, error) {
-			n++
-			return in.buildEnv(ctx, filepath.Join(tmp, fmt.Sprintf("env%d", n)), reqs)
-		}
-	}
 	in.Reporter.Debug("building %s from %s", c.Name, c.describe())
-	p, err := build.Wheel(ctx, src, filepath.Join(tmp, "out"), c.Editable, opts)
+	p, err := build.Wheel(ctx, src, filepath.Join(tmp, "out"), c.Editable, in.buildOptions(c))
 	if err != nil {
 		return "", err
 	}
@@ -232,6 +230,59 @@ func (in *Installer) buildOnce(ctx context.Context, c *Candidate) (string, error
 		return dst, os.Rename(p, dst)
 	}
 	return publishBuilt(in.CacheDir, key, p)
+}
+
+// buildOptions are the options of c's builds: the target interpreter,
+// -v output, and the build environments (isolated: installed once per set
+// of requirements, shared by the metadata hook and the build, in c's
+// temporary folder; else the target's packages).
+func (in *Installer) buildOptions(c *Candidate) build.Options {
+	opts := build.Options{Python: in.hostPython().Executable, Name: c.Name + " " + c.Version.String(), Log: func(l string) { in.Reporter.Debug("  %s", l) }}
+	if c.SourceDir != "" {
+		opts.Name = c.SourceDir
+	}
+	if in.Build.NoIsolation {
+		opts.Paths = []string{in.Paths.Lib}
+		return opts
+	}
+	b := c.build
+	opts.Env = func(ctx context.Context, reqs []string) ([]string, error) {
+		key := strings.Join(reqs, "\x00")
+		if paths, ok := b.envs[key]; ok {
+			return paths, nil
+		}
+		if b.envs == nil {
+			b.envs = map[string][]string{}
+		}
+		paths, err := in.buildEnv(ctx, filepath.Join(b.tmpDir(), fmt.Sprintf("env%d", len(b.envs))), reqs)
+		if err == nil {
+			b.envs[key] = paths
+		}
+		return paths, err
+	}
+	return opts
+}
+
+// hookMetadata is the metadata of c from the backend's
+// prepare_metadata_for_build_wheel; false when the backend has no such
+// hook.
+func (in *Installer) hookMetadata(ctx context.Context, c *Candidate, src string) (*distinfo.Metadata, bool, error) {
+	out, err := os.MkdirTemp(c.build.tmpDir(), "metadata-")
+	if err != nil {
+		return nil, false, err
+	}
+	defer os.RemoveAll(out)
+	in.Reporter.Debug("reading the metadata of %s from its backend", c.describe())
+	p, found, err := build.Metadata(ctx, src, out, in.buildOptions(c))
+	if err != nil || !found {
+		return nil, false, err
+	}
+	b, err := fsutil.ReadRegular(p, distinfo.MaxMetadataSize)
+	if err != nil {
+		return nil, false, err
+	}
+	md, err := distinfo.ParseMetadata(b)
+	return md, err == nil, err
 }
 
 // tmpDir is a folder that lives as long as the run (the unpacked sdist's,

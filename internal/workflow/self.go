@@ -13,17 +13,15 @@ func selfDir(t *Target, noProject bool) string {
 	return t.Root
 }
 
-// selfInstaller sets up in to install the project itself after a lock
-// (in's index reads no project page, so the project's build environment
-// comes from the configured index) and returns its folder, or "".
+// selfInstaller sets up in to install a lock: in's index reads no
+// project page, so build environments (of the project itself, and of
+// locked sdists and folders) come from the configured index, asked only
+// when something is built. It returns the project's folder to install
+// editable after the lock, or "".
 func selfInstaller(in *installer.Installer, t *Target, env Env, noProject bool) (string, error) {
-	dir := selfDir(t, noProject)
-	if dir == "" {
-		return "", nil
-	}
 	var err error
 	in.BuildIndex, err = env.newIndex(t)
-	return dir, err
+	return selfDir(t, noProject), err
 }
 
 // selfReq is the requirement of the project itself, editable.
