@@ -15,6 +15,9 @@
 //     (requires, then get_requires_for_build_wheel's extras, installed by
 //     the caller's Env); without, the folders the caller gives (the target's
 //     packages, as pip's --no-build-isolation).
+//   - An editable build of a backend without build_editable is the
+//     regular wheel's .dist-info and a .pth naming the tree's import root
+//     (PthEditable).
 //   - Metadata during resolution comes from prepare_metadata_for_build_wheel
 //     when the backend has it (Metadata); the caller builds otherwise.
 //   - The backend's output goes to Options.Log line by line; a failed hook
@@ -142,8 +145,11 @@ func Wheel(ctx context.Context, src, outDir string, editable bool, o Options) (s
 	if err != nil {
 		return "", err
 	}
+	if !found && editable {
+		return "", &Error{Name: r.name, Hook: "build_editable", Err: ErrNoEditableHook}
+	}
 	if !found {
-		return "", &Error{Name: r.name, Hook: "build_" + kind, Err: fmt.Errorf("the backend %s has no build_%s hook", r.sys.Backend, kind)}
+		return "", &Error{Name: r.name, Hook: "build_wheel", Err: fmt.Errorf("the backend %s has no build_wheel hook", r.sys.Backend)}
 	}
 	if fn == "" || filepath.Base(fn) != fn || !strings.HasSuffix(fn, ".whl") {
 		return "", &Error{Name: r.name, Hook: "build_" + kind, Err: fmt.Errorf("the backend returned %q, not a wheel's file name", fn)}

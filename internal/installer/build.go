@@ -217,6 +217,13 @@ func (in *Installer) buildOnce(ctx context.Context, c *Candidate) (string, error
 	defer os.RemoveAll(tmp)
 	in.Reporter.Debug("building %s from %s", c.Name, c.describe())
 	p, err := build.Wheel(ctx, src, filepath.Join(tmp, "out"), c.Editable, in.buildOptions(c))
+	if c.Editable && errors.Is(err, build.ErrNoEditableHook) {
+		// PEP 660 absent: the regular wheel's metadata and a .pth.
+		in.Reporter.Debug("%s: the backend has no build_editable; installing a .pth to the source", c.describe())
+		if p, err = build.Wheel(ctx, src, filepath.Join(tmp, "regular"), false, in.buildOptions(c)); err == nil {
+			p, err = build.PthEditable(p, src, filepath.Join(tmp, "out"))
+		}
+	}
 	if err != nil {
 		return "", err
 	}
