@@ -179,7 +179,7 @@ func TestUniversalLock(t *testing.T) {
 	lockPath := filepath.Join(proj, "pylock.toml")
 
 	out := mustRun(t, proj, "--python", pys["3.11"], "--index-url", indexURL, "lock")
-	if !strings.Contains(out, "warning: nativeonly 1.0 has no wheel for Windows x86_64, Windows arm64 (Python 3.8, 3.9, 3.10, 3.11, 3.12, 3.13, 3.14), and pkginstall does not build sdists") {
+	if !strings.Contains(out, "warning: nativeonly 1.0 has no wheel for Windows x86_64, Windows arm64 (Python 3.8, 3.9, 3.10, 3.11, 3.12, 3.13, 3.14), and no sdist to build") {
 		t.Errorf("lock does not warn of nativeonly on Windows:\n%s", out)
 	}
 	with311, _ := os.ReadFile(lockPath)

@@ -31,7 +31,8 @@ Serve DIR to a class with "pkginstall serve --addr 0.0.0.0:8000 DIR".`,
 			&ucli.StringSliceFlag{Name: "requirement", Aliases: []string{"r"}, Usage: "requirements `FILE` (repeatable)"},
 			&ucli.StringSliceFlag{Name: "constraint", Aliases: []string{"c"}, Usage: "constraints `FILE` (repeatable)"},
 			&ucli.StringSliceFlag{Name: "python", Usage: "resolve for the interpreter `PY` (path, command or version; repeatable)"},
-			&ucli.StringFlag{Name: "only-binary", Usage: "accepted for pip compatibility (`:all:`): pkginstall downloads wheels only"},
+			&ucli.StringFlag{Name: "only-binary", Usage: "`:all:`: save wheels only, never an sdist (pip's spelling)"},
+			&ucli.BoolFlag{Name: "build", Usage: "for a package with only an sdist, build and save a wheel for the local interpreter instead"},
 			&ucli.StringFlag{Name: "python-version", Usage: "resolve for Python `X.Y` (with --platform, --abi, --implementation)"},
 			&ucli.StringSliceFlag{Name: "platform", Usage: "platform `TAG`, e.g. win_amd64, macosx_11_0_arm64, manylinux_2_17_x86_64 (repeatable)"},
 			&ucli.StringSliceFlag{Name: "abi", Usage: "ABI `TAG`: cpXY, cpXYt (free-threaded), cpXYd (debug); abi3 and none are always accepted"},
@@ -61,7 +62,11 @@ func (a *app) runDownload(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := workflow.Download(c.Context, a.workflowEnv(g), workflow.DownloadOptions{Request: req, Targets: targets, Dest: dest})
+	if c.Bool("build") && c.String("only-binary") == ":all:" {
+		return usagef("--build and --only-binary :all: cannot be used together")
+	}
+	res, err := workflow.Download(c.Context, a.workflowEnv(g), workflow.DownloadOptions{Request: req, Targets: targets, Dest: dest,
+		Build: c.Bool("build"), OnlyBinary: c.String("only-binary") == ":all:"})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -227,6 +229,14 @@ func (a *app) runAdd(c *ucli.Context) error {
 	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials"), DryRun: c.Bool("dry-run")}
 	for _, arg := range args {
 		s := strings.TrimSpace(arg)
+		if st, err := os.Stat(s); err == nil && st.IsDir() {
+			abs, err := filepath.Abs(s)
+			if err != nil {
+				return err
+			}
+			opts.Dirs = append(opts.Dirs, abs)
+			continue
+		}
 		r, err := pep508.ParseRequirement(s)
 		if err != nil {
 			return usagef("%v", err)

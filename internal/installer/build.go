@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,6 +399,20 @@ func (in *Installer) SourceCandidate(ctx context.Context, dir string, editable b
 // builtNow reports whether c's wheel was built by this run (a source
 // whose build inputs changed), not found in the cache of built wheels.
 func (c *Candidate) builtNow() bool { return c.build != nil && c.build.fresh }
+
+// localDir is the folder a file:// URL names, or "" (not a file URL, or
+// not a folder).
+func localDir(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || !strings.EqualFold(u.Scheme, "file") {
+		return ""
+	}
+	p := filepath.FromSlash(u.Path)
+	if st, err := os.Stat(p); err != nil || !st.IsDir() {
+		return ""
+	}
+	return p
+}
 
 // sourceDir registers the source tree a requirement names with p (its
 // only candidate), and names the requirement after it.

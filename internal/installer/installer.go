@@ -299,7 +299,7 @@ func (in *Installer) roots(ctx context.Context, p *Provider, req *Request, env m
 				return nil, nil, err
 			}
 		} else if r.Path != "" || r.Req.URL != "" {
-			if err := in.direct(p, r); err != nil {
+			if err := in.direct(ctx, p, r); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -340,7 +340,11 @@ func (in *Installer) roots(ctx context.Context, p *Provider, req *Request, env m
 
 // direct registers the wheel a requirement names by path or URL with p,
 // and names the requirement after it when it had no name.
-func (in *Installer) direct(p *Provider, r *Req) error {
+func (in *Installer) direct(ctx context.Context, p *Provider, r *Req) error {
+	if dir := localDir(r.Req.URL); dir != "" {
+		r.Dir = dir // name @ file:///folder: a local project
+		return in.sourceDir(ctx, p, r)
+	}
 	c, err := directCandidate(r.Req.Name, r.Req.URL, r.Path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.Origin, err)

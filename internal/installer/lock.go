@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -40,6 +41,18 @@ import (
 func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Shared) (*pylock.Package, error) {
 	name := c.Name
 	pkg := &pylock.Package{Name: name, Version: c.Version.String()}
+	if c.SourceDir != "" {
+		// A local project: its folder, relative to the lock (PEP 751).
+		rel, err := filepath.Rel(in.Paths.Project, c.SourceDir)
+		if err != nil {
+			rel = c.SourceDir
+		}
+		pkg.Directory = map[string]any{"path": filepath.ToSlash(rel)}
+		if c.Editable {
+			pkg.Directory["editable"] = true
+		}
+		return pkg, nil
+	}
 	files := []index.File{c.File}
 	if c.Local != "" && c.File.URL == "" {
 		abs, err := filepath.Abs(c.Local)
@@ -47,6 +60,11 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 			return nil, err
 		}
 		files[0].URL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	}
+	var sdist *index.File
+	if c.Sdist {
+		f := files[0]
+		sdist, files = &f, nil
 	}
 	if !c.Direct && in.Index != nil {
 		proj, err := shared.project(ctx, in.Index, name)
@@ -59,6 +77,10 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 		files = files[:0]
 		for _, f := range proj.Files {
 			if !f.IsWheel() {
+				if sdist == nil && isLockedSdist(f, name, c) {
+					f := f
+					sdist = &f
+				}
 				continue
 			}
 			wn, err := tags.ParseWheelFilename(f.Filename)
@@ -74,9 +96,17 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 			}
 			files = append(files, f)
 		}
-		if len(files) == 0 {
+		if len(files) == 0 && !c.Sdist {
 			files = []index.File{c.File}
 		}
+	}
+	if sdist != nil {
+		// The sdist too, so environments without a wheel can build it.
+		sha, size, err := in.fileFacts(ctx, *sdist)
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", sdist.Filename, err)
+		}
+		pkg.Sdist = pylock.SdistEntry(pylock.Wheel{Name: sdist.Filename, URL: redact.Strip(sdist.URL), Size: size, Hashes: map[string]string{"sha256": sha}})
 	}
 	for _, f := range files {
 		sha, size, err := in.fileFacts(ctx, f)
@@ -91,6 +121,12 @@ func (in *Installer) lockWheels(ctx context.Context, c *Candidate, shared *Share
 		})
 	}
 	return pkg, nil
+}
+
+// isLockedSdist reports whether f is an sdist of c's project and version.
+func isLockedSdist(f index.File, name string, c *Candidate) bool {
+	sn, v, err := build.ParseSdistFilename(f.Filename)
+	return err == nil && sn == name && v.Compare(c.Version) == 0 && !f.Yanked
 }
 
 // fileFacts returns the sha256 and size of f: from the index when it gave
@@ -163,13 +199,19 @@ func (in *Installer) PlanLock(ctx context.Context, l *pylock.Lock, opts LockOpti
 	for _, i := range selected {
 		p := l.Packages[i]
 		name := pep508.NormalizeName(p.Name)
-		if src := p.Source(); src != "" {
-			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels; pkginstall installs wheels only", p.Name, src)
+		src := p.Source()
+		if src != "" && src != "sdist" && src != "directory" {
+			return nil, fail(p.Line, p.Col, "package %s is locked as %s, not wheels, an sdist or a directory; pkginstall installs only those", p.Name, src)
 		}
 		if res.Resolved[name] != nil {
 			return nil, fail(p.Line, p.Col, "package %s is locked twice for this environment", p.Name)
 		}
-		c, err := in.lockedCandidate(&p, name, opts.Path, matcher)
+		var c *Candidate
+		if src == "directory" {
+			c, err = in.lockedDirectory(ctx, &p, opts.Path)
+		} else {
+			c, err = in.lockedCandidate(&p, name, opts.Path, matcher)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -228,6 +270,9 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 		}
 	}
 	best := bestLocked(matcher, p.Wheels)
+	if sd, ok := p.SdistFile(); best == nil && ok && !in.Build.Refuses(name) {
+		return in.lockedSdist(p, name, lockPath, sd, fail)
+	}
 	if best == nil {
 		return nil, fail(p.Line, p.Col, "%s %s has no wheel for %s %s on %s (locked: %s)",
 			p.Name, p.Version, in.Python.Implementation, in.Python.Version, in.Python.Platform, strings.Join(names, ", "))
@@ -271,6 +316,53 @@ func (in *Installer) lockedCandidate(p *pylock.Package, name, lockPath string, m
 			return nil, fail(p.Line, p.Col, "package %s: locked wheel: %v", p.Name, err)
 		}
 		f.Close()
+	}
+	return c, nil
+}
+
+// lockedSdist is the candidate of a locked package built from its sdist
+// (no wheel fits the interpreter): fetched by URL (checked against the
+// lock's sha256 before it is unpacked) or read from a path relative to
+// the lock file.
+func (in *Installer) lockedSdist(p *pylock.Package, name, lockPath string, sd pylock.Wheel, fail func(int, int, string, ...any) error) (*Candidate, error) {
+	v, err := pep440.Parse(p.Version)
+	if err != nil {
+		return nil, fail(p.Line, p.Col, "package %s: an sdist needs a valid version (%q)", p.Name, p.Version)
+	}
+	if sd.SHA256() == "" || sd.URL == "" && sd.Path == "" {
+		return nil, fail(p.Line, p.Col, "package %s: [packages.sdist] needs a url or path and a sha256", p.Name)
+	}
+	c := &Candidate{Name: name, Version: v, Sdist: true, build: &sourceBuild{},
+		File: index.File{Filename: sd.FileName(), URL: sd.URL, SHA256: sd.SHA256(), Size: sd.Size, Index: p.Index}}
+	if sd.URL == "" {
+		c.Local = filepath.FromSlash(sd.Path)
+		if !filepath.IsAbs(c.Local) {
+			c.Local = filepath.Join(filepath.Dir(lockPath), c.Local)
+		}
+	} else if in.Index == nil {
+		return nil, fail(p.Line, p.Col, "package %s: %s needs fetching, and no index client is set", p.Name, sd.URL)
+	}
+	return c, nil
+}
+
+// lockedDirectory is the candidate of a package locked as a local
+// project folder ([packages.directory] path, relative to the lock file).
+func (in *Installer) lockedDirectory(ctx context.Context, p *pylock.Package, lockPath string) (*Candidate, error) {
+	rel, _ := p.Directory["path"].(string)
+	editable, _ := p.Directory["editable"].(bool)
+	if rel == "" {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: [packages.directory] has no path", p.Name)
+	}
+	dir := filepath.FromSlash(rel)
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(lockPath), dir)
+	}
+	c, err := in.SourceCandidate(ctx, dir, editable)
+	if err != nil {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: %v", p.Name, err)
+	}
+	if c.Name != pep508.NormalizeName(p.Name) {
+		return nil, fileerr.Errorf(lockPath, p.Line, p.Col, "package %s: the folder %s is the project %s", p.Name, rel, c.Name)
 	}
 	return c, nil
 }

@@ -20,6 +20,11 @@ type ResolveOptions struct {
 	Python   *python.Info  // the target interpreter (real or from TargetInfo)
 	Index    *index.Client // nil: local wheels only
 	Reporter Reporter
+	CacheDir string      // for built wheels and the build environments' wheels; "" for none
+	Build    BuildPolicy // which sdists may be candidates (synthetic targets build nothing)
+	// BuildWheels builds a wheel of every candidate that is an sdist, for
+	// the (real) target interpreter: the candidate is then that wheel.
+	BuildWheels bool
 }
 
 // Resolve resolves req for an interpreter as if nothing were installed,
@@ -42,7 +47,12 @@ func Resolve(ctx context.Context, opts ResolveOptions, req *Request) ([]*Candida
 		Bin:        filepath.Join(t, "bin"),
 		Include:    filepath.Join(t, "include"),
 	}
-	in := &Installer{Paths: paths, Python: opts.Python, Index: opts.Index, Reporter: opts.Reporter}
+	in := &Installer{Paths: paths, Python: opts.Python, Index: opts.Index, Reporter: opts.Reporter, CacheDir: opts.CacheDir, Build: opts.Build}
+	if opts.Python.Executable == "" {
+		// A described interpreter cannot run a backend: no sdist metadata
+		// could be read, nor wheels built.
+		in.Build.NoBuild = true
+	}
 	r := *req
 	r.Reqs = append([]Req(nil), req.Reqs...)
 	r.DryRun = true
@@ -52,6 +62,14 @@ func Resolve(ctx context.Context, opts ResolveOptions, req *Request) ([]*Candida
 	}
 	out := make([]*Candidate, 0, len(res.Resolved))
 	for _, c := range res.Resolved {
+		if opts.BuildWheels && c.Sdist {
+			p, err := in.builtWheel(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			c.Local, c.Sdist = p, false
+			c.File = index.File{Filename: filepath.Base(p)}
+		}
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

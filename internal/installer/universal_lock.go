@@ -19,7 +19,7 @@ type MissingWheel struct {
 
 // Error is the message lock warns with and sync fails with.
 func (m MissingWheel) Error() string {
-	return fmt.Sprintf("%s %s has no wheel for %s (and pkginstall does not build sdists)", m.Name, m.Version, m.Env.Label())
+	return fmt.Sprintf("%s %s has no wheel for %s (and no sdist to build)", m.Name, m.Version, m.Env.Label())
 }
 
 // UniversalPackages merges the resolutions of every environment into the
@@ -103,6 +103,20 @@ func (in *Installer) UniversalPackages(ctx context.Context, envs []Environment, 
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
+	// A version whose sdist is locked is built where no wheel fits.
+	withSdist := map[string]bool{}
+	for _, p := range pkgs {
+		if p.Sdist != nil {
+			withSdist[p.Name+" "+p.Version] = true
+		}
+	}
+	kept := missing[:0]
+	for _, m := range missing {
+		if !withSdist[m.Name+" "+m.Version] {
+			kept = append(kept, m)
+		}
+	}
+	missing = kept
 	sort.SliceStable(missing, func(a, b int) bool {
 		return missing[a].Error() < missing[b].Error()
 	})
@@ -178,7 +192,7 @@ func SummarizeMissing(missing []MissingWheel) []string {
 		for _, py := range pyOrder {
 			groups = append(groups, fmt.Sprintf("%s (%s)", strings.Join(seen[py], ", "), py))
 		}
-		out = append(out, fmt.Sprintf("%s %s has no wheel for %s, and pkginstall does not build sdists", k.name, k.version, strings.Join(groups, "; ")))
+		out = append(out, fmt.Sprintf("%s %s has no wheel for %s, and no sdist to build", k.name, k.version, strings.Join(groups, "; ")))
 	}
 	return out
 }

@@ -9,9 +9,10 @@
 // Rules it enforces when reading: the file is TOML; lock-version is "1.x"
 // (a newer major version is refused); created-by and packages are present;
 // every package has a valid name; every wheel has a url or a path, and a
-// sha256 in hashes. Packages locked as an sdist, a VCS checkout, a
-// directory or an archive are read but Wheels-only installers refuse them
-// (Package.Source says which). Every error names FILE:LINE:COL (the
+// sha256 in hashes. Packages locked as a VCS checkout, a directory or an
+// archive are read but installers refuse them (Package.Source says which);
+// an sdist ([packages.sdist], Package.SdistFile) is built where no wheel
+// fits. Every error names FILE:LINE:COL (the
 // position of the package or key at fault when the TOML itself is fine).
 //
 // Writing: keys in the specification's order, packages sorted by name,
@@ -151,6 +152,50 @@ func (p Package) Source() string {
 		return "sdist"
 	}
 	return "nothing"
+}
+
+// SdistFile is the package's [packages.sdist] as a file entry (name, url
+// or path, size, hashes: the fields PEP 751 gives an sdist and a wheel
+// alike); false when it has none.
+func (p Package) SdistFile() (Wheel, bool) {
+	if p.Sdist == nil {
+		return Wheel{}, false
+	}
+	var w Wheel
+	w.Name, _ = p.Sdist["name"].(string)
+	w.URL, _ = p.Sdist["url"].(string)
+	w.Path, _ = p.Sdist["path"].(string)
+	switch n := p.Sdist["size"].(type) {
+	case int64:
+		w.Size = n
+	case float64:
+		w.Size = int64(n)
+	}
+	w.Hashes = map[string]string{}
+	switch hs := p.Sdist["hashes"].(type) {
+	case map[string]any: // read from a file
+		for k, v := range hs {
+			if s, ok := v.(string); ok {
+				w.Hashes[k] = s
+			}
+		}
+	case map[string]string: // made by SdistEntry
+		for k, v := range hs {
+			w.Hashes[k] = v
+		}
+	}
+	return w, true
+}
+
+// SdistEntry is the [packages.sdist] table of an sdist file.
+func SdistEntry(w Wheel) map[string]any {
+	m := map[string]any{"name": w.Name, "size": w.Size, "hashes": w.Hashes}
+	if w.URL != "" {
+		m["url"] = w.URL
+	} else {
+		m["path"] = w.Path
+	}
+	return m
 }
 
 // ReadFile reads and checks a lock file.
@@ -378,38 +423,53 @@ func writePackage(b *strings.Builder, p Package) {
 	if p.Index != "" {
 		kv("index", project.TOMLString(p.Index))
 	}
+	if path, ok := p.Directory["path"].(string); ok {
+		t := "{path = " + project.TOMLString(path)
+		if e, _ := p.Directory["editable"].(bool); e {
+			t += ", editable = true"
+		}
+		kv("directory", t+"}")
+	}
+	if sd, ok := p.SdistFile(); ok {
+		kv("sdist", fileTable(sd))
+	}
 	if len(p.Wheels) > 0 {
 		ws := append([]Wheel(nil), p.Wheels...)
 		sort.SliceStable(ws, func(i, j int) bool { return ws[i].FileName() < ws[j].FileName() })
 		b.WriteString("wheels = [\n")
 		for _, w := range ws {
-			var parts []string
-			if w.Name != "" {
-				parts = append(parts, "name = "+project.TOMLString(w.Name))
-			}
-			if w.URL != "" {
-				parts = append(parts, "url = "+project.TOMLString(w.URL))
-			}
-			if w.Path != "" {
-				parts = append(parts, "path = "+project.TOMLString(w.Path))
-			}
-			if w.Size > 0 {
-				parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
-			}
-			algs := make([]string, 0, len(w.Hashes))
-			for a := range w.Hashes {
-				algs = append(algs, a)
-			}
-			sort.Strings(algs)
-			var hs []string
-			for _, a := range algs {
-				hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
-			}
-			parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
-			b.WriteString("    {" + strings.Join(parts, ", ") + "},\n")
+			b.WriteString("    " + fileTable(w) + ",\n")
 		}
 		b.WriteString("]\n")
 	}
+}
+
+// fileTable is the inline table of a wheel or an sdist.
+func fileTable(w Wheel) string {
+	var parts []string
+	if w.Name != "" {
+		parts = append(parts, "name = "+project.TOMLString(w.Name))
+	}
+	if w.URL != "" {
+		parts = append(parts, "url = "+project.TOMLString(w.URL))
+	}
+	if w.Path != "" {
+		parts = append(parts, "path = "+project.TOMLString(w.Path))
+	}
+	if w.Size > 0 {
+		parts = append(parts, "size = "+strconv.FormatInt(w.Size, 10))
+	}
+	algs := make([]string, 0, len(w.Hashes))
+	for a := range w.Hashes {
+		algs = append(algs, a)
+	}
+	sort.Strings(algs)
+	var hs []string
+	for _, a := range algs {
+		hs = append(hs, key(a)+" = "+project.TOMLString(w.Hashes[a]))
+	}
+	parts = append(parts, "hashes = {"+strings.Join(hs, ", ")+"}")
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // WriteFile writes l to name atomically, through a symlink to its target

@@ -176,3 +176,20 @@ func TestWriteFileFollowsSymlink(t *testing.T) {
 		t.Errorf("target mode %v, want 0600 kept", fi.Mode().Perm())
 	}
 }
+
+func TestSdistRoundTrip(t *testing.T) {
+	sd := Wheel{Name: "a-1.0.tar.gz", URL: "https://example.org/a-1.0.tar.gz", Size: 12, Hashes: map[string]string{"sha256": strings.Repeat("ab", 32)}}
+	l := &Lock{LockVersion: "1.0", CreatedBy: "pkginstall", Packages: []Package{{Name: "a", Version: "1.0", Sdist: SdistEntry(sd)}}}
+	out := Marshal(l)
+	if !strings.Contains(string(out), `sdist = {name = "a-1.0.tar.gz", url = "https://example.org/a-1.0.tar.gz", size = 12, hashes = {sha256 = "`) {
+		t.Fatalf("written:\n%s", out)
+	}
+	back, err := Parse("pylock.toml", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := back.Packages[0].SdistFile()
+	if !ok || got.FileName() != sd.Name || got.URL != sd.URL || got.Size != sd.Size || got.SHA256() != sd.SHA256() {
+		t.Fatalf("read back %+v", got)
+	}
+}

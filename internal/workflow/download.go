@@ -25,6 +25,11 @@ type DownloadOptions struct {
 	Request *installer.Request
 	Targets []*python.Info // the interpreters to resolve for (their wheels together)
 	Dest    string         // the wheelhouse, created if needed
+	// Build saves, for a package that has only an sdist, a wheel built for
+	// the local interpreter instead of the sdist (students never build).
+	Build bool
+	// OnlyBinary refuses sdists (pip's --only-binary :all:).
+	OnlyBinary bool
 }
 
 // TargetReporter is what a Reporter may also implement to hear which
@@ -56,9 +61,12 @@ func Download(ctx context.Context, env Env, opts DownloadOptions) (*DownloadResu
 			tr.ForTarget(describeTarget(py))
 		}
 		cands, err := installer.Resolve(ctx, installer.ResolveOptions{
-			Python:   py,
-			Index:    idx,
-			Reporter: env.Reporter,
+			Python:      py,
+			Index:       idx,
+			Reporter:    env.Reporter,
+			CacheDir:    env.Index.CacheDir,
+			Build:       installer.BuildPolicy{NoBuild: opts.OnlyBinary},
+			BuildWheels: opts.Build,
 		}, opts.Request)
 		if err != nil && len(opts.Targets) == 1 {
 			return nil, err

@@ -35,6 +35,9 @@ type AddOptions struct {
 	// out (and a warning says so): they are used, in memory, for this run
 	// only, and later runs take them from .netrc.
 	KeepCredentials bool
+	// Dirs are local project folders to add, recorded as
+	// "name @ file:///${PROJECT_ROOT}/…" (project.LocalReference).
+	Dirs []string
 }
 
 // Add records requirements in pyproject.toml (creating a minimal one when
@@ -47,6 +50,9 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 		return nil, err
 	}
 	defer unlock()
+	if err := addDirs(ctx, t, env, &opts); err != nil {
+		return nil, err
+	}
 	f := filesOf(t)
 	orig, created, where, err := readForAdd(t, f, opts.Where)
 	if err != nil {
@@ -148,6 +154,33 @@ func withoutCredentials(opts AddOptions, env Env) ([]string, Env) {
 		env.Reporter.Warn(fmt.Sprintf("recording %s without the credentials in its URL (they are used for this run only); put them in ~/.netrc, or add again with --keep-credentials to write them into pyproject.toml", redact.Requirement(opts.Texts[i])))
 	}
 	return texts, env
+}
+
+// addDirs turns opts.Dirs into requirements: each folder is built once
+// (the wheel is cached for the install) to learn its project name.
+func addDirs(ctx context.Context, t *Target, env Env, opts *AddOptions) error {
+	if len(opts.Dirs) == 0 {
+		return nil
+	}
+	idx, err := env.newIndex(t)
+	if err != nil {
+		return err
+	}
+	in := env.installer(t, idx, opts.Apply, false)
+	for _, dir := range opts.Dirs {
+		c, err := in.SourceCandidate(ctx, dir, false)
+		if err != nil {
+			return err
+		}
+		text := c.Name + " @ " + project.LocalReference(t.Root, c.SourceDir)
+		r, err := pep508.ParseRequirement(text)
+		if err != nil {
+			return err
+		}
+		opts.Reqs = append(opts.Reqs, r)
+		opts.Texts = append(opts.Texts, text)
+	}
+	return nil
 }
 
 // readForAdd reads pyproject.toml, or makes a minimal one (created), and

@@ -34,7 +34,9 @@ func (p *projectReqs) reqs(onlyProject bool) []installer.Req {
 		if onlyProject && !r.Project {
 			continue
 		}
-		out = append(out, installer.Req{Req: r.Req, Origin: fmt.Sprintf("%s (%s)", DisplayPath(p.pp.Path), r.Where)})
+		req := r.Req
+		req.URL = project.ExpandRoot(req.URL, filepath.Dir(p.pp.Path))
+		out = append(out, installer.Req{Req: req, Origin: fmt.Sprintf("%s (%s)", DisplayPath(p.pp.Path), r.Where)})
 	}
 	return out
 }
