@@ -88,15 +88,11 @@ func (d *dirHandle) link(src, name string) error {
 // clone makes child name a copy-on-write clone of src (FICLONE), or fails
 // with errNoClone where the file system cannot.
 func (d *dirHandle) clone(src, name string, perm os.FileMode) error {
-	in, err := os.Open(src)
+	in, out, err := openPair(d, src, name, perm)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := d.create(name, perm)
-	if err != nil {
-		return err
-	}
 	err = cloneFile(out, in)
 	if cerr := out.Close(); err == nil {
 		err = cerr

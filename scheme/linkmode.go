@@ -179,15 +179,11 @@ func placeAs(m LinkMode, d *dirHandle, src, name string, perm os.FileMode) error
 // copyFile copies src into the new child name of d (the kernel copies
 // where it can: copy_file_range).
 func copyFile(d *dirHandle, src, name string, perm os.FileMode) (err error) {
-	in, err := os.Open(src)
+	in, out, err := openPair(d, src, name, perm)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := d.create(name, perm)
-	if err != nil {
-		return err
-	}
 	defer func() {
 		if cerr := out.Close(); err == nil {
 			err = cerr
@@ -195,6 +191,21 @@ func copyFile(d *dirHandle, src, name string, perm os.FileMode) (err error) {
 	}()
 	_, err = io.Copy(out, in)
 	return err
+}
+
+// openPair opens src for reading and creates the new child name of d, for
+// a clone or a copy of src; both are open when err is nil.
+func openPair(d *dirHandle, src, name string, perm os.FileMode) (in, out *os.File, err error) {
+	in, err = os.Open(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err = d.create(name, perm)
+	if err != nil {
+		in.Close()
+		return nil, nil, err
+	}
+	return in, out, nil
 }
 
 // statPath returns the size and mtime (ns) of the file at name.

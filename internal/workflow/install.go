@@ -7,6 +7,7 @@ import (
 
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/project"
+	"github.com/pkginstall/pkginstall/internal/safety"
 )
 
 // InstallOptions are install's options.
@@ -50,6 +51,12 @@ func Install(ctx context.Context, t *Target, env Env, opts InstallOptions) (*Ins
 	fast := !req.Upgrade && !req.Reinstall && !req.DryRun && !opts.Report && !hasSource(req)
 	key := installKey(env, req, t.Python.Executable, opts.Apply.Compile)
 	if fast && installer.UpToDate(t.Paths, key) {
+		// Nothing is written, but a target that run would refuse is
+		// refused here too, as the transaction does: the user hears of
+		// it now rather than at run time.
+		if err := safety.CheckTarget(t.Paths.SafetyDirs()...); err != nil {
+			return nil, err
+		}
 		env.Reporter.Installed(nil, 0)
 		return &InstallResult{Request: req}, nil
 	}
