@@ -30,6 +30,7 @@ is recorded as name>=<resolved version>. Then writes pylock.toml and installs.`,
 			&ucli.BoolFlag{Name: "pre", Usage: "allow pre-releases"},
 			dryRunFlag(),
 			&ucli.BoolFlag{Name: "keep-credentials", Usage: "write user:password of a URL into pyproject.toml (by default they are used for this run only; keep them in ~/.netrc)"},
+			&ucli.StringSliceFlag{Name: "editable", Aliases: []string{"e"}, Usage: "add the local project `DIR`, installed editable (repeatable); a DIR argument is added built"},
 		}, applyFlags()...),
 		Action: a.runAdd,
 	}
@@ -219,7 +220,7 @@ var noProjectFlag = &ucli.BoolFlag{Name: "no-project", Usage: "do not install th
 
 func (a *app) runAdd(c *ucli.Context) error {
 	args := c.Args().Slice()
-	if len(args) == 0 {
+	if len(args) == 0 && len(c.StringSlice("editable")) == 0 {
 		return usagef("add needs at least one requirement")
 	}
 	where, err := whereFlags(c)
@@ -227,6 +228,16 @@ func (a *app) runAdd(c *ucli.Context) error {
 		return err
 	}
 	opts := workflow.AddOptions{Where: where, Pre: c.Bool("pre"), KeepCredentials: c.Bool("keep-credentials"), DryRun: c.Bool("dry-run")}
+	for _, dir := range c.StringSlice("editable") {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			return usagef("add -e %s: not a project folder", dir)
+		}
+		opts.EditableDirs = append(opts.EditableDirs, abs)
+	}
 	for _, arg := range args {
 		s := strings.TrimSpace(arg)
 		if st, err := os.Stat(s); err == nil && st.IsDir() {

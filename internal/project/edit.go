@@ -29,11 +29,16 @@ import (
 type Where struct {
 	Group    string // a PEP 735 dependency group; "" for none
 	Optional string // an extra of [project.optional-dependencies]; "" for none
+	// Editable is [tool.pkginstall] editable: the names of the local
+	// projects installed editable (a list of names, edited the same way).
+	Editable bool
 }
 
 // path returns the TOML key path of the array.
 func (w Where) path() []string {
 	switch {
+	case w.Editable:
+		return []string{"tool", "pkginstall", "editable"}
 	case w.Group != "":
 		return []string{"dependency-groups", w.Group}
 	case w.Optional != "":
@@ -45,6 +50,8 @@ func (w Where) path() []string {
 // String names the array for messages.
 func (w Where) String() string {
 	switch {
+	case w.Editable:
+		return "[tool.pkginstall] editable"
 	case w.Group != "":
 		return fmt.Sprintf("[dependency-groups] %s", w.Group)
 	case w.Optional != "":

@@ -3,6 +3,8 @@ package project
 import (
 	"path/filepath"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // RootVariable is the variable a local reference starts with, as PDM
@@ -32,4 +34,15 @@ func ExpandRoot(url, root string) string {
 		}
 	}
 	return url
+}
+
+// IsEditable reports whether [tool.pkginstall] editable names the local
+// project name.
+func (p *Pyproject) IsEditable(name string) bool {
+	for _, n := range p.Tool.Pkginstall.Editable {
+		if pep508.NormalizeName(n) == pep508.NormalizeName(name) {
+			return true
+		}
+	}
+	return false
 }

@@ -65,6 +65,9 @@ type Settings struct {
 	NoBuild bool `toml:"no-build"`
 	// Package, when false, does not install the project itself.
 	Package *bool `toml:"package"`
+	// Editable names the local projects ("name @ file:///…" requirements)
+	// installed editable.
+	Editable []string `toml:"editable"`
 }
 
 // BuildSystem is pyproject.toml's [build-system] (PEP 517/518).

@@ -38,6 +38,10 @@ type AddOptions struct {
 	// Dirs are local project folders to add, recorded as
 	// "name @ file:///${PROJECT_ROOT}/…" (project.LocalReference).
 	Dirs []string
+	// EditableDirs are added as Dirs are, installed editable, their names
+	// recorded in [tool.pkginstall] editable.
+	EditableDirs  []string
+	editableNames []string
 }
 
 // Add records requirements in pyproject.toml (creating a minimal one when
@@ -67,6 +71,12 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 			}
 			var err error
 			if data, err = project.AddRequirement(f.pyproject, data, where, s); err != nil {
+				return nil, err
+			}
+		}
+		for _, n := range opts.editableNames {
+			var err error
+			if data, err = project.AddRequirement(f.pyproject, data, project.Where{Editable: true}, n); err != nil {
 				return nil, err
 			}
 		}
@@ -159,7 +169,7 @@ func withoutCredentials(opts AddOptions, env Env) ([]string, Env) {
 // addDirs turns opts.Dirs into requirements: each folder is built once
 // (the wheel is cached for the install) to learn its project name.
 func addDirs(ctx context.Context, t *Target, env Env, opts *AddOptions) error {
-	if len(opts.Dirs) == 0 {
+	if len(opts.Dirs)+len(opts.EditableDirs) == 0 {
 		return nil
 	}
 	idx, err := env.newIndex(t)
@@ -167,10 +177,14 @@ func addDirs(ctx context.Context, t *Target, env Env, opts *AddOptions) error {
 		return err
 	}
 	in := env.installer(t, idx, opts.Apply, false)
-	for _, dir := range opts.Dirs {
-		c, err := in.SourceCandidate(ctx, dir, false)
+	for i, dir := range append(slices.Clone(opts.Dirs), opts.EditableDirs...) {
+		editable := i >= len(opts.Dirs)
+		c, err := in.SourceCandidate(ctx, dir, editable)
 		if err != nil {
 			return err
+		}
+		if editable {
+			opts.editableNames = append(opts.editableNames, c.Name)
 		}
 		text := c.Name + " @ " + project.LocalReference(t.Root, c.SourceDir)
 		r, err := pep508.ParseRequirement(text)

@@ -36,7 +36,8 @@ func (p *projectReqs) reqs(onlyProject bool) []installer.Req {
 		}
 		req := r.Req
 		req.URL = project.ExpandRoot(req.URL, filepath.Dir(p.pp.Path))
-		out = append(out, installer.Req{Req: req, Origin: fmt.Sprintf("%s (%s)", DisplayPath(p.pp.Path), r.Where)})
+		out = append(out, installer.Req{Req: req, Origin: fmt.Sprintf("%s (%s)", DisplayPath(p.pp.Path), r.Where),
+			Editable: req.URL != "" && p.pp.IsEditable(req.Name)})
 	}
 	return out
 }
