@@ -292,6 +292,33 @@ func (in *Installer) hookMetadata(ctx context.Context, c *Candidate, src string)
 	return md, err == nil, err
 }
 
+// Release removes the temporary folders (unpacked sdists, build
+// environments, wheels built without a cache) of every candidate built
+// from source that p offered: call it once the run is over (installed,
+// or only planned). Candidates that resolution passed over are released
+// too.
+func (p *Provider) Release() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	release := func(c *Candidate) {
+		if b := c.build; b != nil && b.tmp != "" {
+			os.RemoveAll(b.tmp)
+			b.tmp, b.envs = "", nil
+		}
+	}
+	for _, pr := range p.projects {
+		for _, c := range pr.byVersion {
+			release(c)
+		}
+	}
+	for _, c := range p.Direct {
+		release(c)
+	}
+}
+
 // tmpDir is a folder that lives as long as the run (the unpacked sdist's,
 // or a new one).
 func (b *sourceBuild) tmpDir() string {

@@ -241,6 +241,7 @@ func (in *Installer) resolveEnv(ctx context.Context, e Environment, roots []Univ
 		return nil, err
 	}
 	p.AnyPlatform, p.Shared = true, shared
+	defer p.Release()
 	for n, v := range prefer {
 		p.Prefer[n] = v
 	}

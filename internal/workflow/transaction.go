@@ -78,6 +78,8 @@ func (tx *transaction) run(ctx context.Context) (*installer.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Sources unpacked or built for this run go when it ends.
+	defer res.Provider.Release()
 	var removals []installer.Change
 	for _, ch := range res.Changes {
 		if ch.Action == installer.Remove {
