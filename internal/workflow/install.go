@@ -141,22 +141,9 @@ func installProject(ctx context.Context, t *Target, env Env, opts InstallOptions
 			requested = p.roots.Names
 			req.Reqs = p.reqs(false)
 		}
-		sel, err := selectFrom(l, opts.Select)
-		if err != nil {
-			return nil, err
-		}
-		idx, err := env.urlOnlyIndex(t)
-		if err != nil {
-			return nil, err
-		}
-		in := env.installer(t, idx, opts.Apply, req.Reinstall)
-		self, err := selfInstaller(in, t, env, opts.NoProject)
-		if err != nil {
-			return nil, err
-		}
-		res, err := installLock(ctx, in, env.Reporter, lockInstall{
+		res, err := installProjectLock(ctx, t, env, opts.Apply, opts.Select, opts.NoProject, lockInstall{
 			lock: l, path: f.lock, requested: requested, reinstall: req.Reinstall,
-			dryRun: req.DryRun, hint: reinstallHint, selection: sel, self: self,
+			dryRun: req.DryRun, hint: reinstallHint,
 		})
 		if err != nil {
 			return nil, err

@@ -29,6 +29,25 @@ type lockInstall struct {
 	self      string // the project folder, installed editable after the lock ("" for none)
 }
 
+// installProjectLock installs the project's lock l (li.lock) for the
+// selection sel, with the project itself (editable) unless noProject:
+// what install with no arguments and sync share once they have a lock.
+func installProjectLock(ctx context.Context, t *Target, env Env, apply ApplyOptions, sel project.SelectOptions, noProject bool, li lockInstall) (*installer.Result, error) {
+	var err error
+	if li.selection, err = selectFrom(li.lock, sel); err != nil {
+		return nil, err
+	}
+	idx, err := env.urlOnlyIndex(t)
+	if err != nil {
+		return nil, err
+	}
+	in := env.installer(t, idx, apply, li.reinstall)
+	if li.self, err = selfInstaller(in, t, env, noProject); err != nil {
+		return nil, err
+	}
+	return installLock(ctx, in, env.Reporter, li)
+}
+
 // installLock installs a lock with in, whose index client fetches the
 // locked wheels.
 func installLock(ctx context.Context, in *installer.Installer, rep Reporter, li lockInstall) (*installer.Result, error) {
@@ -99,22 +118,9 @@ func Sync(ctx context.Context, t *Target, env Env, opts SyncOptions) (*installer
 			return nil, err
 		}
 	}
-	sel, err := selectFrom(l, opts.Select)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := env.urlOnlyIndex(t)
-	if err != nil {
-		return nil, err
-	}
-	in := env.installer(t, idx, opts.Apply, opts.Reinstall)
-	self, err := selfInstaller(in, t, env, opts.NoProject)
-	if err != nil {
-		return nil, err
-	}
-	res, err := installLock(ctx, in, env.Reporter, lockInstall{
+	res, err := installProjectLock(ctx, t, env, opts.Apply, opts.Select, opts.NoProject, lockInstall{
 		lock: l, path: f.lock, requested: requested, reinstall: opts.Reinstall,
-		exact: true, hint: reinstallHint, selection: sel, dryRun: opts.DryRun, self: self,
+		exact: true, hint: reinstallHint, dryRun: opts.DryRun,
 	})
 	if err == nil && opts.RememberPython && !opts.DryRun {
 		err = rememberPython(t, env)
