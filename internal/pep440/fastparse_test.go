@@ -1,9 +1,7 @@
 package pep440
 
 import (
-	"bufio"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,13 +113,7 @@ func TestFastPathAgrees(t *testing.T) {
 	for _, line := range sortedVersions {
 		inputs = append(inputs, strings.Split(line, " = ")...)
 	}
-	f, err := os.Open("testdata/reference.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := referenceScanner(t)
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), "\t")
 		if fields[0] != "version" && fields[0] != "order" {

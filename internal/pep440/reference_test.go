@@ -8,18 +8,26 @@ import (
 	"testing"
 )
 
+// referenceScanner reads testdata/reference.txt line by line; the file is
+// closed when the test ends.
+func referenceScanner(t *testing.T) *bufio.Scanner {
+	f, err := os.Open("testdata/reference.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	return sc
+}
+
 // TestReference replays testdata/reference.txt, produced from the Python
 // packaging library by testdata/gen_reference.py: random version strings
 // with their canonical form or rejection, sorted runs of versions, and
 // random specifier strings with their canonical form or rejection.
 func TestReference(t *testing.T) {
-	f, err := os.Open("testdata/reference.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	sc := referenceScanner(t)
+	var err error
 	counts := map[string]int{}
 	for line := 1; sc.Scan(); line++ {
 		fields := strings.Split(sc.Text(), "\t")
