@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/wheel"
@@ -146,7 +147,7 @@ func linkInside(member, target string) bool {
 }
 
 func (u *unpacker) tar() error {
-	f, err := os.Open(u.archive)
+	f, _, err := fsutil.OpenRegular(u.archive)
 	if err != nil {
 		return err
 	}
@@ -195,11 +196,15 @@ func (u *unpacker) tar() error {
 }
 
 func (u *unpacker) zip() error {
-	zr, err := zip.OpenReader(u.archive)
+	f, st, err := fsutil.OpenRegular(u.archive)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := zip.NewReader(f, st.Size())
 	if err != nil {
 		return u.refuse("", "not a zip archive: %v", err)
 	}
-	defer zr.Close()
 	for _, zf := range zr.File {
 		name, err := u.check(zf.Name)
 		if err != nil {

@@ -254,22 +254,27 @@ func (pp *Pyproject) DirectURLs() []string {
 	if pp == nil {
 		return nil
 	}
-	var texts []string
-	texts = append(texts, pp.Project.Dependencies...)
-	for _, k := range sortedKeys(pp.Project.OptionalDependencies) {
-		texts = append(texts, pp.Project.OptionalDependencies[k]...)
-	}
-	for _, k := range sortedKeys(pp.DependencyGroups) {
-		for _, e := range pp.DependencyGroups[k] {
-			if s, ok := e.(string); ok {
-				texts = append(texts, s)
+	var urls []string
+	add := func(s string) {
+		if strings.Contains(s, "@") { // only "name @ URL" can have one
+			if r, err := pep508.ParseRequirement(s); err == nil && r.URL != "" {
+				urls = append(urls, r.URL)
 			}
 		}
 	}
-	var urls []string
-	for _, s := range texts {
-		if r, err := pep508.ParseRequirement(s); err == nil && r.URL != "" {
-			urls = append(urls, r.URL)
+	for _, s := range pp.Project.Dependencies {
+		add(s)
+	}
+	for _, reqs := range pp.Project.OptionalDependencies {
+		for _, s := range reqs {
+			add(s)
+		}
+	}
+	for _, entries := range pp.DependencyGroups {
+		for _, e := range entries {
+			if s, ok := e.(string); ok {
+				add(s)
+			}
 		}
 	}
 	return urls

@@ -152,11 +152,12 @@ func Add(ctx context.Context, t *Target, env Env, opts AddOptions) (*installer.R
 // index client is told the credentials, so this run can use them.
 func withoutCredentials(opts AddOptions, env Env) ([]string, Env) {
 	texts := slices.Clone(opts.Texts)
+	env.Index.Trusted = slices.Clone(env.Index.Trusted) // env is the caller's copy; its slice is not
 	for i, q := range opts.Reqs {
 		if q.URL == "" || !redact.HasUserinfo(q.URL) {
 			continue
 		}
-		env.Index.Trusted = append(slices.Clone(env.Index.Trusted), q.URL)
+		env.Index.Trusted = append(env.Index.Trusted, q.URL)
 		if opts.KeepCredentials {
 			continue
 		}
