@@ -217,8 +217,16 @@ type expansion struct{ ref, value string }
 // unexpand puts the ${NAME} references back into msg, so that an error
 // quotes the line as written and never prints a variable's value (it may
 // be a password in an index URL).
+// minSecret is the shortest ${VAR} value that unexpand puts back.
+const minSecret = 4
+
 func (l logicalLine) unexpand(msg string) string {
 	for _, e := range l.expanded {
+		// A value this short is no secret, and putting it back would
+		// rewrite the message's own words and numbers ("64" for V=6).
+		if len(e.value) < minSecret {
+			continue
+		}
 		msg = strings.ReplaceAll(msg, e.value, e.ref)
 		// The value may also appear escaped inside a quoted string.
 		if q := strconv.Quote(e.value); len(q) > 2 {

@@ -339,12 +339,14 @@ func TestTrustedHostAccepted(t *testing.T) {
 
 func TestErrorsQuoteLinesAsWritten(t *testing.T) {
 	getenv := func(k string) string {
-		return map[string]string{"TOKEN": "s3cr3t-t0ken", "V": "1.0"}[k]
+		return map[string]string{"TOKEN": "s3cr3t-t0ken", "V": "1.0", "SIX": "6"}[k]
 	}
 	for _, c := range []struct{ name, data, want string }{
 		{"url", "https://u:${TOKEN}@host/pkg.tar.gz\n", "${TOKEN}"},
 		{"requirement", "six ==${V} !! ${TOKEN}\n", "${TOKEN}"},
 		{"options", "six --hash=${TOKEN}\n", "${TOKEN}"},
+		// a short value is left alone: the message keeps its own "64"
+		{"short value", "six --hash=sha256:${SIX}\n", "a sha256 digest is 64 hexadecimal digits"},
 	} {
 		_, err := ParseBytes("r.txt", []byte(c.data), getenv, nil)
 		if err == nil {
