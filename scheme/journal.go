@@ -60,7 +60,7 @@ type journalDist struct {
 	// lies in the directory the symlink replaced: once the symlink is in
 	// place, it is gone.
 	Links []string `json:"links,omitempty"`
-	Add     []string `json:"add,omitempty"`    // target-relative files or directories to rename from Staged
+	Add   []string `json:"add,omitempty"` // target-relative files or directories to rename from Staged
 }
 
 func newID() string {
