@@ -138,7 +138,7 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 func discard(dir, why string) error {
 	tmp := filepath.Join(filepath.Dir(dir), tmpPrefix+"damaged-"+filepath.Base(dir)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 	if os.Rename(dir, tmp) == nil {
-		_ = os.RemoveAll(tmp)
+		_ = removeAll(tmp)
 	}
 	return fmt.Errorf("unpacked wheel %s: %s: %w", dir, why, fs.ErrNotExist)
 }
