@@ -25,7 +25,7 @@ import (
 // Linked trees are made read-only (Tree.Seal): an edit through the symlink
 // fails instead of changing every project that links the tree (root
 // ignores file modes). Every removal of trees here makes their
-// directories writable first (removeAll).
+// directories writable first (fsutil.RemoveAll).
 
 // RecordLinks records that lib (a target's lib/ directory, absolute)
 // links trees of the cache by symlinks.
@@ -169,30 +169,5 @@ func (t *Tree) Seal() error {
 // read-only), so that byte code can be compiled into it; Seal it again
 // afterwards.
 func (t *Tree) Unseal() error {
-	return chmodDirs(filepath.Join(t.dir, filesDir))
-}
-
-// chmodDirs makes every directory under p (p included) 0755, parents
-// first, so that what they hold can be removed or added to.
-func chmodDirs(p string) error {
-	return filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return os.Chmod(q, 0o755)
-		}
-		return nil
-	})
-}
-
-// removeAll is os.RemoveAll that also removes sealed trees: when a plain
-// removal fails, it makes the directories below p writable and tries
-// again.
-func removeAll(p string) error {
-	if err := os.RemoveAll(p); err == nil {
-		return nil
-	}
-	_ = chmodDirs(p)
-	return os.RemoveAll(p)
+	return fsutil.WritableDirs(filepath.Join(t.dir, filesDir))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // TestSealAndPruneLinked: a sealed tree is read-only throughout; Prune
@@ -82,7 +83,7 @@ func TestSealedTreeAsUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = removeAll(base) })
+	t.Cleanup(func() { _ = fsutil.RemoveAll(base) })
 	dir := filepath.Join(base, "cache")
 	tree, err := Unpack(dir, shaOf(t, demo), openWheel(t, demo), 0)
 	if err != nil {

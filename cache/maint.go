@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // OrphanAge is how old a temporary file or directory of the cache must be
@@ -31,7 +32,7 @@ func Clean(cacheDir string) error {
 		return err
 	}
 	for _, b := range layout.Buckets {
-		if err := removeAll(filepath.Join(cacheDir, b)); err != nil {
+		if err := fsutil.RemoveAll(filepath.Join(cacheDir, b)); err != nil {
 			return err
 		}
 	}
@@ -86,7 +87,7 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 			case strings.HasPrefix(e.Name(), tmpPrefix):
 				if fi.ModTime().Before(orphan) {
 					st.Bytes += du(p)
-					if removeAll(p) == nil {
+					if fsutil.RemoveAll(p) == nil {
 						st.Temps++
 					}
 				}
@@ -100,7 +101,7 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 					continue
 				}
 				st.Bytes += du(tmp)
-				if removeAll(tmp) == nil {
+				if fsutil.RemoveAll(tmp) == nil {
 					st.Trees++
 				}
 			}
