@@ -152,23 +152,19 @@ func pycPath(src, tag string) string {
 }
 
 // sameFile reports whether a and b are one file (a hard link).
-func sameFile(a, b string) bool {
-	fa, err := os.Lstat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Lstat(b)
-	return err == nil && os.SameFile(fa, fb)
-}
+func sameFile(a, b string) bool { return same(os.Lstat, a, b) }
 
 // sameDir reports whether directories a and b are one (b reached through
 // a symlink of lib/, say).
-func sameDir(a, b string) bool {
-	fa, err := os.Stat(a)
+func sameDir(a, b string) bool { return same(os.Stat, a, b) }
+
+// same reports whether stat finds a and b to be one file.
+func same(stat func(string) (os.FileInfo, error), a, b string) bool {
+	fa, err := stat(a)
 	if err != nil {
 		return false
 	}
-	fb, err := os.Stat(b)
+	fb, err := stat(b)
 	return err == nil && os.SameFile(fa, fb)
 }
 
