@@ -357,6 +357,7 @@ func (b *bench) writeSummary(p printer, delay string) {
 	row("cold install, index +"+delay+"/request", "pk-cold-delay", "pip-nocompile-delay", "", "pip-nocompile-delay", "", "")
 	row("warm install", "pk-warm", "", "pip-default", "pip-default", "pdm-warm", "pk-pdmset-warm")
 	row("warm install `--compile`", "pk-warm-compile", "", "pip-default", "pip-default", "", "")
+	row("cold install `--link-mode symlink`", "pk-cold-symlink", "pip-nocompile", "pip-default", "pip-nocompile", "", "")
 	row("warm install `--link-mode symlink`", "pk-warm-symlink", "", "pip-default", "pip-default", "", "")
 	row("no-op", "pk-noop", "", "", "", "pdm-noop", "pk-pdmset-noop")
 	row("no-op `--link-mode symlink`", "pk-noop-symlink", "", "", "", "", "")
@@ -390,7 +391,7 @@ func writeTargets(p printer, ts []target) {
 // downloads and unpacking overlap.
 func (b *bench) writePhases(p printer) {
 	p("| pkginstall case | %s |\n|---|%s\n", strings.Join(phaseNames, " | "), strings.Repeat("---:|", len(phaseNames)))
-	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-warm-compile", "pk-warm-symlink", "pk-noop", "pk-noop-symlink", "pk-cold-delay"} {
+	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-warm-compile", "pk-cold-symlink", "pk-warm-symlink", "pk-noop", "pk-noop-symlink", "pk-cold-delay"} {
 		r := b.loc.results[id]
 		if r == nil || len(r.Phases) == 0 {
 			continue
