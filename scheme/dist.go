@@ -154,17 +154,13 @@ func (d *Dist) dangling(links map[string]bool) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, e := range d.Files {
-		t, err := recordToTarget(d.libRel, e.Path)
-		if err != nil {
-			continue
-		}
-		top, _ := libTop(d.libRel, t)
-		name := path.Base(top)
-		if ok, isLink := links[name]; top == "" || !isLink || ok || seen[name] {
+		// RECORD paths are relative to lib/: the first element is the entry.
+		name, _, _ := strings.Cut(e.Path, "/")
+		if ok, isLink := links[name]; !isLink || ok || seen[name] {
 			continue
 		}
 		seen[name] = true
-		out = append(out, filepath.Join(d.target, filepath.FromSlash(top)))
+		out = append(out, filepath.Join(d.target, filepath.FromSlash(d.libRel), name))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -120,9 +121,10 @@ func (sp *symlinkPlanner) owners() {
 	}
 	replaced := map[string]bool{}
 	for i, pl := range sp.plans {
+		who := planOwner(i)
 		for _, f := range pl.files {
 			top, _ := libTop(sp.libRel, f.dest)
-			note(top, fmt.Sprint("p", i))
+			note(top, who)
 		}
 		for j := range sp.dists {
 			if pep508.NormalizeName(sp.dists[j].Name) == pl.norm {
@@ -142,6 +144,9 @@ func (sp *symlinkPlanner) owners() {
 		}
 	}
 }
+
+// planOwner names plan i in symlinkPlanner.owner.
+func planOwner(i int) string { return "p" + strconv.Itoa(i) }
 
 // plan decides the entries of plan i.
 func (sp *symlinkPlanner) plan(i int, pl *jobPlan) {
@@ -189,7 +194,7 @@ func (sp *symlinkPlanner) plan(i int, pl *jobPlan) {
 // refuse says why entry top of plan i (whose files are files) cannot be one
 // symlink, or "".
 func (sp *symlinkPlanner) refuse(i int, pl *jobPlan, top string, files []*planFile) string {
-	if sp.owner[top] != fmt.Sprint("p", i) {
+	if sp.owner[top] != planOwner(i) {
 		return "shared with another distribution"
 	}
 	single := len(files) == 1 && files[0].dest == top
