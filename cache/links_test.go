@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,8 +73,11 @@ func TestSealAndPruneLinked(t *testing.T) {
 }
 
 // TestSealedTreeAsUser: for a user other than root an edit of a sealed
-// tree fails, and Clean still removes it. As root the check runs as
-// nobody through setpriv (when it exists), with a copy of this test binary.
+// tree, also through a symlink as --link-mode symlink makes them, fails,
+// the interpreter imports through the symlink (__file__ is the link's
+// path) without writing byte code into the tree, and Clean still removes
+// the tree. As root the check runs as nobody through setpriv (when it
+// exists), with a copy of this test binary.
 func TestSealedTreeAsUser(t *testing.T) {
 	if dir := os.Getenv("PKGINSTALL_SEALED_HELPER"); dir != "" {
 		sealedAsUser(t, dir)
@@ -90,6 +94,13 @@ func TestSealedTreeAsUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := tree.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	lib := filepath.Join(base, "lib")
+	if err := os.Mkdir(lib, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(tree.Path("pkginstall_demo"), filepath.Join(lib, "pkginstall_demo")); err != nil {
 		t.Fatal(err)
 	}
 	if os.Getuid() != 0 {
@@ -118,6 +129,20 @@ func TestSealedTreeAsUser(t *testing.T) {
 	if err := os.Chmod(base, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// A system interpreter nobody may run (pyenv's lie under /root).
+	if py := "/usr/bin/python3"; exists(py) {
+		// The demo imports its dependency, which a stub stands for.
+		probe := "import sys; sys.path.insert(0, sys.argv[1]); sys.modules['pkginstall_demo_dep'] = type(sys)('dep'); import pkginstall_demo; print(pkginstall_demo.__file__)"
+		out, err := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", py, "-I", "-c", probe, lib).CombinedOutput()
+		if want := filepath.Join(lib, "pkginstall_demo", "__init__.py"); err != nil || strings.TrimSpace(string(out)) != want {
+			t.Errorf("import as nobody: %v %q, want __file__ %s", err, out, want)
+		}
+		if exists(tree.Path("pkginstall_demo/__pycache__")) {
+			t.Error("the interpreter wrote byte code into the sealed tree")
+		}
+	} else {
+		t.Log("no /usr/bin/python3: the import as nobody is not checked")
+	}
 	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, "-test.run=^TestSealedTreeAsUser$", "-test.v")
 	cmd.Env = append(os.Environ(), "PKGINSTALL_SEALED_HELPER="+dir, "HOME="+base)
 	out, err := cmd.CombinedOutput()
@@ -136,9 +161,14 @@ func sealedAsUser(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, err := os.OpenFile(tree.Path("pkginstall_demo/__init__.py"), os.O_WRONLY|os.O_APPEND, 0); err == nil {
-		f.Close()
-		t.Error("a sealed file opened for writing")
+	for _, name := range []string{tree.Path("pkginstall_demo/__init__.py"), filepath.Join(filepath.Dir(dir), "lib", "pkginstall_demo", "__init__.py")} {
+		if f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0); err == nil {
+			f.Close()
+			t.Errorf("sealed %s opened for writing", name)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "lib", "pkginstall_demo", "new.py"), nil, 0o644); err == nil {
+		t.Error("a file created through the symlink")
 	}
 	if err := os.WriteFile(tree.Path("pkginstall_demo/new.py"), nil, 0o644); err == nil {
 		t.Error("a file created in a sealed directory")
