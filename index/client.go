@@ -299,7 +299,7 @@ func (c *Client) indexProject(ctx context.Context, idx *url.URL, n string) (*Pro
 	if pg.Status != http.StatusOK {
 		return nil, false, nil
 	}
-	p, err := parsePage(pg)
+	p, err := c.parsePageCached(pg)
 	if err != nil {
 		return nil, false, err
 	}
@@ -404,7 +404,7 @@ func (c *Client) findLinksFiles(ctx context.Context, fl *url.URL, n string) ([]F
 	if pg.Status != http.StatusOK {
 		return nil, &HTTPError{URL: red, Status: pg.Status}
 	}
-	p, err := parsePage(pg)
+	p, err := c.parsePageCached(pg)
 	if err != nil {
 		return nil, err
 	}
