@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"os"
+	"sync"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
 )
@@ -20,9 +22,13 @@ import (
 // The raw page stays the source of truth (revalidation and --offline read
 // it); the parsed form is only a local derivation of it: it is written by
 // this client from a body it parsed, it names the inputs of that parse by
-// their sha256 (pageKey: the final URL, the Content-Type and the body), and
-// it is used only when the page in hand has the same key. So a 200 with a
-// new body invalidates it, and a 304 (or a 200 with the same body) keeps it.
+// their sha256 (pageKey: the parser, the final URL, the Content-Type and
+// the body), and it is used only when the page in hand has the same key.
+// So a 200 with a new body invalidates it, and a 304 (or a 200 with the
+// same body) keeps it. The parser is named by parserID: this executable
+// (its path, size and modification time), so that another pkginstall,
+// whose parsers may read a page differently, never uses what this one
+// derived (it parses once and writes its own).
 // Any decoding problem is a miss: the page is parsed again and the parsed
 // form rewritten. A page that may not be stored (no-store) gets none.
 //
@@ -53,12 +59,26 @@ const (
 	minFileSize = 8*4 + 1 + 8
 )
 
-// pageKey is the sha256 of what parsePage reads: the final URL, the
-// Content-Type and the body.
+// parserID names the parsers of this executable (see the package rules
+// above); "" when the executable cannot be found.
+var parserID = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d", exe, fi.Size(), fi.ModTime().UnixNano())
+})
+
+// pageKey is the sha256 of the parser and of what it reads: the final
+// URL, the Content-Type and the body.
 func pageKey(pg *page) [sha256.Size]byte {
 	h := sha256.New()
 	var n [4]byte
-	for _, s := range []string{pg.FinalURL, pg.ContentType} {
+	for _, s := range []string{parserID(), pg.FinalURL, pg.ContentType} {
 		binary.LittleEndian.PutUint32(n[:], uint32(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))

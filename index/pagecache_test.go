@@ -137,7 +137,8 @@ func TestPageCacheDecodeRefuses(t *testing.T) {
 
 // TestPageCacheClient checks that the client reads the parsed form of a
 // page it has seen, keeps it across a 304 and offline, and parses the page
-// again when a 200 brings another body or the parsed form is damaged.
+// again when another executable reads it, when a 200 brings another body
+// or when the parsed form is damaged.
 func TestPageCacheClient(t *testing.T) {
 	body := jsonPage(`{"filename": "six-1.0-py3-none-any.whl", "url": "six-1.0-py3-none-any.whl", "hashes": {}}`)
 	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +188,14 @@ func TestPageCacheClient(t *testing.T) {
 	}
 	if n := len(s.requests("")); n != 2 || s.requests("")[1].Header.Get("If-None-Match") == "" {
 		t.Fatalf("%d requests, the second not a revalidation", n)
+	}
+	// Another executable's parsers do not use this one's parsed form.
+	saved := parserID
+	parserID = func() string { return "another pkginstall" }
+	p = project(Options{Offline: true})
+	parserID = saved
+	if p.Files[0].RequiresPython == "marked" {
+		t.Errorf("another executable used the parsed form: %+v", p.Files[0])
 	}
 	// A new body replaces the page: the parsed form is stale.
 	body = strings.Replace(body, `"hashes": {}`, `"hashes": {}, "requires-python": ">=3.9"`, 1)
