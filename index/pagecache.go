@@ -29,6 +29,7 @@ import (
 // (its path, size and modification time), so that another pkginstall,
 // whose parsers may read a page differently, never uses what this one
 // derived (it parses once and writes its own).
+//
 // Any decoding problem is a miss: the page is parsed again and the parsed
 // form rewritten. A page that may not be stored (no-store) gets none.
 //
@@ -59,8 +60,8 @@ const (
 	minFileSize = 8*4 + 1 + 8
 )
 
-// parserID names the parsers of this executable (see the package rules
-// above); "" when the executable cannot be found.
+// parserID names the parsers of this executable (see the top of this
+// file); "" when the executable cannot be found.
 var parserID = sync.OnceValue(func() string {
 	exe, err := os.Executable()
 	if err != nil {
