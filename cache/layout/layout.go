@@ -10,6 +10,8 @@
 //
 //	CACHEDIR.TAG                               the standard cache tag (bford.info/cachedir)
 //	simple-v1/<h[:2]>/<h>                      index pages: JSON header line, then the body (h = sha256 of the URL)
+//	simple-parsed-v1/<h[:2]>/<h>               the same pages parsed, in index's binary encoding (same h);
+//	                                           derived from the page, which stays the source of truth
 //	metadata-v1/by-source/<h[:2]>/<h>          METADATA as one source vouched for it (h = sha256 of
 //	                                           index.Client's key: source, file URL, declared hashes);
 //	                                           the older sha256/ and url/ entries (keyed by the
@@ -57,6 +59,7 @@ import (
 // Buckets of a cache root.
 const (
 	PagesBucket        = "simple-v1"
+	ParsedPagesBucket  = "simple-parsed-v1"
 	MetadataBucket     = "metadata-v1"
 	WheelsBucket       = "wheels-v1"
 	UnpackedBucket     = "unpacked-v1"
@@ -66,7 +69,7 @@ const (
 )
 
 // Buckets lists every bucket of a cache root.
-var Buckets = []string{PagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket, LinksBucket}
+var Buckets = []string{PagesBucket, ParsedPagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket, LinksBucket}
 
 // Names inside the buckets.
 const (
@@ -101,6 +104,12 @@ func sharded(dir, h string) string { return filepath.Join(dir, h[:2], h) }
 // PageFile is the cached index page of url.
 func PageFile(root, url string) string {
 	return sharded(filepath.Join(root, PagesBucket), Key(url))
+}
+
+// ParsedPageFile is the parsed form of the cached index page of url (see
+// PageFile): its name is the page's, in its own bucket.
+func ParsedPageFile(root, url string) string {
+	return sharded(filepath.Join(root, ParsedPagesBucket), Key(url))
 }
 
 // MetadataBySource is the cached METADATA under key, which the index
