@@ -252,9 +252,7 @@ func writeManifests(dir string, w *wheel.Wheel, mtimes []int64) error {
 	for i, f := range w.Files {
 		d.files[i] = scheme.SourceFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode}
 	}
-	for _, e := range w.EntryPoints {
-		d.entryPoints = append(d.entryPoints, scheme.EntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
-	}
+	d.entryPoints = append([]scheme.EntryPoint(nil), w.EntryPoints...)
 	b, err := json.Marshal(d.manifest())
 	if err != nil {
 		return err
