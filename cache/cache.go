@@ -38,7 +38,13 @@
 //     place through a hard link, say) fails the install before anything is
 //     committed; the caller then discards the tree (Discard) and unpacks
 //     the wheel again.
-//   - Byte code is the one thing added to a published tree: an install
+//   - wheel.bin is read first, never trusted beyond its checksum: when it
+//     is missing (a tree of an older version), of another version or
+//     damaged, the tree is judged by wheel.json as before wheel.bin
+//     existed, and wheel.bin is written again (atomically) from it; the
+//     one file of a published tree besides byte code that is ever
+//     written.
+//   - Byte code is the other thing added to a published tree: an install
 //     with --compile compiles a .py file of the tree that it hard-linked
 //     into its own __pypackages__ where the interpreter would write it
 //     (files/.../__pycache__/NAME.TAG.pyc, written atomically by
