@@ -341,13 +341,17 @@ func loadHint(name string, files int, pr *project, skipped []string, yanked, sdi
 	}
 	if n := len(pr.candidates); n > 0 {
 		const maxVersions = 10
-		var vs []string
-		for _, c := range pr.candidates {
-			vs = append(vs, c.Version.String())
+		versions := make([]pep440.Version, n)
+		for i, c := range pr.candidates {
+			versions[i] = c.Version
 		}
-		sort.Slice(vs, func(i, j int) bool { return pep440.MustParse(vs[i]).Compare(pep440.MustParse(vs[j])) > 0 })
+		sort.Slice(versions, func(i, j int) bool { return versions[i].Compare(versions[j]) > 0 })
+		vs := make([]string, 0, min(n, maxVersions)+1)
+		for _, v := range versions[:min(n, maxVersions)] {
+			vs = append(vs, v.String())
+		}
 		if n > maxVersions {
-			vs = append(vs[:maxVersions], fmt.Sprintf("… %d more", n-maxVersions))
+			vs = append(vs, fmt.Sprintf("… %d more", n-maxVersions))
 		}
 		hints = append(hints, fmt.Sprintf("available: %s", strings.Join(vs, ", ")))
 	}

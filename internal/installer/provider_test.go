@@ -36,3 +36,17 @@ func TestHasSuffixFold(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadHintVersions: the hint lists the newest ten candidates, newest
+// first whatever the order the resolver tries them in, then how many more.
+func TestLoadHintVersions(t *testing.T) {
+	var pr project
+	for _, v := range []string{"2.0", "10.0", "1.0rc1", "3.0", "1!0.1", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0", "0.9", "11.0.post1"} {
+		pr.candidates = append(pr.candidates, &Candidate{Name: "demo", Version: pep440.MustParse(v)})
+	}
+	got := loadHint("demo", 20, &pr, nil, 0, 0, "")
+	want := "available: 1!0.1, 11.0.post1, 10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, … 3 more"
+	if got != want {
+		t.Errorf("loadHint = %q, want %q", got, want)
+	}
+}
