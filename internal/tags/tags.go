@@ -12,7 +12,9 @@
 //     and at most MaxTagSet tags.
 //   - A wheel file name is {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl:
 //     the name is ASCII letters, digits, "." and "_" without "__"; the
-//     version is a valid PEP 440 version; the build tag starts with a digit.
+//     version is a valid PEP 440 version as pep440 defines it (IsVersion:
+//     its grammar has one owner), without surrounding whitespace; the build
+//     tag starts with a digit.
 //   - Supported reproduces packaging.tags.sys_tags() order (best first),
 //     with one documented exception: native linux_<arch> tags come after
 //     the manylinux and musllinux tags, as in packaging up to 26.2 and pip.
