@@ -64,22 +64,38 @@ func ParseWheelFilename(filename string) (WheelName, error) {
 	if !pep440.IsVersion(w.Version) {
 		return bad(fmt.Sprintf("invalid version %q", w.Version), nil)
 	}
+	var err error
 	if n == 5 {
 		w.Build = stem[dash[1]+1 : dash[2]]
-		if w.Build == "" || w.Build[0] < '0' || w.Build[0] > '9' {
-			return bad(fmt.Sprintf("invalid build tag %q: must start with a digit", w.Build), nil)
+		if err = checkBuildTag(filename, w.Build); err != nil {
+			return WheelName{}, err
 		}
 	}
-	tags, err := ParseTagSet(stem[dash[n-3]+1:])
+	if w.Tags, err = wheelTags(filename, stem[dash[n-3]+1:]); err != nil {
+		return WheelName{}, err
+	}
+	return w, nil
+}
+
+// checkBuildTag refuses a build tag that does not start with a digit.
+func checkBuildTag(filename, build string) error {
+	if build == "" || build[0] < '0' || build[0] > '9' {
+		return &WheelFilenameError{Filename: filename, Reason: fmt.Sprintf("invalid build tag %q: must start with a digit", build)}
+	}
+	return nil
+}
+
+// wheelTags parses the tag set of the wheel file filename.
+func wheelTags(filename, tagSet string) ([]Tag, error) {
+	tags, err := ParseTagSet(tagSet)
 	if err != nil {
 		reason := err.Error()
 		if te, ok := errors.AsType[*TagSetError](err); ok {
 			reason = te.Reason
 		}
-		return bad(reason, err)
+		return nil, &WheelFilenameError{Filename: filename, Reason: reason, Err: err}
 	}
-	w.Tags = tags
-	return w, nil
+	return tags, nil
 }
 
 // validName reports whether s is an escaped distribution name as wheel

@@ -1,7 +1,6 @@
 package tags
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -26,7 +25,8 @@ var refPEP440 = regexp.MustCompile(`(?i)^v?` +
 
 // refParseWheelFilename is the regexp-based ParseWheelFilename as it was:
 // strings.Split on "-", the regexp for the version, the tag set joined
-// back and parsed without the single-tag fast path.
+// back (the build tag and tag set checks are shared: they did not change;
+// FuzzSingleTagAgrees covers ParseTagSet's fast path).
 func refParseWheelFilename(filename string) (WheelName, error) {
 	bad := func(reason string, err error) (WheelName, error) {
 		return WheelName{}, &WheelFilenameError{Filename: filename, Reason: reason, Err: err}
@@ -47,22 +47,16 @@ func refParseWheelFilename(filename string) (WheelName, error) {
 	if !refPEP440.MatchString(w.Version) {
 		return bad(fmt.Sprintf("invalid version %q", w.Version), nil)
 	}
+	var err error
 	if len(parts) == 6 {
 		w.Build = parts[2]
-		if w.Build == "" || w.Build[0] < '0' || w.Build[0] > '9' {
-			return bad(fmt.Sprintf("invalid build tag %q: must start with a digit", w.Build), nil)
+		if err = checkBuildTag(filename, w.Build); err != nil {
+			return WheelName{}, err
 		}
 	}
-	n := len(parts)
-	tags, err := parseTagSet(strings.Join(parts[n-3:], "-"))
-	if err != nil {
-		reason := err.Error()
-		if te, ok := errors.AsType[*TagSetError](err); ok {
-			reason = te.Reason
-		}
-		return bad(reason, err)
+	if w.Tags, err = wheelTags(filename, strings.Join(parts[len(parts)-3:], "-")); err != nil {
+		return WheelName{}, err
 	}
-	w.Tags = tags
 	return w, nil
 }
 
