@@ -40,7 +40,8 @@
 // are checked here in the same pass); rewritten and generated files are
 // hashed as written. A LinkSource (an unpacked, verified wheel tree of the
 // cache) is cloned, hard-linked or copied into staging instead (see
-// LinkMode); files pkginstall rewrites are always written fresh, and no
+// LinkMode; LinkSymlink, opt-in, links whole top-level packages of lib/
+// instead: see symlink.go); files pkginstall rewrites are always written fresh, and no
 // operation writes into an installed file in place. The commit then
 // writes <target>/.pkginstall-journal.json (atomically, by rename),
 // removes the files of the replaced distributions, renames staged entries

@@ -34,6 +34,7 @@ type stageItem struct {
 	pl   *jobPlan
 	f    *planFile
 	name string // base name
+	link string // for a symlink (LinkSymlink): its target, and f is nil
 }
 
 // stage writes every file of every plan under stagingRel, with at most
@@ -91,7 +92,18 @@ func (st *stager) layout(plans []*jobPlan, mode LinkMode) (map[string]bool, map[
 	for i, pl := range plans {
 		pl.staged = st.stagingRel + "/" + strconv.Itoa(i)
 		dirs[pl.staged] = true
+		for _, l := range pl.links {
+			full := path.Join(pl.staged, l.dest)
+			dir := path.Dir(full)
+			for d := dir; !dirs[d]; d = path.Dir(d) {
+				dirs[d] = true
+			}
+			groups[dir] = append(groups[dir], stageItem{pl: pl, name: path.Base(full), link: l.target})
+		}
 		for k, f := range pl.files {
+			if f.covered {
+				continue
+			}
 			full := path.Join(pl.staged, f.dest)
 			dir := path.Dir(full)
 			for d := dir; !dirs[d]; d = path.Dir(d) {
@@ -191,6 +203,12 @@ func (st *stager) files(ctx context.Context, groups map[string][]stageItem) erro
 				if err := gctx.Err(); err != nil {
 					return err
 				}
+				if it.link != "" {
+					if err := d.symlink(it.link, it.name); err != nil {
+						return fmt.Errorf("%s: %w", it.pl.label, err)
+					}
+					continue
+				}
 				if err := stageFile(d, it.name, it.pl, it.f); err != nil {
 					return fmt.Errorf("%s: %w", it.pl.label, err)
 				}
@@ -208,6 +226,11 @@ func (st *stager) record(pl *jobPlan) error {
 	entries := make([]RecordEntry, 0, len(pl.files))
 	libRel := path.Dir(pl.distInfo)
 	for _, f := range pl.files[:len(pl.files)-1] {
+		if f.covered {
+			if err := coveredHash(pl, f); err != nil {
+				return fmt.Errorf("%s: %w", pl.label, err)
+			}
+		}
 		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
 	}
 	entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
@@ -223,6 +246,16 @@ func (st *stager) record(pl *jobPlan) error {
 		return fmt.Errorf("%s: %w", pl.label, err)
 	}
 	return nil
+}
+
+// coveredHash gives a file placed by a symlink its RECORD hash and size:
+// the wheel's (the tree was verified when written), else its file's.
+func coveredHash(pl *jobPlan, f *planFile) (err error) {
+	f.outHash, f.outSize = f.hash, f.size
+	if !strings.HasPrefix(f.hash, "sha256=") || f.size < 0 {
+		f.outHash, f.outSize, err = hashFile(pl.job.Source.(LinkSource).Path(f.src))
+	}
+	return err
 }
 
 // cutStaged splits a directory under stagingRel/<i>/ into its
@@ -551,6 +584,14 @@ func (c *diskCheck) dir(d string) dirState {
 }
 
 func (c *diskCheck) stat(d string) dirState {
+	if fi, err := c.root.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if c.removing[d] {
+			return dirState{kind: dirRemoved}
+		}
+		if _, err := c.root.Stat(d); err != nil {
+			return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
+		}
+	}
 	fi, err := c.root.Stat(d)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, lerr := c.root.Lstat(d); lerr == nil {

@@ -26,6 +26,8 @@
 //	                                           sdist's sha256 or a source tree's content
 //	                                           hash, and the interpreter's tag; see BuiltKey)
 //	built-v1/.tmp-*                            builds being published
+//	links-v1/<h[:2]>/<h>                       a project's lib/ that links trees in symlink mode
+//	                                           (h = sha256 of the lib/ path; the file holds the path)
 //
 // Rules it enforces:
 //   - Each bucket's name carries its format version; a change of format
@@ -63,10 +65,11 @@ const (
 	UnpackedBucket     = "unpacked-v1"
 	InterpretersBucket = "interpreters-v1"
 	BuiltBucket        = "built-v1"
+	LinksBucket        = "links-v1"
 )
 
 // Buckets lists every bucket of a cache root.
-var Buckets = []string{PagesBucket, ParsedPagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket}
+var Buckets = []string{PagesBucket, ParsedPagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket, LinksBucket}
 
 // Names inside the buckets.
 const (
@@ -137,6 +140,15 @@ func IsWheelTempDir(name string) bool { return name == wheelTemp }
 func TreeDir(root, sha string) string {
 	return sharded(filepath.Join(root, UnpackedBucket), sha)
 }
+
+// LinkRecord is the record that the lib/ directory lib (an absolute path)
+// links unpacked trees by symlinks (--link-mode symlink).
+func LinkRecord(root, lib string) string {
+	return sharded(filepath.Join(root, LinksBucket), Key(lib))
+}
+
+// LinkRecords is the folder of every LinkRecord.
+func LinkRecords(root string) string { return filepath.Join(root, LinksBucket) }
 
 // InterpreterFile is the cached probe answer under key.
 func InterpreterFile(root, key string) string {
