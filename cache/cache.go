@@ -82,7 +82,8 @@ type Tree struct {
 	sources     []scheme.SourceFile // m.Files
 	entryPoints []scheme.EntryPoint // m.EntryPoints
 	files       map[string]int
-	fresh       bool // published by this process's Unpack
+	filesPrefix string // the files directory and a separator
+	fresh       bool   // published by this process's Unpack
 }
 
 var _ scheme.FreshSource = (*Tree)(nil)
@@ -118,7 +119,8 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
-	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files))}
+	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files)),
+		filesPrefix: filepath.Join(dir, filesDir) + string(filepath.Separator)}
 	if len(m.MTimes) != len(m.Files) {
 		return nil, discard(dir, "damaged "+manifestName)
 	}
@@ -408,6 +410,11 @@ func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.entryPoints }
 
 // Path is the absolute path of member name.
 func (t *Tree) Path(name string) string {
+	if _, ok := t.files[name]; ok {
+		// A member's name is clean (Lookup checked it): nothing to clean
+		// (this runs for every file of every install).
+		return t.filesPrefix + filepath.FromSlash(name)
+	}
 	return filepath.Join(t.dir, filesDir, filepath.FromSlash(name))
 }
 
