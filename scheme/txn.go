@@ -234,3 +234,15 @@ func (t *Txn) Close() {
 	t.root.Close()
 	t.root = nil
 }
+
+// LinkMode is how the files of the wheel staged at position i were placed
+// from its LinkSource (LinkAuto when it is not one, or not staged).
+func (t *Txn) LinkMode(i int) LinkMode {
+	t.mu.Lock()
+	pl := t.plans[i]
+	t.mu.Unlock()
+	if pl == nil || pl.linker == nil {
+		return LinkAuto
+	}
+	return pl.linker.mode()
+}

@@ -54,7 +54,9 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 		return err
 	}
 	defer txn.Close()
-	prepared, err := in.prepareAll(ctx, res, todo, txn)
+	pc := in.startPrecompile(ctx)
+	defer pc.stop()
+	prepared, err := in.prepareAll(ctx, res, todo, txn, pc)
 	defer func() {
 		for _, p := range prepared {
 			if p != nil {
@@ -89,6 +91,7 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 	}
 	if in.Compile {
 		endCompile := phase.Start(phase.Compile)
+		pc.wait()
 		err := in.compile(ctx, results, sources)
 		endCompile()
 		if err != nil {
@@ -101,9 +104,10 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 
 // prepareAll makes every wheel of todo ready (prepareOne), at most
 // in.Jobs at once, checks it against the metadata resolution used, and
-// stages it in txn at its position in todo. It returns what it prepared
+// stages it in txn at its position in todo, handing a tree staged by
+// hard links to pc. It returns what it prepared
 // (nil where it did not), also on failure, for the caller to close.
-func (in *Installer) prepareAll(ctx context.Context, res *Result, todo []*Change, txn *scheme.Txn) ([]*Prepared, error) {
+func (in *Installer) prepareAll(ctx context.Context, res *Result, todo []*Change, txn *scheme.Txn, pc *precompiler) ([]*Prepared, error) {
 	prepared := make([]*Prepared, len(todo))
 	start := time.Now()
 	changes := make([]Change, len(todo))
@@ -136,7 +140,11 @@ func (in *Installer) prepareAll(ctx context.Context, res *Result, todo []*Change
 			if err := checkResolvedMetadata(res.Provider.usedMetadata(ch.Candidate), ch, p); err != nil {
 				return err
 			}
-			prepared[i], err = in.stage(gctx, txn, i, ch, p, cacheDir)
+			p, err = in.stage(gctx, txn, i, ch, p, cacheDir)
+			prepared[i] = p
+			if err == nil && p.Tree != nil && txn.LinkMode(i) == scheme.LinkHardlink {
+				pc.tree(p.Tree)
+			}
 			return err
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/internal/wheeltest"
 	"github.com/pkginstall/pkginstall/scheme"
 )
@@ -135,5 +136,61 @@ func TestChangedCacheTreeIsUnpackedAgain(t *testing.T) {
 	}
 	if len(rep.warnings) != 1 || !strings.Contains(rep.warnings[0], "unpacking it again") {
 		t.Errorf("warnings %q, want one about the tree unpacked again", rep.warnings)
+	}
+}
+
+// TestCompileWhileStaging: with --compile, the .py files of a tree staged
+// by hard links are byte-compiled into the tree while the run goes on;
+// the install links that byte code, lists it in RECORD, and warns once
+// about a file that does not compile (it is tried again after the commit,
+// which gives the warning).
+func TestCompileWhileStaging(t *testing.T) {
+	wheels, cacheDir := t.TempDir(), t.TempDir()
+	in, rep := pipelineInstaller(t, cacheDir)
+	in.Python = pythonInfo(t)
+	in.Compile, in.LinkMode = true, scheme.LinkHardlink
+	ch := addChange(t, wheels, spec("epsilon", "1.0",
+		wheeltest.File{Path: "epsilon/__init__.py", Content: "from . import mod\n"},
+		wheeltest.File{Path: "epsilon/mod.py", Content: "X = 1\n"},
+		wheeltest.File{Path: "epsilon/bad.py", Content: "def (:\n"}))
+	sha, err := FileSHA256(ch.Candidate.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	treePyc := pycPath(filepath.Join(cache.TreeDir(cacheDir, sha), "files", "epsilon", "mod.py"), in.cacheTag())
+	// Compiling starts before the commit: the tree's byte code appears
+	// while the run is still before it (on the old code it came after).
+	before := func() error {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if _, err := os.Stat(treePyc); err == nil {
+				return nil
+			}
+		}
+		t.Error("no byte code in the tree before the commit")
+		return nil
+	}
+	if err := in.Install(context.Background(), &Result{Changes: []Change{ch}}, before); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.warnings) != 1 || !strings.Contains(rep.warnings[0], "cannot byte-compile") || !strings.Contains(rep.warnings[0], "bad.py") {
+		t.Errorf("warnings %q, want one for bad.py", rep.warnings)
+	}
+	pycs, _ := filepath.Glob(filepath.Join(in.Paths.Lib, "epsilon", "__pycache__", "*.pyc"))
+	if len(pycs) != 2 {
+		t.Fatalf("byte code %v, want __init__ and mod", pycs)
+	}
+	if !sameFile(treePyc, filepath.Join(in.Paths.Lib, "epsilon", "__pycache__", filepath.Base(treePyc))) {
+		t.Errorf("the installed byte code of mod.py is not the tree's %s", treePyc)
+	}
+	ds, err := scheme.List(in.Paths)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+	rec, _ := os.ReadFile(filepath.Join(ds[0].DistInfo, "RECORD"))
+	if n := strings.Count(string(rec), ".pyc,"); n != 2 {
+		t.Errorf("RECORD lists %d .pyc files:\n%s", n, rec)
 	}
 }
