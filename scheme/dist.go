@@ -48,6 +48,17 @@ var ErrNotInstalled = errors.New("not installed")
 // List returns the distributions installed in the target, sorted by
 // normalised name, from lib/*.dist-info.
 func List(p Paths) ([]Dist, error) {
+	return list(p, true)
+}
+
+// ListHeads is List without reading each RECORD (Files and RecordErr are
+// left empty): names, versions, INSTALLER and REQUESTED, for a caller that
+// needs no file list (planning, the check of requirements).
+func ListHeads(p Paths) ([]Dist, error) {
+	return list(p, false)
+}
+
+func list(p Paths, records bool) ([]Dist, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -59,10 +70,16 @@ func List(p Paths) ([]Dist, error) {
 		return nil, fmt.Errorf("open target: %w", err)
 	}
 	defer root.Close()
-	return listRoot(root, p)
+	return listDists(root, p, records)
 }
 
+// listRoot lists the distributions of the target opened as root, with
+// their RECORDs.
 func listRoot(root *os.Root, p Paths) ([]Dist, error) {
+	return listDists(root, p, true)
+}
+
+func listDists(root *os.Root, p Paths, records bool) ([]Dist, error) {
 	libRel, err := p.rel(p.Lib)
 	if err != nil {
 		return nil, err
@@ -84,7 +101,7 @@ func listRoot(root *os.Root, p Paths) ([]Dist, error) {
 		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 			continue
 		}
-		out = append(out, readDist(root, p, libRel, e.Name()))
+		out = append(out, readDist(root, p, libRel, e.Name(), records))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		ni, nj := pep508.NormalizeName(out[i].Name), pep508.NormalizeName(out[j].Name)
@@ -96,7 +113,7 @@ func listRoot(root *os.Root, p Paths) ([]Dist, error) {
 	return out, nil
 }
 
-func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
+func readDist(root *os.Root, p Paths, libRel, dir string, record bool) Dist {
 	rel := libRel + "/" + dir
 	stem := strings.TrimSuffix(dir, ".dist-info")
 	d := Dist{
@@ -128,6 +145,9 @@ func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
 	}
 	if d.Name == "" {
 		d.Name = dir
+	}
+	if !record {
+		return d
 	}
 	b, err := readLimited(root, rel+"/RECORD", MaxRecordSize)
 	if err == nil {

@@ -247,7 +247,7 @@ func yankedWarning(c *Candidate) string {
 // installed are the distributions installed in the target, by normalised
 // name (none when the target does not exist).
 func (in *Installer) installed() (map[string]scheme.Dist, error) {
-	installed, err := scheme.List(in.Paths)
+	installed, err := scheme.ListHeads(in.Paths)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
