@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // caseDef is one measured case. Label may hold "{delay}".
@@ -38,6 +40,9 @@ var cases = []caseDef{
 	{"pk-warm", "pkginstall", "55", "pkginstall install, warm (full cache, new target)"},
 	{"pk-warm-compile", "pkginstall", "55", "pkginstall install --compile, warm (the cache a --compile install filled, new target)"},
 	{"pk-noop", "pkginstall", "55", "pkginstall install, no-op (same target again)"},
+	{"pk-cold-symlink", "pkginstall", "55", "pkginstall install --link-mode symlink, cold (empty cache, new target; seals the trees)"},
+	{"pk-warm-symlink", "pkginstall", "55", "pkginstall install --link-mode symlink, warm (the cache a symlink install filled, new target)"},
+	{"pk-noop-symlink", "pkginstall", "55", "pkginstall install --link-mode symlink, no-op (same target again)"},
 	{"pk-cold-delay", "pkginstall", "55", "pkginstall install, cold, index +{delay}/request"},
 	{"pk-lock-cold", "pkginstall", "55", "pkginstall lock, cold"},
 	{"pk-lock-warm", "pkginstall", "55", "pkginstall lock, warm (pylock.toml removed)"},
@@ -149,7 +154,7 @@ func (b *bench) round(ctx context.Context, n int) {
 		return
 	}
 	if !b.cfg.keep {
-		defer os.RemoveAll(rd)
+		defer fsutil.RemoveAll(rd) // symlink mode seals (makes read-only) the cache's trees
 	}
 	t := b.cfg.tools
 	pip := t["pip"]
@@ -164,6 +169,7 @@ func (b *bench) round(ctx context.Context, n int) {
 		b.pip(ctx, "pip-nocompile", rd, b.url, true)
 	}
 	coldOK := pk && b.pkInstall(ctx, "pk-cold", in("pk-cold"), in("cache-pk"), b.url, setFull)
+	coldSymOK := pk && b.pkInstall(ctx, "pk-cold-symlink", in("pk-cold-symlink"), in("cache-pk-symlink"), b.url, setFull, "--link-mode", "symlink")
 	coldCompileOK := pk && b.pkInstall(ctx, "pk-cold-compile", in("pk-cold-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
 	pdmOK := pdm && b.pdmAdd(ctx, "pdm-cold", in("pdm"), in("xdg-pdm"))
 	pdmsetOK := pk && b.pkInstall(ctx, "pk-pdmset-cold", in("pk-pdmset-cold"), in("cache-pk-pdmset"), b.url, setPDM)
@@ -173,6 +179,8 @@ func (b *bench) round(ctx context.Context, n int) {
 		b.pip(ctx, "pip-default", rd, b.url, false)
 	}
 	warmOK := coldOK && b.pkInstall(ctx, "pk-warm", in("pk-warm"), in("cache-pk"), b.url, setFull)
+	// The trees a symlink install made read-only when it first linked them.
+	warmSymOK := coldSymOK && b.pkInstall(ctx, "pk-warm-symlink", in("pk-warm-symlink"), in("cache-pk-symlink"), b.url, setFull, "--link-mode", "symlink")
 	if coldCompileOK {
 		b.pkInstall(ctx, "pk-warm-compile", in("pk-warm-compile"), in("cache-pk-compile"), b.url, setFull, "--compile")
 	}
@@ -186,6 +194,9 @@ func (b *bench) round(ctx context.Context, n int) {
 	// No-ops.
 	if warmOK {
 		b.pkInstall(ctx, "pk-noop", in("pk-warm"), in("cache-pk"), b.url, setFull)
+	}
+	if warmSymOK {
+		b.pkInstall(ctx, "pk-noop-symlink", in("pk-warm-symlink"), in("cache-pk-symlink"), b.url, setFull, "--link-mode", "symlink")
 	}
 	if pdmWarmOK {
 		b.pdmSync(ctx, "pdm-noop", in("pdm"), in("xdg-pdm"), false)

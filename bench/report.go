@@ -208,6 +208,8 @@ func (b *bench) targets() []target {
 	ratio("cold install vs pip --no-compile (same TMPDIR)", "≥ 15x", "pip-nocompile", "pk-cold", func(v float64) bool { return v >= 15 })
 	ratio("warm install vs cp -al of the finished tree", "≤ 1.2x", "pk-warm", "cp-al", func(v float64) bool { return v <= 1.2 })
 	ratio("warm install vs pip as users run it (byte-compiling)", "≥ 100x", "pip-default", "pk-warm", func(v float64) bool { return v >= 100 })
+	ratio("warm install --link-mode symlink vs cp -al of the finished tree", "≤ 1.2x", "pk-warm-symlink", "cp-al", func(v float64) bool { return v <= 1.2 })
+	ratio("warm install --link-mode symlink vs pip as users run it (byte-compiling)", "≥ 100x", "pip-default", "pk-warm-symlink", func(v float64) bool { return v >= 100 })
 	ratio("--compile cold install vs pip's default (which compiles)", "≥ 5x", "pip-default", "pk-cold-compile", func(v float64) bool { return v >= 5 })
 	noop := target{Name: "no-op install", Goal: "≤ 20 ms", Measured: fmtDur(b.med("pk-noop"))}
 	if v := b.med("pk-noop"); !math.IsNaN(v) {
@@ -355,11 +357,15 @@ func (b *bench) writeSummary(p printer, delay string) {
 	row("cold install, index +"+delay+"/request", "pk-cold-delay", "pip-nocompile-delay", "", "pip-nocompile-delay", "", "")
 	row("warm install", "pk-warm", "", "pip-default", "pip-default", "pdm-warm", "pk-pdmset-warm")
 	row("warm install `--compile`", "pk-warm-compile", "", "pip-default", "pip-default", "", "")
+	row("cold install `--link-mode symlink`", "pk-cold-symlink", "pip-nocompile", "pip-default", "pip-nocompile", "", "")
+	row("warm install `--link-mode symlink`", "pk-warm-symlink", "", "pip-default", "pip-default", "", "")
 	row("no-op", "pk-noop", "", "", "", "pdm-noop", "pk-pdmset-noop")
+	row("no-op `--link-mode symlink`", "pk-noop-symlink", "", "", "", "", "")
 	row("lock, cold", "pk-lock-cold", "", "", "", "pdm-lock-cold", "pk-pdmset-lock-cold")
 	row("lock, warm", "pk-lock-warm", "", "", "", "pdm-lock-warm", "pk-pdmset-lock-warm")
 	p("| `cp -r` of the tree (cold floor) | %s | | | %s | | | |\n", b.cell("cp-r"), fmtRatio(b.ratio("pk-cold", "cp-r")))
-	p("| `cp -al` of the tree (warm floor) | %s | | | %s | | | |\n\n", b.cell("cp-al"), fmtRatio(b.ratio("pk-warm", "cp-al")))
+	p("| `cp -al` of the tree (warm floor) | %s | | | %s | | | |\n", b.cell("cp-al"), fmtRatio(b.ratio("pk-warm", "cp-al")))
+	p("| `cp -al` of the tree, against `--link-mode symlink` | %s | | | %s | | | |\n\n", b.cell("cp-al"), fmtRatio(b.ratio("pk-warm-symlink", "cp-al")))
 	p("\"vs pip\": cold against pip `--no-compile`, `--compile` and warm against pip as users run it (byte-compiling), both `--no-cache-dir`; ")
 	p("on the floor rows, pkginstall's cold (warm) install over the floor. \"vs PDM\": PDM against pkginstall on the same (PDM) set. PDM cold is `pdm add` (locks, then installs); ")
 	p("PDM 2.2 does not byte-compile.\n\n")
@@ -385,7 +391,7 @@ func writeTargets(p printer, ts []target) {
 // downloads and unpacking overlap.
 func (b *bench) writePhases(p printer) {
 	p("| pkginstall case | %s |\n|---|%s\n", strings.Join(phaseNames, " | "), strings.Repeat("---:|", len(phaseNames)))
-	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-warm-compile", "pk-noop", "pk-cold-delay"} {
+	for _, id := range []string{"pk-cold", "pk-cold-compile", "pk-warm", "pk-warm-compile", "pk-cold-symlink", "pk-warm-symlink", "pk-noop", "pk-noop-symlink", "pk-cold-delay"} {
 		r := b.loc.results[id]
 		if r == nil || len(r.Phases) == 0 {
 			continue

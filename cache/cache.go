@@ -27,6 +27,9 @@
 //     or an editor that forces the write). The next install from the tree
 //     sees the change (below), so no later install copies the edit;
 //     --link-mode clone or copy keep the cache out of reach altogether.
+//     --link-mode symlink links whole packages into projects: a tree it
+//     links is sealed (read-only, see links.go) and kept by Prune while a
+//     project links it.
 //   - A Tree is a scheme.CheckedLinkSource: every file it links, clones or
 //     copies is checked (one stat, during staging) for the size and mtime
 //     recorded when the tree was written. A changed file (written to in
@@ -64,6 +67,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 	"github.com/pkginstall/pkginstall/scheme"
 	"github.com/pkginstall/pkginstall/wheel"
 )
@@ -140,7 +144,7 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 func discard(dir, why string) error {
 	tmp := filepath.Join(filepath.Dir(dir), tmpPrefix+"damaged-"+filepath.Base(dir)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 	if os.Rename(dir, tmp) == nil {
-		_ = os.RemoveAll(tmp)
+		_ = fsutil.RemoveAll(tmp)
 	}
 	return fmt.Errorf("unpacked wheel %s: %s: %w", dir, why, fs.ErrNotExist)
 }

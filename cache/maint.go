@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pkginstall/pkginstall/cache/layout"
+	"github.com/pkginstall/pkginstall/internal/fsutil"
 )
 
 // OrphanAge is how old a temporary file or directory of the cache must be
@@ -31,7 +32,7 @@ func Clean(cacheDir string) error {
 		return err
 	}
 	for _, b := range layout.Buckets {
-		if err := os.RemoveAll(filepath.Join(cacheDir, b)); err != nil {
+		if err := fsutil.RemoveAll(filepath.Join(cacheDir, b)); err != nil {
 			return err
 		}
 	}
@@ -52,7 +53,8 @@ func Clean(cacheDir string) error {
 
 // Prune removes unpacked trees and downloaded wheels not used for maxAge
 // (a wheel counts as used when its unpacked tree is), and temporary files
-// older than OrphanAge. A tree is renamed away before it is deleted. It
+// older than OrphanAge. A tree that a project links in symlink mode is
+// kept (see Linking). A tree is renamed away before it is deleted. It
 // refuses, as Clean does, a directory that is not a pkginstall cache.
 func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, error) {
 	var st PruneStats
@@ -62,6 +64,11 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 	cut := now.Add(-maxAge)
 	orphan := now.Add(-OrphanAge)
 	used := map[string]bool{} // sha -> tree kept
+	for _, lp := range Linking(cacheDir, true) {
+		for _, sha := range lp.Trees {
+			used[sha] = true
+		}
+	}
 	ub := filepath.Join(cacheDir, layout.UnpackedBucket)
 	shards, _ := os.ReadDir(ub)
 	for _, sh := range shards {
@@ -80,12 +87,12 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 			case strings.HasPrefix(e.Name(), tmpPrefix):
 				if fi.ModTime().Before(orphan) {
 					st.Bytes += du(p)
-					if os.RemoveAll(p) == nil {
+					if fsutil.RemoveAll(p) == nil {
 						st.Temps++
 					}
 				}
 			case validSHA(e.Name()):
-				if !fi.ModTime().Before(cut) {
+				if used[e.Name()] || !fi.ModTime().Before(cut) {
 					used[e.Name()] = true
 					continue
 				}
@@ -94,7 +101,7 @@ func Prune(cacheDir string, maxAge time.Duration, now time.Time) (PruneStats, er
 					continue
 				}
 				st.Bytes += du(tmp)
-				if os.RemoveAll(tmp) == nil {
+				if fsutil.RemoveAll(tmp) == nil {
 					st.Trees++
 				}
 			}

@@ -299,7 +299,7 @@ func (c *Client) indexProject(ctx context.Context, idx *url.URL, n string) (*Pro
 	if pg.Status != http.StatusOK {
 		return nil, false, nil
 	}
-	p, err := parsePage(pg)
+	p, err := c.parsePageCached(pg)
 	if err != nil {
 		return nil, false, err
 	}
@@ -342,13 +342,22 @@ func parsePage(pg *page) (*Project, error) {
 func (c *Client) remoteOnly(files []File, page string) []File {
 	out := files[:0]
 	for _, f := range files {
-		if u, err := url.Parse(f.URL); err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) {
+		if isHTTP(f.URL) {
 			out = append(out, f)
 			continue
 		}
 		c.log.Warn("ignoring a non-HTTP link on a remote page", "page", page, "link", redact.URL(f.URL))
 	}
 	return out
+}
+
+// isHTTP reports whether the URL s has the scheme http or https, read as
+// url.Parse reads it (the text before the first ":") without parsing the
+// rest: a big page's thousands of links are checked at every resolve. The
+// URLs of a parsed page are url.URL.String()s, which parse again.
+func isHTTP(s string) bool {
+	scheme, _, ok := strings.Cut(s, ":")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
 }
 
 func setIndex(files []File, red string) []File {
@@ -404,7 +413,7 @@ func (c *Client) findLinksFiles(ctx context.Context, fl *url.URL, n string) ([]F
 	if pg.Status != http.StatusOK {
 		return nil, &HTTPError{URL: red, Status: pg.Status}
 	}
-	p, err := parsePage(pg)
+	p, err := c.parsePageCached(pg)
 	if err != nil {
 		return nil, err
 	}

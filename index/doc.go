@@ -47,6 +47,11 @@
 //     redirect to another host or port, or from https to http, carries none.
 //     Every URL in an error or a log line is redacted (userinfo becomes
 //     "***").
+//   - A cached page's parsed form is kept beside it (simple-parsed-v1, in
+//     a binary encoding; see pagecache.go) and used instead of parsing the
+//     page again only by the same executable, and while the page's final
+//     URL, Content-Type and body have the sha256 it was made from; any
+//     problem reading it is a miss. The raw page stays the source of truth.
 //   - Offline mode never touches the network: pages, metadata and wheels come
 //     from the cache, file:// indexes and local find-links; anything else is
 //     an *OfflineError.

@@ -232,3 +232,20 @@ func FuzzParseContentRange(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIsHTTP: isHTTP agrees with url.Parse on every URL that parses.
+func FuzzIsHTTP(f *testing.F) {
+	for _, s := range []string{"https://x/a.whl", "HTTP://x/", "file:///etc/a.whl", "https", "", "h:ttp://x",
+		"./https://x", "/https:x", "https:x", "ftp://x/", "http//x:y", "%68ttp://x/", " http://x/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := url.Parse(s)
+		if err != nil {
+			return
+		}
+		if want := u.Scheme == "http" || u.Scheme == "https"; isHTTP(s) != want {
+			t.Fatalf("isHTTP(%q) = %v, url.Parse's scheme %q", s, !want, u.Scheme)
+		}
+	})
+}

@@ -15,9 +15,12 @@ import (
 	"github.com/pkginstall/pkginstall/internal/wheelhouse"
 )
 
-// TestRealWheelhouse reads a wheelhouse built by internal/wheelhouse, served by
-// python3 -m http.server in its own process, and as a file:// index.
-func TestRealWheelhouse(t *testing.T) {
+// buildWheelhouse builds a wheelhouse (internal/wheelhouse) of the projects
+// only from python3's installed distributions, and returns python3 and the
+// wheelhouse. It skips the test in -short mode, without python3, or when
+// python3 has none of the projects.
+func buildWheelhouse(t *testing.T, ctx context.Context, only ...string) (py, dir string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds a wheelhouse")
 	}
@@ -25,16 +28,23 @@ func TestRealWheelhouse(t *testing.T) {
 	if err != nil {
 		t.Skip("python3 not found")
 	}
-	out := filepath.Join(t.TempDir(), "wh")
-	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	man, err := wheelhouse.Build(cctx, out, wheelhouse.Options{Python: py, Only: []string{"six"}})
+	dir = filepath.Join(t.TempDir(), "wh")
+	man, err := wheelhouse.Build(ctx, dir, wheelhouse.Options{Python: py, Only: only})
 	if err != nil {
 		t.Fatalf("building the wheelhouse: %v", err)
 	}
 	if len(man.Wheels) == 0 {
-		t.Skip("python3 has no six installed")
+		t.Skipf("python3 has none of %v installed", only)
 	}
+	return py, dir
+}
+
+// TestRealWheelhouse reads a wheelhouse built by internal/wheelhouse, served by
+// python3 -m http.server in its own process, and as a file:// index.
+func TestRealWheelhouse(t *testing.T) {
+	cctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	py, out := buildWheelhouse(t, cctx, "six")
 
 	// Port 0: the server picks a free port and prints it.
 	srv := exec.CommandContext(cctx, py, "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", out, "0")

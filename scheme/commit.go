@@ -16,7 +16,8 @@ import (
 // only (everything staged under it belongs to the distribution, so one
 // rename moves it all); else the file itself. The units inside the plan's
 // .dist-info come last, RECORD last of all, so a distribution is listed
-// as installed only once everything else is in place.
+// as installed only once everything else is in place. A symlinked entry
+// of lib/ (jobPlan.links) is one unit.
 func moveUnits(root *os.Root, plans []*jobPlan, stops map[string]bool) error {
 	users := map[string]int{} // directory -> plan index + 1, or -1 when shared
 	for i, pl := range plans {
@@ -29,6 +30,11 @@ func moveUnits(root *os.Root, plans []*jobPlan, stops map[string]bool) error {
 		}
 	}
 	exists := map[string]bool{}
+	for _, pl := range plans {
+		for _, l := range pl.removeLinks {
+			exists[l] = false // unlinked before the renames
+		}
+	}
 	exist := func(d string) (bool, error) {
 		if e, ok := exists[d]; ok {
 			return e, nil
@@ -47,7 +53,13 @@ func moveUnits(root *os.Root, plans []*jobPlan, stops map[string]bool) error {
 	for i, pl := range plans {
 		seen := map[string]bool{}
 		var units, last []string
+		for _, l := range pl.links {
+			units = append(units, l.dest)
+		}
 		for _, f := range pl.files {
+			if f.covered {
+				continue
+			}
 			u := f.dest
 			for k := 0; k < len(f.dest); k++ {
 				if f.dest[k] != '/' {

@@ -27,6 +27,10 @@ type Dist struct {
 	Files     []RecordEntry // RECORD, paths as written (relative to lib/)
 	// RecordErr is why RECORD could not be read (nil when it was).
 	RecordErr error
+	// DanglingLinks are the symlinked top-level entries of lib/ holding
+	// its files (--link-mode symlink) that no longer resolve (their cache
+	// tree is gone), as absolute paths: installing it again repairs them.
+	DanglingLinks []string
 
 	target string // absolute target directory
 	libRel string // target-relative directory holding the .dist-info
@@ -53,7 +57,9 @@ func List(p Paths) ([]Dist, error) {
 
 // ListHeads is List without reading each RECORD (Files and RecordErr are
 // left empty): names, versions, INSTALLER and REQUESTED, for a caller that
-// needs no file list (planning, the check of requirements).
+// needs no file list (planning, the check of requirements). Where lib/
+// holds symlinks (--link-mode symlink) it reads them all the same, to
+// find DanglingLinks.
 func ListHeads(p Paths) ([]Dist, error) {
 	return list(p, false)
 }
@@ -96,12 +102,18 @@ func listDists(root *os.Root, p Paths, records bool) ([]Dist, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", p.Lib, err)
 	}
+	links := libSymlinks(p.Lib, ents)
 	var out []Dist
 	for _, e := range ents {
 		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 			continue
 		}
-		out = append(out, readDist(root, p, libRel, e.Name(), records))
+		// Dangling symlinks (--link-mode symlink) are found from RECORD.
+		d := readDist(root, p, libRel, e.Name(), records || links != nil)
+		if links != nil {
+			d.DanglingLinks = d.dangling(links)
+		}
+		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		ni, nj := pep508.NormalizeName(out[i].Name), pep508.NormalizeName(out[j].Name)
@@ -159,6 +171,23 @@ func readDist(root *os.Root, p Paths, libRel, dir string, record bool) Dist {
 	return d
 }
 
+// dangling lists the symlinks of lib/ that hold d's files and do not
+// resolve (links: name -> resolves).
+func (d *Dist) dangling(links map[string]bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range d.Files {
+		// RECORD paths are relative to lib/: the first element is the entry.
+		name, _, _ := strings.Cut(e.Path, "/")
+		if ok, isLink := links[name]; !isLink || ok || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, filepath.Join(d.target, filepath.FromSlash(d.libRel), name))
+	}
+	return out
+}
+
 // targetFiles returns the target-relative paths of d's RECORD that lie in
 // the target, and the RECORD paths that do not.
 func (d *Dist) targetFiles() (in []string, outside []string) {
@@ -175,7 +204,10 @@ func (d *Dist) targetFiles() (in []string, outside []string) {
 
 // Verify compares the installed files with RECORD: missing files, sizes and
 // hashes (sha256, sha384, sha512) that differ, paths outside the target and
-// an unreadable RECORD.
+// an unreadable RECORD. The files of a symlinked top-level entry of lib/
+// (--link-mode symlink) are read through the link when it leads to this
+// distribution's cache tree; a dangling link, or one that leads elsewhere,
+// is one problem.
 func (d *Dist) Verify() []Problem {
 	var probs []Problem
 	if d.RecordErr != nil {
@@ -186,6 +218,7 @@ func (d *Dist) Verify() []Problem {
 		return []Problem{{Path: d.target, Detail: err.Error()}}
 	}
 	defer root.Close()
+	links := map[string]libLink{} // top-level entries of lib/, looked at once
 	for _, e := range d.Files {
 		t, err := recordToTarget(d.libRel, e.Path)
 		if err != nil {
@@ -193,47 +226,71 @@ func (d *Dist) Verify() []Problem {
 			continue
 		}
 		abs := filepath.Join(d.target, filepath.FromSlash(t))
-		fi, err := root.Lstat(t)
-		if err != nil {
-			probs = append(probs, Problem{Path: abs, Detail: "missing"})
-			continue
+		lstat := func() (fs.FileInfo, error) { return root.Lstat(t) }
+		open := func() (io.ReadCloser, error) { return root.Open(t) }
+		if top, rest := libTop(d.libRel, t); top != "" {
+			l, seen := links[top]
+			if !seen {
+				if fi, err := root.Lstat(top); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+					if l = d.checkLink(top); l.problem != "" {
+						probs = append(probs, Problem{Path: filepath.Join(d.target, filepath.FromSlash(top)), Detail: l.problem})
+					}
+				}
+				links[top] = l
+			}
+			if l.problem != "" {
+				continue
+			}
+			if l.target != "" {
+				p := filepath.Join(l.target, filepath.FromSlash(rest))
+				lstat = func() (fs.FileInfo, error) { return os.Lstat(p) }
+				open = func() (io.ReadCloser, error) { return os.Open(p) }
+			}
 		}
-		if e.Hash == "" && e.Size < 0 {
-			continue
-		}
-		if !fi.Mode().IsRegular() {
-			probs = append(probs, Problem{Path: abs, Detail: "not a regular file"})
-			continue
-		}
-		if e.Size >= 0 && fi.Size() != e.Size {
-			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("size is %d, RECORD says %d", fi.Size(), e.Size)})
-			continue
-		}
-		if e.Hash == "" {
-			continue
-		}
-		algo, _, _ := strings.Cut(e.Hash, "=")
-		h, ok := distinfo.NewHash(algo)
-		if !ok {
-			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("RECORD uses unknown hash %q", algo)})
-			continue
-		}
-		f, err := root.Open(t)
-		if err != nil {
-			probs = append(probs, Problem{Path: abs, Detail: err.Error()})
-			continue
-		}
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			probs = append(probs, Problem{Path: abs, Detail: err.Error()})
-			continue
-		}
-		if got := algo + "=" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)); got != e.Hash {
-			probs = append(probs, Problem{Path: abs, Detail: fmt.Sprintf("hash is %s, RECORD says %s", got, e.Hash)})
+		if pr := verifyEntry(abs, e, lstat, open); pr != nil {
+			probs = append(probs, *pr)
 		}
 	}
 	return probs
+}
+
+// verifyEntry checks the file of one RECORD entry (at abs, for messages),
+// read through lstat and open.
+func verifyEntry(abs string, e RecordEntry, lstat func() (fs.FileInfo, error), open func() (io.ReadCloser, error)) *Problem {
+	fi, err := lstat()
+	if err != nil {
+		return &Problem{Path: abs, Detail: "missing"}
+	}
+	if e.Hash == "" && e.Size < 0 {
+		return nil
+	}
+	if !fi.Mode().IsRegular() {
+		return &Problem{Path: abs, Detail: "not a regular file"}
+	}
+	if e.Size >= 0 && fi.Size() != e.Size {
+		return &Problem{Path: abs, Detail: fmt.Sprintf("size is %d, RECORD says %d", fi.Size(), e.Size)}
+	}
+	if e.Hash == "" {
+		return nil
+	}
+	algo, _, _ := strings.Cut(e.Hash, "=")
+	h, ok := distinfo.NewHash(algo)
+	if !ok {
+		return &Problem{Path: abs, Detail: fmt.Sprintf("RECORD uses unknown hash %q", algo)}
+	}
+	f, err := open()
+	if err != nil {
+		return &Problem{Path: abs, Detail: err.Error()}
+	}
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return &Problem{Path: abs, Detail: err.Error()}
+	}
+	if got := algo + "=" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)); got != e.Hash {
+		return &Problem{Path: abs, Detail: fmt.Sprintf("hash is %s, RECORD says %s", got, e.Hash)}
+	}
+	return nil
 }
 
 // owners maps target-relative paths to the distribution ("name version")
@@ -260,9 +317,14 @@ func owners(dists []Dist, skip map[string]bool) map[string]string {
 // .dist-info directories, and the __pycache__ byte code of their .py
 // files; minus files owned (per owned) by another distribution and minus
 // keep (files the same run installs).
-func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[string]bool) []string {
+//
+// A top-level entry of lib/ that is a symlink made by --link-mode symlink
+// (one leading to a tree beside the distribution's own .dist-info, or a
+// dangling one) is removed as one, as a link in links, never through it,
+// and not while another distribution has files below it. A symlink
+// leading elsewhere (someone else's) is left alone with what lies below.
+func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[string]bool) (out, links []string) {
 	seen := map[string]bool{}
-	var out []string
 	add := func(t string) {
 		if seen[t] || keep[t] || checkDest(t) != nil {
 			return
@@ -278,7 +340,29 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 		seen[t] = true
 		out = append(out, t)
 	}
+	linked := map[string]bool{}
+	isLink := func(d *Dist, top string) bool {
+		v, ok := linked[top]
+		if !ok {
+			fi, err := root.Lstat(top)
+			if v = err == nil && fi.Mode()&fs.ModeSymlink != 0; v {
+				l := d.checkLink(top)
+				v = l.target != "" || l.dangling
+			}
+			linked[top] = v
+		}
+		return v
+	}
+	var ownedTops map[string]bool
 	for _, d := range old {
+		if ownedTops == nil {
+			ownedTops = map[string]bool{}
+			for t := range owned {
+				if top, _ := libTop(d.libRel, t); top != "" {
+					ownedTops[top] = true
+				}
+			}
+		}
 		in, _ := d.targetFiles()
 		// The .dist-info directory's own files first: once RECORD is gone the
 		// distribution no longer lists as installed.
@@ -290,6 +374,15 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 		})
 		pycache := map[string][]string{}
 		for _, t := range in {
+			if top, _ := libTop(d.libRel, t); top != "" && isLink(d, top) {
+				if !ownedTops[top] && !keep[top] && !seen[top] {
+					seen[top] = true
+					links = append(links, top)
+				}
+				if t != top {
+					continue
+				}
+			}
 			add(t)
 			if strings.HasSuffix(t, ".py") {
 				dir, base := path.Split(t)
@@ -314,7 +407,7 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 			}
 		}
 	}
-	return out
+	return out, links
 }
 
 // Uninstall removes the distribution called name (any spelling that
@@ -357,10 +450,12 @@ func Uninstall(ctx context.Context, p Paths, name string) error {
 	if len(old) == 0 {
 		return fmt.Errorf("uninstall %s: %w", name, ErrNotInstalled)
 	}
+	files, links := removalSet(root, old, owners(dists, skip), nil)
 	j := &journal{Version: 1, ID: newID(), Dists: []journalDist{{
-		Project: old[0].Name,
-		Version: old[0].Version,
-		Remove:  removalSet(root, old, owners(dists, skip), nil),
+		Project:     old[0].Name,
+		Version:     old[0].Version,
+		Remove:      files,
+		RemoveLinks: links,
 	}}}
 	if err := writeJournal(root, j); err != nil {
 		return err

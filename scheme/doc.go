@@ -36,7 +36,8 @@
 // Transactions (SPEC §5 "all or nothing per run"). A Txn stages each wheel
 // as it becomes ready (Stage; the caller still fetches the others), then
 // checks the run and commits it at once (Commit); InstallAll is a Txn
-// whose wheels are all ready. Files are written into
+// whose wheels are all ready (in symlink mode, which plans each symlink
+// against the whole run, Commit stages them all). Files are written into
 // <target>/.pkginstall-staging/<id>/ by a bounded pool of workers shared
 // by every wheel of the run, each staging directory created once. Nothing
 // visible changes until every file of every wheel of the run is staged
@@ -46,7 +47,8 @@
 // are checked here in the same pass); rewritten and generated files are
 // hashed as written. A LinkSource (an unpacked, verified wheel tree of the
 // cache) is cloned, hard-linked or copied into staging instead (see
-// LinkMode); files pkginstall rewrites are always written fresh, and no
+// LinkMode; LinkSymlink, opt-in, links whole top-level packages of lib/
+// instead: see symlink.go); files pkginstall rewrites are always written fresh, and no
 // operation writes into an installed file in place. The commit then
 // writes <target>/.pkginstall-journal.json (atomically, by rename),
 // removes the files of the replaced distributions, renames staged entries

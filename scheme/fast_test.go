@@ -223,13 +223,13 @@ func TestLinkModes(t *testing.T) {
 }
 
 func TestParseLinkMode(t *testing.T) {
-	for in, want := range map[string]LinkMode{"": LinkAuto, "auto": LinkAuto, "clone": LinkClone, "hardlink": LinkHardlink, "copy": LinkCopy} {
+	for in, want := range map[string]LinkMode{"": LinkAuto, "auto": LinkAuto, "clone": LinkClone, "hardlink": LinkHardlink, "copy": LinkCopy, "symlink": LinkSymlink} {
 		if got, err := ParseLinkMode(in); err != nil || got != want {
 			t.Errorf("ParseLinkMode(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := ParseLinkMode("symlink"); err == nil {
-		t.Error("symlink accepted")
+	if _, err := ParseLinkMode("reflink"); err == nil {
+		t.Error("reflink accepted")
 	}
 }
 

@@ -78,3 +78,7 @@ func (d *dirHandle) stat(name string) (size, mtime int64, err error) {
 	}
 	return fi.Size(), fi.ModTime().UnixNano(), nil
 }
+
+func (d *dirHandle) symlink(target, name string) error {
+	return d.root.Symlink(target, path.Join(d.rel, name))
+}

@@ -156,3 +156,11 @@ func (d *dirHandle) stat(name string) (size, mtime int64, err error) {
 	}
 	return st.Size, st.Mtim.Nano(), nil
 }
+
+// symlink makes child name a symbolic link to target.
+func (d *dirHandle) symlink(target, name string) error {
+	if err := unix.Symlinkat(target, d.fd, name); err != nil {
+		return &os.LinkError{Op: "symlink", Old: target, New: d.rel + "/" + name, Err: err}
+	}
+	return nil
+}

@@ -55,6 +55,7 @@ type Result struct {
 	Replaced         []string // absolute paths of the .dist-info directories it replaced
 	Files            []string // absolute paths of every file written, RECORD last
 	Scripts          []string // absolute paths of the scripts written to bin/
+	Links            []string // absolute paths of the symlinks into the source tree (LinkSymlink)
 	Warnings         []string // for the CLI to print as "warning: ..."
 }
 
@@ -124,6 +125,7 @@ type planFile struct {
 
 	outHash string // RECORD hash of what was written
 	outSize int64
+	covered bool // placed by a symlink of jobPlan.links, not staged
 }
 
 // jobPlan is everything one wheel does to the target.
@@ -139,8 +141,14 @@ type jobPlan struct {
 	warnings []string
 	staged   string
 	units    []string        // what the commit renames into place, in order
-	dirs     map[string]bool // every directory its files lie in (target-relative), by planDests
+	dirs     map[string]bool // every directory its staged files lie in (target-relative), by planDests
 	linker   *linker         // for a LinkSource
+	// links are the top-level entries of lib/ placed as one symlink each
+	// (LinkSymlink); removeDirs the directories in their way that the
+	// commit removes once emptied.
+	links       []*linkEntry
+	removeDirs  []string
+	removeLinks []string // old symlinks of lib/ the commit unlinks
 }
 
 // InstallAll installs the wheels of jobs as one transaction (a Txn whose
@@ -176,12 +184,30 @@ func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opt
 // they would overwrite, and against what is on disk where they go.
 func checkAll(root *os.Root, p Paths, info *python.Info, plans []*jobPlan, dists []Dist, opts InstallOptions) error {
 	dest, errs := destinations(p, info, plans)
-	removing, cerrs := replacements(root, p, plans, dists, dest, opts)
+	keep := make(map[string]bool, len(dest))
+	for d := range dest {
+		keep[d] = true
+	}
+	if opts.LinkMode == LinkSymlink && len(errs) == 0 {
+		libRel, err := p.rel(p.Lib)
+		if err != nil {
+			return err
+		}
+		var w string
+		if keep, w = planSymlinks(root, libRel, plans, dists); w != "" {
+			plans[0].warnings = append(plans[0].warnings, w)
+		}
+	}
+	removing, cerrs := replacements(root, p, plans, dists, keep, opts)
 	errs = append(errs, cerrs...)
 
-	// What is on disk must let every rename succeed.
+	// What is on disk must let every rename succeed (a symlinked entry:
+	// planSymlinks checked its place).
 	dc := newDiskCheck(root, removing)
 	for d := range dest {
+		if !keep[d] {
+			continue
+		}
 		if err := dc.check(d); err != nil {
 			errs = append(errs, fmt.Errorf("cannot install %s: %w", filepath.Join(p.Target, filepath.FromSlash(d)), err))
 		}
@@ -227,9 +253,7 @@ func planDests(p Paths, pl *jobPlan) []error {
 			continue
 		}
 		dest[f.dest] = true
-		for dir := path.Dir(f.dest); dir != "." && !pl.dirs[dir]; dir = path.Dir(dir) {
-			pl.dirs[dir] = true
-		}
+		addDirs(pl.dirs, f.dest)
 	}
 	for dir := range pl.dirs {
 		if dest[dir] {
@@ -237,6 +261,13 @@ func planDests(p Paths, pl *jobPlan) []error {
 		}
 	}
 	return errs
+}
+
+// addDirs adds the directories file lies in (target-relative) to dirs.
+func addDirs(dirs map[string]bool, file string) {
+	for dir := path.Dir(file); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
+		dirs[dir] = true
+	}
 }
 
 // destinations are the files of the whole run, by destination, with the
@@ -280,9 +311,10 @@ func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]stri
 
 // replacements finds the installed distributions each plan replaces and
 // what removing them removes, and the files of other distributions a plan
-// would overwrite (a conflict, or a warning with opts.Overwrite). It
-// returns every path removed.
-func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, dest map[string]string, opts InstallOptions) (map[string]bool, []error) {
+// would overwrite (a conflict, or a warning with opts.Overwrite). keep
+// are the paths the run places (never removed: renamed over). It returns
+// every path removed.
+func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, keep map[string]bool, opts InstallOptions) (map[string]bool, []error) {
 	var errs []error
 	skip := map[string]bool{}
 	for _, pl := range plans {
@@ -294,10 +326,6 @@ func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, dest m
 		}
 	}
 	owned := owners(dists, skip)
-	keep := map[string]bool{}
-	for d := range dest {
-		keep[d] = true
-	}
 	removing := map[string]bool{}
 	for _, pl := range plans {
 		for _, d := range pl.replaced {
@@ -305,8 +333,11 @@ func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, dest m
 				pl.warnings = append(pl.warnings, fmt.Sprintf("cannot read the RECORD of %s %s (%v): only its .dist-info is removed", d.Name, d.Version, d.RecordErr))
 			}
 		}
-		pl.remove = removalSet(root, pl.replaced, owned, keep)
+		pl.remove, pl.removeLinks = removalSet(root, pl.replaced, owned, keep)
 		for _, r := range pl.remove {
+			removing[r] = true
+		}
+		for _, r := range pl.removeLinks {
 			removing[r] = true
 		}
 		for _, f := range pl.files {

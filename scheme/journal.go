@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -38,6 +39,8 @@ type journal struct {
 	ID      string        `json:"id"`
 	Staging string        `json:"staging,omitempty"` // ".pkginstall-staging/<id>"
 	Dists   []journalDist `json:"dists"`
+
+	links map[string]bool // every Links path, by underLink
 }
 
 type journalDist struct {
@@ -45,7 +48,19 @@ type journalDist struct {
 	Version string   `json:"version,omitempty"`
 	Staged  string   `json:"staged,omitempty"` // target-relative dir holding the staged Add files
 	Remove  []string `json:"remove,omitempty"` // target-relative files to delete
-	Add     []string `json:"add,omitempty"`    // target-relative files or directories to rename from Staged
+	// RemoveDirs are directories removed after Remove, in order, when they
+	// are (still) real directories: where a symlink of the run goes. Empty
+	// by then; one that is not stops the commit.
+	RemoveDirs []string `json:"remove_dirs,omitempty"`
+	// RemoveLinks are symlinks of lib/ (--link-mode symlink) unlinked after
+	// Remove when they are (still) symlinks; what they lead to is never
+	// touched.
+	RemoveLinks []string `json:"remove_links,omitempty"`
+	// Links are the Add paths that are symlinks. A Remove path below one
+	// lies in the directory the symlink replaced: once the symlink is in
+	// place, it is gone.
+	Links []string `json:"links,omitempty"`
+	Add   []string `json:"add,omitempty"` // target-relative files or directories to rename from Staged
 }
 
 func newID() string {
@@ -74,6 +89,7 @@ func parseJournal(b []byte) (*journal, error) {
 		return nil, fmt.Errorf("journal: bad staging directory %q", j.Staging)
 	}
 	added := map[string]bool{}
+	linkAdded := map[string]bool{}
 	for i := range j.Dists {
 		d := &j.Dists[i]
 		if d.Project == "" {
@@ -84,6 +100,26 @@ func parseJournal(b []byte) (*journal, error) {
 		}
 		if len(d.Remove) == 0 {
 			d.Remove = nil
+		}
+		if len(d.RemoveDirs) == 0 {
+			d.RemoveDirs = nil
+		}
+		if len(d.RemoveLinks) == 0 {
+			d.RemoveLinks = nil
+		}
+		if len(d.Links) == 0 {
+			d.Links = nil
+		}
+		for _, r := range slices.Concat(d.RemoveDirs, d.RemoveLinks, d.Links) {
+			if err := checkDest(r); err != nil {
+				return nil, fmt.Errorf("journal: %q: %w", r, err)
+			}
+		}
+		for _, l := range d.Links {
+			if !slices.Contains(d.Add, l) {
+				return nil, fmt.Errorf("journal: link %q is not added", l)
+			}
+			linkAdded[l] = true
 		}
 		if d.Staged != "" && (j.Staging == "" || validName(d.Staged) != nil || !strings.HasPrefix(d.Staged, j.Staging+"/")) {
 			return nil, fmt.Errorf("journal: bad staged directory %q", d.Staged)
@@ -104,9 +140,14 @@ func parseJournal(b []byte) (*journal, error) {
 				return nil, fmt.Errorf("journal: %q: %w", r, err)
 			}
 			for a := r; a != "."; a = path.Dir(a) {
-				if added[a] {
+				if added[a] && (a == r || !linkAdded[a]) {
 					return nil, fmt.Errorf("journal: %q is both removed and added", r)
 				}
+			}
+		}
+		for _, r := range d.RemoveLinks {
+			if linkAdded[r] {
+				return nil, fmt.Errorf("journal: symlink %q is both removed and added", r)
 			}
 		}
 	}
@@ -169,6 +210,27 @@ func (j *journal) apply(root *os.Root, stops map[string]bool, hook func(n int) e
 				if fi, lerr := root.Lstat(r); lerr == nil && fi.IsDir() {
 					continue // a directory listed in a RECORD: kept while not empty
 				}
+				if j.underLink(r) {
+					continue // its directory is already replaced by a symlink
+				}
+				return fmt.Errorf("remove %s: %w", r, err)
+			}
+		}
+		for _, r := range d.RemoveLinks {
+			if fi, err := root.Lstat(r); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+				continue
+			}
+			if err := root.Remove(r); err != nil {
+				return fmt.Errorf("remove %s: %w", r, err)
+			}
+		}
+		for _, r := range d.RemoveDirs {
+			// Only a real directory: once the symlink is in place (a run
+			// rolled forward twice), it stays.
+			if fi, err := root.Lstat(r); err != nil || !fi.IsDir() {
+				continue
+			}
+			if err := root.Remove(r); err != nil {
 				return fmt.Errorf("remove %s: %w", r, err)
 			}
 		}
@@ -185,7 +247,9 @@ func (j *journal) apply(root *os.Root, stops map[string]bool, hook func(n int) e
 	m.close()
 	for _, d := range j.Dists {
 		for _, r := range d.Remove {
-			removeEmptyParents(root, path.Dir(r), stops)
+			if !j.underLink(r) { // never through (nor the) symlink
+				removeEmptyParents(root, path.Dir(r), stops)
+			}
 		}
 	}
 	if j.Staging != "" {
@@ -199,6 +263,28 @@ func (j *journal) apply(root *os.Root, stops map[string]bool, hook func(n int) e
 	}
 	syncDir(root.Name())
 	return nil
+}
+
+// underLink reports whether target-relative r lies below a symlink the
+// journal adds.
+func (j *journal) underLink(r string) bool {
+	if j.links == nil {
+		j.links = map[string]bool{}
+		for _, d := range j.Dists {
+			for _, l := range d.Links {
+				j.links[l] = true
+			}
+		}
+	}
+	if len(j.links) == 0 {
+		return false
+	}
+	for a := path.Dir(r); a != "." && a != "/"; a = path.Dir(a) {
+		if j.links[a] {
+			return true
+		}
+	}
+	return false
 }
 
 // removeEmptyParents removes dir and its ancestors while they are empty,

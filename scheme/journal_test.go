@@ -136,7 +136,8 @@ func TestUninstallCrashRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	j := &journal{Version: 1, ID: "x", Dists: []journalDist{{Project: "Foo.Bar", Remove: removalSet(root, []*Dist{&dists[0]}, nil, nil)}}}
+	remove, _ := removalSet(root, []*Dist{&dists[0]}, nil, nil)
+	j := &journal{Version: 1, ID: "x", Dists: []journalDist{{Project: "Foo.Bar", Remove: remove}}}
 	if err := writeJournal(root, j); err != nil {
 		t.Fatal(err)
 	}

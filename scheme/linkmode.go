@@ -13,22 +13,25 @@ type LinkMode string
 
 // The link modes. LinkAuto picks, once per (source, target) device pair
 // and process, the first that works of clone, hardlink and copy.
+// LinkSymlink is opt-in and links whole top-level entries of lib/ (see
+// symlink.go); what it cannot link goes file by file as LinkAuto does.
 const (
 	LinkAuto     LinkMode = ""
 	LinkClone    LinkMode = "clone"    // copy-on-write clone (FICLONE)
 	LinkHardlink LinkMode = "hardlink" // hard link: shares the cache's inode
 	LinkCopy     LinkMode = "copy"     // a plain copy
+	LinkSymlink  LinkMode = "symlink"  // one symlink per top-level package of lib/
 )
 
 // ParseLinkMode reads a --link-mode value ("auto" or "" is LinkAuto).
 func ParseLinkMode(s string) (LinkMode, error) {
 	switch LinkMode(s) {
-	case LinkClone, LinkHardlink, LinkCopy:
+	case LinkClone, LinkHardlink, LinkCopy, LinkSymlink:
 		return LinkMode(s), nil
 	case "", "auto":
 		return LinkAuto, nil
 	}
-	return "", fmt.Errorf("unknown link mode %q: want clone, hardlink or copy", s)
+	return "", fmt.Errorf("unknown link mode %q: want clone, hardlink, copy or symlink", s)
 }
 
 // LinkSource is a Source whose members are also regular files on disk
@@ -109,6 +112,9 @@ type linker struct {
 }
 
 func newLinker(want LinkMode, srcPath, stagingAbs string) *linker {
+	if want == LinkSymlink {
+		want = LinkAuto // what symlink mode links file by file
+	}
 	l := &linker{want: want}
 	if want != LinkAuto {
 		l.chosen = want

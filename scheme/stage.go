@@ -31,6 +31,7 @@ type stageItem struct {
 	pl   *jobPlan
 	f    *planFile
 	name string // base name
+	link string // for a symlink (LinkSymlink): its target, and f is nil
 }
 
 // stagePlan writes every file of pl under pl.staged, then its RECORD.
@@ -74,8 +75,9 @@ func (t *Txn) stagePlan(ctx context.Context, pl *jobPlan) error {
 }
 
 // layoutPlan returns every directory to create below pl.staged (those of
-// pl.dirs) and the files of each directory (RECORD, the last file of a plan, is written
-// last by record).
+// pl.dirs, and the parents of its symlinks) and the files and symlinks
+// of each directory (RECORD, the last file of a plan, is written last by
+// record; files covered by a symlink are not staged).
 func layoutPlan(pl *jobPlan) (map[string]bool, map[string][]stageItem) {
 	dirs := make(map[string]bool, len(pl.dirs)+1)
 	dirs[pl.staged] = true
@@ -83,13 +85,25 @@ func layoutPlan(pl *jobPlan) (map[string]bool, map[string][]stageItem) {
 		dirs[pl.staged+"/"+d] = true
 	}
 	groups := map[string][]stageItem{}
-	for _, f := range pl.files[:len(pl.files)-1] {
-		dir, name := path.Split(f.dest)
+	add := func(dest string, it stageItem) {
+		dir, name := path.Split(dest)
 		d := pl.staged
 		if dir != "" {
 			d += "/" + dir[:len(dir)-1]
 		}
-		groups[d] = append(groups[d], stageItem{pl: pl, f: f, name: name})
+		for p := d; !dirs[p]; p = path.Dir(p) {
+			dirs[p] = true
+		}
+		it.pl, it.name = pl, name
+		groups[d] = append(groups[d], it)
+	}
+	for _, l := range pl.links {
+		add(l.dest, stageItem{link: l.target})
+	}
+	for _, f := range pl.files[:len(pl.files)-1] {
+		if !f.covered {
+			add(f.dest, stageItem{f: f})
+		}
 	}
 	return dirs, groups
 }
@@ -152,6 +166,12 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if it.link != "" {
+			if err := d.symlink(it.link, it.name); err != nil {
+				return fmt.Errorf("%s: %w", it.pl.label, err)
+			}
+			continue
+		}
 		if err := stageFile(d, it.name, it.pl, it.f); err != nil {
 			return fmt.Errorf("%s: %w", it.pl.label, err)
 		}
@@ -166,6 +186,11 @@ func (st *stager) record(pl *jobPlan) error {
 	entries := make([]RecordEntry, 0, len(pl.files))
 	libRel := path.Dir(pl.distInfo)
 	for _, f := range pl.files[:len(pl.files)-1] {
+		if f.covered {
+			if err := coveredHash(pl, f); err != nil {
+				return fmt.Errorf("%s: %w", pl.label, err)
+			}
+		}
 		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
 	}
 	entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
@@ -181,6 +206,16 @@ func (st *stager) record(pl *jobPlan) error {
 		return fmt.Errorf("%s: %w", pl.label, err)
 	}
 	return nil
+}
+
+// coveredHash gives a file placed by a symlink its RECORD hash and size:
+// the wheel's (the tree was verified when written), else its file's.
+func coveredHash(pl *jobPlan, f *planFile) (err error) {
+	f.outHash, f.outSize = f.hash, f.size
+	if !strings.HasPrefix(f.hash, "sha256=") || f.size < 0 {
+		f.outHash, f.outSize, err = hashFile(pl.job.Source.(LinkSource).Path(f.src))
+	}
+	return err
 }
 
 // mkdirs creates the directories of dirs below top (which exists), each
@@ -499,6 +534,14 @@ func (c *diskCheck) dir(d string) dirState {
 }
 
 func (c *diskCheck) stat(d string) dirState {
+	if fi, err := c.root.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if c.removing[d] {
+			return dirState{kind: dirRemoved}
+		}
+		if _, err := c.root.Stat(d); err != nil {
+			return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
+		}
+	}
 	fi, err := c.root.Stat(d)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, lerr := c.root.Lstat(d); lerr == nil {

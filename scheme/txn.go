@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pkginstall/pkginstall/internal/python"
 )
 
@@ -90,7 +92,9 @@ func Begin(ctx context.Context, p Paths, info *python.Info, opts InstallOptions)
 // files to staging. A wheel that breaks an install rule is not staged:
 // Commit reports it with every other problem of the run. Staging position
 // i again replaces what was staged there (after a *SourceChangedError,
-// with a source unpacked again).
+// with a source unpacked again). In symlink mode (LinkSymlink), what a
+// wheel links as one symlink depends on every wheel of the run and on
+// what is installed: Stage only plans, and Commit stages.
 func (t *Txn) Stage(ctx context.Context, i int, job Job) error {
 	pl, problems := planJob(t.p, t.rels, t.info, job)
 	if pl != nil {
@@ -106,6 +110,11 @@ func (t *Txn) Stage(ctx context.Context, i int, job Job) error {
 	}
 	pl.staged = t.stagingRel + "/" + strconv.Itoa(t.staged)
 	t.staged++
+	if t.opts.LinkMode == LinkSymlink {
+		t.plans[i] = pl
+		t.mu.Unlock()
+		return nil
+	}
 	t.mu.Unlock()
 	if err := t.stagePlan(ctx, pl); err != nil {
 		return err
@@ -144,12 +153,20 @@ func (t *Txn) Commit(ctx context.Context) ([]*Result, error) {
 	if err := checkAll(t.root, t.p, t.info, plans, dists, t.opts); err != nil {
 		return nil, err
 	}
+	if t.opts.LinkMode == LinkSymlink {
+		if err := t.stageAll(ctx, plans); err != nil {
+			return nil, err
+		}
+	}
 	if err := moveUnits(t.root, plans, t.p.stopDirs()); err != nil {
 		return nil, err
 	}
 	j := &journal{Version: 1, ID: t.id, Staging: t.stagingRel}
 	for _, pl := range plans {
-		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove, Add: pl.units}
+		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove, RemoveLinks: pl.removeLinks, RemoveDirs: pl.removeDirs, Add: pl.units}
+		for _, l := range pl.links {
+			jd.Links = append(jd.Links, l.dest)
+		}
 		j.Dists = append(j.Dists, jd)
 	}
 	if err := writeJournal(t.root, j); err != nil {
@@ -160,6 +177,24 @@ func (t *Txn) Commit(ctx context.Context) ([]*Result, error) {
 		return nil, fmt.Errorf("commit: %w (the next run finishes it)", err)
 	}
 	return t.results(plans), nil
+}
+
+// stageAll stages plans whose symlinks are planned (symlink mode): the
+// files a symlink covers are not staged, nor their directories.
+func (t *Txn) stageAll(ctx context.Context, plans []*jobPlan) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, pl := range plans {
+		if len(pl.links) > 0 {
+			pl.dirs = map[string]bool{}
+			for _, f := range pl.files {
+				if !f.covered {
+					addDirs(pl.dirs, f.dest)
+				}
+			}
+		}
+		g.Go(func() error { return t.stagePlan(gctx, pl) })
+	}
+	return g.Wait()
 }
 
 // ordered are the staged plans by position, or every problem of the run.
@@ -213,6 +248,9 @@ func (t *Txn) results(plans []*jobPlan) []*Result {
 		}
 		for _, s := range pl.scripts {
 			r.Scripts = append(r.Scripts, abs(s))
+		}
+		for _, l := range pl.links {
+			r.Links = append(r.Links, abs(l.dest))
 		}
 		out[i] = r
 	}

@@ -16,8 +16,12 @@
 // needs; (2) wide: 300 projects × 50 versions, solvable, wide and deep;
 // (3) grid: the 200 × 50 unsolvable grid; (4) real: the 55-distribution
 // set of the main benchmark, from the wheelhouse it builds (go run ./bench
-// once first, or give -wheelhouse). Timing targets live here and in
-// BENCHMARKS.md, never in tests.
+// once first, or give -wheelhouse); (5) pages: 10 projects whose PEP 691
+// pages list 4,000 files each, as PyPI's do for boto3 or botocore,
+// resolved twice with the same cache and timed the second time (pages
+// fresh, metadata cached: no request at all), where reading the pages is
+// the work (pkginstall only: its wheels are not served). Timing targets
+// live here and in BENCHMARKS.md, never in tests.
 package main
 
 import (
@@ -65,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 	fl := flag.NewFlagSet("resolver", flag.ContinueOnError)
 	var o options
 	var cases, tools string
-	fl.StringVar(&cases, "cases", "boto,wide,grid,real", "comma list of cases")
+	fl.StringVar(&cases, "cases", "boto,wide,grid,real,pages", "comma list of cases")
 	fl.StringVar(&tools, "tools", "pkginstall,pip", "comma list of tools")
 	fl.StringVar(&o.python, "python", "python3.11", "target interpreter")
 	fl.StringVar(&o.pipPython, "pip-python", "python3.11", "interpreter that runs pip")
@@ -98,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, o.runCase(ctx, work, log, u.ID, u.Label, u.Versions(), idx, &idx.counts, u.Request, u.Want)...)
+		rows = append(rows, o.runCase(ctx, work, log, u.ID, u.Label, u.Versions(), idx, &idx.counts, u.Request, u.Want, false)...)
 	}
 	if o.cases["real"] {
 		dir := o.wheelhouse
@@ -111,8 +115,15 @@ func run(ctx context.Context, args []string, stdout, log io.Writer) error {
 			fmt.Fprintf(log, "no wheelhouse in %s: case (4) skipped (run go run ./bench once, or give -wheelhouse)\n", dir)
 		} else {
 			idx := newDirIndex(dir)
-			rows = append(rows, o.runCase(ctx, work, log, "real", "(4) the real 55-distribution set", len(n), idx, &idx.counts, realSet, nil)...)
+			rows = append(rows, o.runCase(ctx, work, log, "real", "(4) the real 55-distribution set", len(n), idx, &idx.counts, realSet, nil, false)...)
 		}
+	}
+	if o.cases["pages"] {
+		pc := pagesCase{Projects: 10, Files: 4000}
+		idx, newest := newPagesIndex(pc)
+		first := pc.name(0)
+		want := map[string]string{first: newest[first]}
+		rows = append(rows, o.runCase(ctx, work, log, "pages", pc.label(), len(newest)*pc.Files/2, idx, &idx.counts, pc.request(), want, true)...)
 	}
 	md := markdown(rows, o)
 	fmt.Fprint(stdout, md)
@@ -144,8 +155,9 @@ type row struct {
 }
 
 // runCase serves h and resolves request with each tool, one after the
-// other, against a cold cache.
-func (o *options) runCase(ctx context.Context, work string, log io.Writer, id, label string, versions int, h http.Handler, c *counts, request []string, want map[string]string) []row {
+// other, against a cold cache; when warm, pkginstall only, resolving
+// twice with the same cache and timing the second run.
+func (o *options) runCase(ctx context.Context, work string, log io.Writer, id, label string, versions int, h http.Handler, c *counts, request []string, want map[string]string, warm bool) []row {
 	base, stop, err := listen(h)
 	if err != nil {
 		return []row{{Case: id, Label: label, Tool: "-", Outcome: err.Error()}}
@@ -154,7 +166,7 @@ func (o *options) runCase(ctx context.Context, work string, log io.Writer, id, l
 	index := base + "/simple/"
 	var rows []row
 	for _, tool := range []string{"pkginstall", "pip"} {
-		if !o.tools[tool] {
+		if !o.tools[tool] || (warm && tool != "pkginstall") {
 			continue
 		}
 		dir, err := os.MkdirTemp(work, id+"-"+tool+"-")
@@ -171,6 +183,12 @@ func (o *options) runCase(ctx context.Context, work string, log io.Writer, id, l
 				"--quiet", "install", "--dry-run", "--report", "-", "--index-url", index}, request...)
 		}
 		fmt.Fprintf(log, "%s: %s\n", id, tool)
+		if warm {
+			if r := o.timed(ctx, dir, args); !strings.HasPrefix(r.Outcome, "report:") {
+				rows = append(rows, row{Case: id, Label: label, Tool: tool, Outcome: "warming the cache: " + r.Outcome})
+				continue
+			}
+		}
 		c.reset()
 		r := o.timed(ctx, dir, args)
 		r.Case, r.Label, r.Tool, r.Versions = id, label, tool, versions

@@ -16,7 +16,7 @@ const (
 // pkginstall's for each case.
 func markdown(rows []row, o options) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Resolution only (`install --dry-run --report -` against an index on 127.0.0.1, cold caches, timeout %s), %s.\n\n", o.timeout, time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "Resolution only (`install --dry-run --report -` against an index on 127.0.0.1, cold caches unless the case says warm, timeout %s), %s.\n\n", o.timeout, time.Now().UTC().Format("2006-01-02"))
 	b.WriteString("| case | versions on the index | tool | wall | CPU | metadata fetched | wheels fetched | answer |\n")
 	b.WriteString("|---|---:|---|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {

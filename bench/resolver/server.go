@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -45,6 +46,10 @@ type synthIndex struct {
 	counts
 	pages map[string][]byte // normalised name -> page
 	files map[string][]byte // file name -> content (wheels and .metadata)
+	// pageType is the pages' Content-Type ("" = text/html); cacheable
+	// pages carry an ETag and Cache-Control: max-age=600, as PyPI's do.
+	pageType  string
+	cacheable bool
 }
 
 func newSynthIndex(u *universe) (*synthIndex, error) {
@@ -101,7 +106,16 @@ func (s *synthIndex) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "text/html")
+		if s.cacheable {
+			etag := fmt.Sprintf(`"%x"`, sha256.Sum256(page))
+			w.Header().Set("ETag", etag)
+			w.Header().Set("Cache-Control", "max-age=600, public")
+			if r.Header.Get("If-None-Match") == etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", cmp.Or(s.pageType, "text/html"))
 		w.Write(page)
 		return
 	}

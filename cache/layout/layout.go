@@ -10,6 +10,8 @@
 //
 //	CACHEDIR.TAG                               the standard cache tag (bford.info/cachedir)
 //	simple-v1/<h[:2]>/<h>                      index pages: JSON header line, then the body (h = sha256 of the URL)
+//	simple-parsed-v1/<h[:2]>/<h>               the same pages parsed, in index's binary encoding (same h);
+//	                                           derived from the page, which stays the source of truth
 //	metadata-v1/by-source/<h[:2]>/<h>          METADATA as one source vouched for it (h = sha256 of
 //	                                           index.Client's key: source, file URL, declared hashes);
 //	                                           the older sha256/ and url/ entries (keyed by the
@@ -24,6 +26,8 @@
 //	                                           sdist's sha256 or a source tree's content
 //	                                           hash, and the interpreter's tag; see BuiltKey)
 //	built-v1/.tmp-*                            builds being published
+//	links-v1/<h[:2]>/<h>                       a project's lib/ that links trees in symlink mode
+//	                                           (h = sha256 of the lib/ path; the file holds the path)
 //
 // Rules it enforces:
 //   - Each bucket's name carries its format version; a change of format
@@ -55,15 +59,17 @@ import (
 // Buckets of a cache root.
 const (
 	PagesBucket        = "simple-v1"
+	ParsedPagesBucket  = "simple-parsed-v1"
 	MetadataBucket     = "metadata-v1"
 	WheelsBucket       = "wheels-v1"
 	UnpackedBucket     = "unpacked-v1"
 	InterpretersBucket = "interpreters-v1"
 	BuiltBucket        = "built-v1"
+	LinksBucket        = "links-v1"
 )
 
 // Buckets lists every bucket of a cache root.
-var Buckets = []string{PagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket}
+var Buckets = []string{PagesBucket, ParsedPagesBucket, MetadataBucket, WheelsBucket, UnpackedBucket, InterpretersBucket, BuiltBucket, LinksBucket}
 
 // Names inside the buckets.
 const (
@@ -100,6 +106,12 @@ func PageFile(root, url string) string {
 	return sharded(filepath.Join(root, PagesBucket), Key(url))
 }
 
+// ParsedPageFile is the parsed form of the cached index page of url (see
+// PageFile): its name is the page's, in its own bucket.
+func ParsedPageFile(root, url string) string {
+	return sharded(filepath.Join(root, ParsedPagesBucket), Key(url))
+}
+
 // MetadataBySource is the cached METADATA under key, which the index
 // client builds from everything that vouches for it (see index.Client).
 func MetadataBySource(root, key string) string {
@@ -128,6 +140,15 @@ func IsWheelTempDir(name string) bool { return name == wheelTemp }
 func TreeDir(root, sha string) string {
 	return sharded(filepath.Join(root, UnpackedBucket), sha)
 }
+
+// LinkRecord is the record that the lib/ directory lib (an absolute path)
+// links unpacked trees by symlinks (--link-mode symlink).
+func LinkRecord(root, lib string) string {
+	return sharded(filepath.Join(root, LinksBucket), Key(lib))
+}
+
+// LinkRecords is the folder of every LinkRecord.
+func LinkRecords(root string) string { return filepath.Join(root, LinksBucket) }
 
 // InterpreterFile is the cached probe answer under key.
 func InterpreterFile(root, key string) string {

@@ -57,7 +57,7 @@ func TestCheckMissingRoot(t *testing.T) {
 func TestPathsInBuckets(t *testing.T) {
 	sha := strings.Repeat("ab", 32)
 	for _, p := range []string{
-		PageFile("r", "https://x/simple/a/"), MetadataBySource("r", "k"),
+		PageFile("r", "https://x/simple/a/"), ParsedPageFile("r", "https://x/simple/a/"), MetadataBySource("r", "k"),
 		WheelFile("r", sha, "a.whl"), WheelSHAByURL("r", "u"), WheelTempDir("r"), TreeDir("r", sha),
 		InterpreterFile("r", "k"),
 	} {

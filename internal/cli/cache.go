@@ -39,22 +39,29 @@ func (a *app) cacheCommand() *ucli.Command {
 			},
 			{
 				Name:  "clean",
-				Usage: "remove the whole cache",
+				Usage: "remove the whole cache (it names the projects whose --link-mode symlink packages it breaks)",
 				Action: func(c *ucli.Context) error {
 					dir, err := a.cacheDir(c)
 					if err != nil {
 						return err
 					}
+					linking := cache.Linking(dir, false)
 					if err := cache.Clean(dir); err != nil {
 						return err
 					}
 					a.ui.infof("Removed %s", dir)
+					if n := len(linking); n > 0 {
+						a.ui.warnf("%d project%s linked packages of the cache with --link-mode symlink and now %s dangling symlinks; repair each with pkginstall sync or pkginstall install in that project:", n, plural(n), map[bool]string{true: "has", false: "have"}[n == 1])
+						for _, lp := range linking {
+							a.ui.warnf("  %s (%d unpacked wheel%s)", lp.Lib, len(lp.Trees), plural(len(lp.Trees)))
+						}
+					}
 					return nil
 				},
 			},
 			{
 				Name:  "prune",
-				Usage: "remove unpacked wheels and downloads not used for a while, and leftovers of interrupted runs",
+				Usage: "remove unpacked wheels and downloads not used for a while (never one a --link-mode symlink project links), and leftovers of interrupted runs",
 				Flags: []ucli.Flag{
 					&ucli.DurationFlag{Name: "max-age", Value: defaultPruneAge, Usage: "keep what was used within `DURATION` (e.g. 720h)"},
 				},

@@ -48,7 +48,7 @@ file path, or "name @ URL". Dependencies are resolved against the index.`,
 // the target.
 func applyFlags() []ucli.Flag {
 	return []ucli.Flag{
-		&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works)"},
+		&ucli.StringFlag{Name: "link-mode", EnvVars: []string{"PKGINSTALL_LINK_MODE"}, Usage: "how files reach __pypackages__ from the cache: clone, hardlink or copy (default: the fastest that works), or symlink (opt-in: each package of lib/ one symlink into the cache, which is made read-only)"},
 		&ucli.BoolFlag{Name: "compile", EnvVars: []string{"PKGINSTALL_COMPILE"}, Usage: "byte-compile the installed .py files (as pip does by default)"},
 		&ucli.BoolFlag{Name: "no-build", Usage: "never build a package from its source distribution"},
 		&ucli.StringSliceFlag{Name: "no-build-package", Usage: "never build `NAME` from source (repeatable)"},

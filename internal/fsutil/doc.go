@@ -1,5 +1,6 @@
 // Package fsutil owns pkginstall's file-system primitives: the one atomic
-// write, the one file lock and the one way to read a file the user names. Every package that replaces a file or
+// write, the one file lock, the one way to read a file the user names and
+// the one removal of a tree with read-only directories. Every package that replaces a file or
 // serialises processes calls it; none writes its own.
 //
 // Rules it enforces:
@@ -28,4 +29,6 @@
 //     file, a local wheel) is read with OpenRegular or ReadRegular: only a
 //     regular file is accepted, the open never blocks (a FIFO is refused,
 //     not waited on), and ReadRegular's size limit holds while reading.
+//   - RemoveAll removes a tree whose directories may be read-only (0555),
+//     making them writable first when a plain removal fails.
 package fsutil

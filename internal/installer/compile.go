@@ -130,6 +130,7 @@ func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Sour
 			if tree != nil {
 				if treeSrc := tree.Path(filepath.ToSlash(strings.TrimPrefix(f, libPrefix))); sameFile(f, treeSrc) {
 					j.treeSrc, j.treePyc, j.pyc = treeSrc, pycPath(treeSrc, tag), pycPath(f, tag)
+					j.inTree = sameDir(filepath.Dir(f), filepath.Dir(treeSrc))
 					if fi, err := os.Lstat(j.treePyc); err == nil && fi.Mode().IsRegular() {
 						cached[j.treePyc] = true
 					}
@@ -158,18 +159,32 @@ func pycPath(src, tag string) string {
 }
 
 // sameFile reports whether a and b are one file (a hard link).
-func sameFile(a, b string) bool {
-	fa, err := os.Lstat(a)
+func sameFile(a, b string) bool { return same(os.Lstat, a, b) }
+
+// sameDir reports whether directories a and b are one (b reached through
+// a symlink of lib/, say).
+func sameDir(a, b string) bool { return same(os.Stat, a, b) }
+
+// same reports whether stat finds a and b to be one file.
+func same(stat func(string) (os.FileInfo, error), a, b string) bool {
+	fa, err := stat(a)
 	if err != nil {
 		return false
 	}
-	fb, err := os.Lstat(b)
+	fb, err := stat(b)
 	return err == nil && os.SameFile(fa, fb)
 }
 
 // linkPyc hard-links the tree's byte code treePyc as j's .pyc and records
-// it for RECORD.
+// it for RECORD. Under a symlinked package (--link-mode symlink) the .pyc
+// is already there: it is only recorded.
 func linkPyc(j compileJob, treePyc string, mu *sync.Mutex, pycs [][]string) error {
+	if j.inTree {
+		mu.Lock()
+		pycs[j.dist] = append(pycs[j.dist], j.pyc)
+		mu.Unlock()
+		return nil
+	}
 	if err := os.MkdirAll(filepath.Dir(j.pyc), 0o755); err != nil {
 		return err
 	}
@@ -343,11 +358,13 @@ func (pc *precompiler) stop() {
 
 // compileJob is one source file of results[dist]. treeSrc, when set, is
 // the cache tree's file that src is a hard link of; treePyc and pyc are
-// the .pyc paths of treeSrc and src.
+// the .pyc paths of treeSrc and src. inTree says src's directory is the
+// tree's (a symlinked package): pyc is treePyc reached through the link.
 type compileJob struct {
 	dist                  int
 	src                   string
 	treeSrc, treePyc, pyc string
+	inTree                bool
 }
 
 // compileWorker runs one interpreter and feeds it the jobs of ch until ch

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/index"
 	"github.com/pkginstall/pkginstall/internal/distinfo"
 	"github.com/pkginstall/pkginstall/internal/pep440"
@@ -265,7 +266,7 @@ func change(name string, c *Candidate, inst map[string]scheme.Dist, reinstall, r
 	switch {
 	case !ok:
 		ch.Action = Add
-	case sameVersion(d.Version, c.Version) && !reinstall:
+	case sameVersion(d.Version, c.Version) && !reinstall && len(d.DanglingLinks) == 0:
 		ch.Action, ch.OldVersion = Keep, d.Version
 	case sameVersion(d.Version, c.Version):
 		ch.Action, ch.OldVersion = Reinstall, d.Version
@@ -494,6 +495,37 @@ func checkHashes(req *Request, res *Result) error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// symlinkedTrees are the cache trees of sources that results link by
+// symlinks (--link-mode symlink).
+func symlinkedTrees(results []*scheme.Result, sources []scheme.Source) []*cache.Tree {
+	var out []*cache.Tree
+	for i, r := range results {
+		if t, ok := sources[i].(*cache.Tree); ok && r != nil && len(r.Links) > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sealLinked makes the trees a symlink-mode install linked read-only, so
+// that an edit through a symlink fails instead of changing every project
+// that links the tree, and records in the cache that this target links
+// trees (cache.RecordLinks: prune keeps them). The install is committed
+// already: a failure is a warning.
+func (in *Installer) sealLinked(trees []*cache.Tree) {
+	if len(trees) == 0 {
+		return
+	}
+	for _, t := range trees {
+		if err := t.Seal(); err != nil {
+			in.Reporter.Warn(fmt.Sprintf("cannot make %s read-only: %v", t.Dir(), err))
+		}
+	}
+	if err := cache.RecordLinks(in.CacheDir, in.Paths.Lib); err != nil {
+		in.Reporter.Warn(fmt.Sprintf("cannot record in the cache that %s links its trees (cache prune may remove them): %v", in.Paths.Lib, err))
+	}
 }
 
 // directURL is PEP 610's direct_url.json for a wheel given by path or URL.

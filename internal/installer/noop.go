@@ -24,7 +24,8 @@ type manifest struct {
 	Version int              `json:"version"`
 	Key     string           `json:"key"`
 	Lib     int64            `json:"lib_mtime_ns"`
-	Dists   map[string]int64 `json:"dists"` // .dist-info name -> mtime (ns)
+	Dists   map[string]int64 `json:"dists"`           // .dist-info name -> mtime (ns)
+	Links   []string         `json:"links,omitempty"` // symlinks of lib/ (--link-mode symlink), which must resolve
 }
 
 // RequestKey condenses everything a request depends on (requirements,
@@ -41,8 +42,9 @@ func RequestKey(parts ...string) string {
 
 // UpToDate reports whether the target is as the last install with the
 // same key left it: the manifest names key, lib/ and every .dist-info in
-// it have the recorded mtimes, and no interrupted run is pending. It never
-// fails: any doubt is false.
+// it have the recorded mtimes, every symlink of lib/ still resolves (its
+// cache tree is there), and no interrupted run is pending. It never fails:
+// any doubt is false.
 func UpToDate(p scheme.Paths, key string) bool {
 	b, err := os.ReadFile(filepath.Join(p.Target, ManifestName))
 	if err != nil {
@@ -72,6 +74,14 @@ func UpToDate(p scheme.Paths, key string) bool {
 			return false
 		}
 	}
+	for _, name := range m.Links {
+		if strings.ContainsAny(name, `/\`) {
+			return false
+		}
+		if _, err := os.Stat(filepath.Join(p.Lib, name)); err != nil {
+			return false
+		}
+	}
 	return true
 }
 
@@ -84,6 +94,10 @@ func WriteManifest(p scheme.Paths, key string) error {
 	}
 	m := manifest{Version: 1, Key: key, Dists: map[string]int64{}}
 	for _, e := range ents {
+		if e.Type()&fs.ModeSymlink != 0 {
+			m.Links = append(m.Links, e.Name())
+			continue
+		}
 		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 			continue
 		}

@@ -3,6 +3,7 @@ package installer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"time"
@@ -89,7 +90,13 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 	for i, ch := range todo {
 		applied[i], sources[i] = *ch, prepared[i].Source()
 	}
+	linked := symlinkedTrees(results, sources)
 	if in.Compile {
+		for _, t := range linked {
+			if err := t.Unseal(); err != nil { // byte code goes into the tree
+				in.Reporter.Warn(fmt.Sprintf("cannot byte-compile into %s: %v", t.Dir(), err))
+			}
+		}
 		endCompile := phase.Start(phase.Compile)
 		pc.wait()
 		err := in.compile(ctx, results, sources)
@@ -98,6 +105,7 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 			return err
 		}
 	}
+	in.sealLinked(linked)
 	in.Reporter.Installed(applied, time.Since(start))
 	return nil
 }

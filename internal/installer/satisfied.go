@@ -77,7 +77,7 @@ func satisfied(req *Request, inst map[string]scheme.Dist, env map[string]string,
 		it := queue[0]
 		queue = queue[1:]
 		d, ok := inst[it.name]
-		if !ok {
+		if !ok || len(d.DanglingLinks) > 0 { // a dangling symlink is repaired by installing again
 			return nil, false
 		}
 		v, err := pep440.Parse(d.Version)

@@ -1,6 +1,7 @@
 // Package wheeltest builds wheels, valid and hostile, for tests and for the
 // checked-in fixtures under testdata/wheels (written by
-// testdata/wheels/gen, which calls [WriteFixtures]).
+// testdata/wheels/gen, which calls [WriteFixtures]), and PyPI-sized
+// project pages ([LargePage]) for tests and benchmarks.
 //
 // [Build] is deterministic: members are sorted (package files, then the
 // .data directory, then the .dist-info directory, RECORD last), every
