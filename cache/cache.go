@@ -120,7 +120,7 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 		return nil, err
 	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
+	if err := decodeManifest(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
 	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files)),
