@@ -5,7 +5,9 @@
 // directory. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose
 // file has sha256 <sha> (lower-case hex): files/ with every member, and
 // wheel.json describing the wheel (names, hashes, modes, entry points) in
-// the format of the manifest types of manifest.go, pinned by a golden test.
+// the format of the manifest types of manifest.go, pinned by a golden test
+// (read through decodeManifest, whose fast path must agree with
+// encoding/json on every input).
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -33,9 +35,9 @@
 //   - A Tree is a scheme.CheckedLinkSource: every file it links, clones or
 //     copies is checked (one stat, during staging) for the size and mtime
 //     recorded when the tree was written. A changed file (written to in
-//     place through a hard link, say) fails the install before anything is
-//     committed; the caller then discards the tree (Discard) and unpacks
-//     the wheel again.
+//     place through a hard link, say) fails the staging of that wheel
+//     before anything is committed; the caller then discards the tree
+//     (Discard), unpacks the wheel again and stages it again.
 //   - Byte code is the one thing added to a published tree: an install
 //     with --compile compiles a .py file of the tree that it hard-linked
 //     into its own __pypackages__ where the interpreter would write it

@@ -1,8 +1,8 @@
 // Package installer turns requirements into installed distributions: plan
-// (resolve against the index and what is installed), prepare (fetch and
-// verify every wheel, in parallel) and install (one all-or-nothing
-// transaction through scheme). It never prints: progress and results go
-// through a Reporter.
+// (resolve against the index and what is installed), then install: fetch
+// and verify every wheel, in parallel, each staged through scheme as soon
+// as it is ready, in one all-or-nothing transaction (pipeline.go). It
+// never prints: progress and results go through a Reporter.
 //
 // A universal lock (universal.go) is one resolution per supported
 // environment (CPython minor version x platform), merged into one entry per
