@@ -11,7 +11,10 @@
 // (".postN", ".revN", ".rN" or "-N") and a development release (".devN"),
 // each with optional "." "-" "_" separators and an implicit number 0, and a
 // local label "+" followed by ASCII letters and digits separated by "." "-"
-// "_". Numbers may have any number of digits; nothing overflows.
+// "_". Numbers may have any number of digits; nothing overflows. IsVersion
+// is the same grammar as a file name carries a version (no surrounding
+// whitespace), checked without building the Version: wheel file names are
+// checked against it.
 //
 // String is the canonical form of packaging's str(Version): the epoch only
 // when non-zero, leading zeros dropped from every number, trailing release

@@ -328,3 +328,18 @@ func BenchmarkParseGeneral(b *testing.B) {
 		}
 	}
 }
+
+// FuzzIsVersion checks IsVersion against Parse: the same verdict, except
+// that surrounding whitespace, which Parse strips, makes it false.
+func FuzzIsVersion(f *testing.F) {
+	for _, s := range []string{"1.0", " 1.0", "1.0\t", "v1!2.0rc1.post2.dev3+abc.4", "1.0+", "", "1.0po\u017ft1", "1.0.1.2.3.4.5.6.7.8.9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := Parse(s)
+		want := err == nil && strings.TrimFunc(s, pyIsSpace) == s
+		if got := IsVersion(s); got != want {
+			t.Fatalf("IsVersion(%q) = %v; Parse gives %v", s, got, err)
+		}
+	})
+}
