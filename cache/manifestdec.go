@@ -188,25 +188,21 @@ func (s *mscan) array(elem func()) {
 func fastManifest(b []byte, m *manifest) bool {
 	s := &mscan{b: b, ok: true}
 	seen := map[string]bool{}
+	strs := map[string]*string{"filename": &m.Filename, "project": &m.Project,
+		"project_version": &m.ProjVersion, "dist_info": &m.DistInfo, "data_dir": &m.DataDir}
 	s.object(func(key string) {
 		if seen[key] {
 			s.ok = false // encoding/json merges a repeated array into the first
 			return
 		}
 		seen[key] = true
+		if p := strs[key]; p != nil {
+			*p = s.str()
+			return
+		}
 		switch key {
 		case "version":
 			m.Version = int(s.int(strconv.IntSize))
-		case "filename":
-			m.Filename = s.str()
-		case "project":
-			m.Project = s.str()
-		case "project_version":
-			m.ProjVersion = s.str()
-		case "dist_info":
-			m.DistInfo = s.str()
-		case "data_dir":
-			m.DataDir = s.str()
 		case "root_is_purelib":
 			m.RootIsPurelib = s.bool()
 		case "files":
@@ -255,17 +251,11 @@ func (s *mscan) entryPoints() []manifestEntryPoint {
 	eps := []manifestEntryPoint{}
 	s.array(func() {
 		var e manifestEntryPoint
+		fields := map[string]*string{"Name": &e.Name, "Module": &e.Module, "Attr": &e.Attr, "Group": &e.Group}
 		s.object(func(key string) {
-			switch key {
-			case "Name":
-				e.Name = s.str()
-			case "Module":
-				e.Module = s.str()
-			case "Attr":
-				e.Attr = s.str()
-			case "Group":
-				e.Group = s.str()
-			default:
+			if p := fields[key]; p != nil {
+				*p = s.str()
+			} else {
 				s.ok = false
 			}
 		})
