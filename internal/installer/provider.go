@@ -176,9 +176,11 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	fit := pythonFit{py: p.pyVersion}
 	for _, f := range proj.Files {
 		if !hasSuffixFold(f.Filename, ".whl") {
-			if isSdist(f.Filename) {
+			if build.IsSdist(f.Filename) {
 				sdists++
 				sdistFiles = append(sdistFiles, f)
+			} else if ext := index.SdistSuffix(f.Filename); ext != "" {
+				skipped = append(skipped, fmt.Sprintf("%s: a %s sdist, which pkginstall cannot unpack (it builds .tar.gz, .tgz and .zip)", f.Filename, ext))
 			}
 			continue
 		}
@@ -398,11 +400,6 @@ func hasSuffixFold(s, suffix string) bool {
 		}
 	}
 	return true
-}
-
-func isSdist(fn string) bool {
-	l := strings.ToLower(fn)
-	return strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tar.bz2")
 }
 
 // sdistCandidates adds to groups, after the wheels, the sdists of the
