@@ -5,7 +5,9 @@
 // directory. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose
 // file has sha256 <sha> (lower-case hex): files/ with every member, and
 // wheel.json describing the wheel (names, hashes, modes, entry points) in
-// the format of the manifest types of manifest.go, pinned by a golden test.
+// the format of the manifest types of manifest.go, pinned by a golden test
+// (read through decodeManifest, whose fast path must agree with
+// encoding/json on every input).
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -33,9 +35,9 @@
 //   - A Tree is a scheme.CheckedLinkSource: every file it links, clones or
 //     copies is checked (one stat, during staging) for the size and mtime
 //     recorded when the tree was written. A changed file (written to in
-//     place through a hard link, say) fails the install before anything is
-//     committed; the caller then discards the tree (Discard) and unpacks
-//     the wheel again.
+//     place through a hard link, say) fails the staging of that wheel
+//     before anything is committed; the caller then discards the tree
+//     (Discard), unpacks the wheel again and stages it again.
 //   - Byte code is the one thing added to a published tree: an install
 //     with --compile compiles a .py file of the tree that it hard-linked
 //     into its own __pypackages__ where the interpreter would write it
@@ -86,7 +88,8 @@ type Tree struct {
 	sources     []scheme.SourceFile // m.Files
 	entryPoints []scheme.EntryPoint // m.EntryPoints
 	files       map[string]int
-	fresh       bool // published by this process's Unpack
+	filesPrefix string // the files directory and a separator
+	fresh       bool   // published by this process's Unpack
 }
 
 var _ scheme.FreshSource = (*Tree)(nil)
@@ -119,10 +122,11 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 		return nil, err
 	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
+	if err := decodeManifest(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
-	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files))}
+	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files)),
+		filesPrefix: filepath.Join(dir, filesDir) + string(filepath.Separator)}
 	if len(m.MTimes) != len(m.Files) {
 		return nil, discard(dir, "damaged "+manifestName)
 	}
@@ -412,6 +416,11 @@ func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.entryPoints }
 
 // Path is the absolute path of member name.
 func (t *Tree) Path(name string) string {
+	if _, ok := t.files[name]; ok {
+		// A member's name is clean (Lookup checked it): nothing to clean
+		// (this runs for every file of every install).
+		return t.filesPrefix + filepath.FromSlash(name)
+	}
 	return filepath.Join(t.dir, filesDir, filepath.FromSlash(name))
 }
 

@@ -133,6 +133,11 @@ func csvRow(b []byte) (fields []string, rest []byte, lines int, err error) {
 // accepts.
 func FormatRecord(entries []RecordEntry) []byte {
 	var buf bytes.Buffer
+	n := 0
+	for _, e := range entries {
+		n += len(e.Path) + len(e.Hash) + 24
+	}
+	buf.Grow(n)
 	for _, e := range entries {
 		csvField(&buf, e.Path)
 		buf.WriteByte(',')
