@@ -5,9 +5,10 @@
 // directory. <cache>/unpacked-v1/<sha[:2]>/<sha>/ holds the wheel whose
 // file has sha256 <sha> (lower-case hex): files/ with every member, and
 // wheel.json describing the wheel (names, hashes, modes, entry points) in
-// the format of the manifest types of manifest.go, pinned by a golden test,
-// and wheel.bin, the same in a binary encoding that lookups read (see
-// manifest.go).
+// the format of the manifest types of manifest.go, pinned by a golden test
+// (read through decodeManifest, whose fast path must agree with
+// encoding/json on every input), and wheel.bin, the same in a binary
+// encoding that lookups read first (see manifest.go).
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -35,9 +36,9 @@
 //   - A Tree is a scheme.CheckedLinkSource: every file it links, clones or
 //     copies is checked (one stat, during staging) for the size and mtime
 //     recorded when the tree was written. A changed file (written to in
-//     place through a hard link, say) fails the install before anything is
-//     committed; the caller then discards the tree (Discard) and unpacks
-//     the wheel again.
+//     place through a hard link, say) fails the staging of that wheel
+//     before anything is committed; the caller then discards the tree
+//     (Discard), unpacks the wheel again and stages it again.
 //   - wheel.bin is read first, never trusted beyond its checksum: when it
 //     is missing (a tree of an older version), of another version or
 //     damaged, the tree is judged by wheel.json as before wheel.bin
@@ -90,11 +91,12 @@ const (
 // Tree is an unpacked, verified wheel in the cache. It is a
 // scheme.LinkSource.
 type Tree struct {
-	dir       string // <cache>/unpacked-v1/<sha[:2]>/<sha>
-	d         *treeData
-	filesOnce sync.Once
-	files     map[string]int // index in d.files by name, built on first use
-	fresh     bool           // published by this process's Unpack
+	dir         string // <cache>/unpacked-v1/<sha[:2]>/<sha>
+	d           *treeData
+	filesOnce   sync.Once
+	files       map[string]int // index in d.files by name, built on first use
+	filesPrefix string         // the files directory and a separator
+	fresh       bool           // published by this process's Unpack
 }
 
 var _ scheme.FreshSource = (*Tree)(nil)
@@ -133,7 +135,7 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 	}
 	now := time.Now()
 	_ = os.Chtimes(dir, now, now) // last use, for Prune
-	return &Tree{dir: dir, d: d}, nil
+	return &Tree{dir: dir, d: d, filesPrefix: filepath.Join(dir, filesDir) + string(filepath.Separator)}, nil
 }
 
 // readManifest reads the tree in dir from wheel.bin, else (missing, of
@@ -150,7 +152,7 @@ func readManifest(dir string) (*treeData, error) {
 		return nil, err
 	}
 	var m manifest
-	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
+	if err := decodeManifest(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
 	d, err := m.data()
@@ -453,6 +455,11 @@ func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.d.entryPoints }
 
 // Path is the absolute path of member name.
 func (t *Tree) Path(name string) string {
+	if _, ok := t.index()[name]; ok {
+		// A member's name is clean (Lookup checked it): nothing to clean
+		// (this runs for every file of every install).
+		return t.filesPrefix + filepath.FromSlash(name)
+	}
 	return filepath.Join(t.dir, filesDir, filepath.FromSlash(name))
 }
 

@@ -433,24 +433,35 @@ func filterFiles(all []File, n, red string) []File {
 
 var sdistExts = []string{".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar"}
 
+// SdistSuffix returns the archive suffix (lower case) that makes filename
+// an sdist in an index's eyes, current or legacy, or "" when it has none.
+// Which of them pkginstall can unpack and build is build.IsSdist's rule.
+func SdistSuffix(filename string) string {
+	lower := strings.ToLower(filename)
+	for _, ext := range sdistExts {
+		if strings.HasSuffix(lower, ext) {
+			return ext
+		}
+	}
+	return ""
+}
+
 // belongsTo reports whether filename is a wheel or an sdist of the project
 // with normalised name n.
 func belongsTo(filename, n string) bool {
-	lower := strings.ToLower(filename)
-	if strings.HasSuffix(lower, ".whl") {
+	if strings.HasSuffix(strings.ToLower(filename), ".whl") {
 		dist, _, ok := strings.Cut(filename, "-")
 		return ok && pep508.NormalizeName(dist) == n
 	}
-	for _, ext := range sdistExts {
-		if strings.HasSuffix(lower, ext) {
-			stem := filename[:len(filename)-len(ext)]
-			// "name-version", where the name may itself hold dashes.
-			for i := 0; i < len(stem)-1; i++ {
-				if stem[i] == '-' && stem[i+1] >= '0' && stem[i+1] <= '9' && pep508.NormalizeName(stem[:i]) == n {
-					return true
-				}
-			}
-			return false
+	ext := SdistSuffix(filename)
+	if ext == "" {
+		return false
+	}
+	stem := filename[:len(filename)-len(ext)]
+	// "name-version", where the name may itself hold dashes.
+	for i := 0; i < len(stem)-1; i++ {
+		if stem[i] == '-' && stem[i+1] >= '0' && stem[i+1] <= '9' && pep508.NormalizeName(stem[:i]) == n {
+			return true
 		}
 	}
 	return false

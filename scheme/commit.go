@@ -21,16 +21,11 @@ import (
 func moveUnits(root *os.Root, plans []*jobPlan, stops map[string]bool) error {
 	users := map[string]int{} // directory -> plan index + 1, or -1 when shared
 	for i, pl := range plans {
-		for _, f := range pl.files {
-			if f.covered {
-				continue // placed by its symlink, not moved
-			}
-			for d := path.Dir(f.dest); d != "."; d = path.Dir(d) {
-				if u, ok := users[d]; !ok {
-					users[d] = i + 1
-				} else if u != i+1 {
-					users[d] = -1
-				}
+		for d := range pl.dirs {
+			if u, ok := users[d]; !ok {
+				users[d] = i + 1
+			} else if u != i+1 {
+				users[d] = -1
 			}
 		}
 	}

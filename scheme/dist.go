@@ -52,6 +52,19 @@ var ErrNotInstalled = errors.New("not installed")
 // List returns the distributions installed in the target, sorted by
 // normalised name, from lib/*.dist-info.
 func List(p Paths) ([]Dist, error) {
+	return list(p, true)
+}
+
+// ListHeads is List without reading each RECORD (Files and RecordErr are
+// left empty): names, versions, INSTALLER and REQUESTED, for a caller that
+// needs no file list (planning, the check of requirements). Where lib/
+// holds symlinks (--link-mode symlink) it reads them all the same, to
+// find DanglingLinks.
+func ListHeads(p Paths) ([]Dist, error) {
+	return list(p, false)
+}
+
+func list(p Paths, records bool) ([]Dist, error) {
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -63,10 +76,16 @@ func List(p Paths) ([]Dist, error) {
 		return nil, fmt.Errorf("open target: %w", err)
 	}
 	defer root.Close()
-	return listRoot(root, p)
+	return listDists(root, p, records)
 }
 
+// listRoot lists the distributions of the target opened as root, with
+// their RECORDs.
 func listRoot(root *os.Root, p Paths) ([]Dist, error) {
+	return listDists(root, p, true)
+}
+
+func listDists(root *os.Root, p Paths, records bool) ([]Dist, error) {
 	libRel, err := p.rel(p.Lib)
 	if err != nil {
 		return nil, err
@@ -89,7 +108,8 @@ func listRoot(root *os.Root, p Paths) ([]Dist, error) {
 		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 			continue
 		}
-		d := readDist(root, p, libRel, e.Name())
+		// Dangling symlinks (--link-mode symlink) are found from RECORD.
+		d := readDist(root, p, libRel, e.Name(), records || links != nil)
 		if links != nil {
 			d.DanglingLinks = d.dangling(links)
 		}
@@ -105,7 +125,7 @@ func listRoot(root *os.Root, p Paths) ([]Dist, error) {
 	return out, nil
 }
 
-func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
+func readDist(root *os.Root, p Paths, libRel, dir string, record bool) Dist {
 	rel := libRel + "/" + dir
 	stem := strings.TrimSuffix(dir, ".dist-info")
 	d := Dist{
@@ -137,6 +157,9 @@ func readDist(root *os.Root, p Paths, libRel, dir string) Dist {
 	}
 	if d.Name == "" {
 		d.Name = dir
+	}
+	if !record {
+		return d
 	}
 	b, err := readLimited(root, rel+"/RECORD", MaxRecordSize)
 	if err == nil {

@@ -10,7 +10,9 @@
 // files relative to the target itself. Creating __pypackages__ also writes a
 // .gitignore holding "*".
 //
-// Rules an install enforces before the first byte is written (SPEC §5):
+// Rules an install enforces before anything in the target changes (SPEC
+// §5; those of one wheel before its first byte is staged, those between
+// wheels and against the installed distributions before the commit):
 //   - every member name is valid UTF-8 without control characters or
 //     backslashes, relative and clean (no "." or ".." elements);
 //   - .data/<key>/ only for purelib, platlib, scripts, headers and data;
@@ -31,10 +33,15 @@
 // symlink at the last element), so no name and no symlink planted in the
 // target can make a write land outside it.
 //
-// Transactions (SPEC §5 "all or nothing per run"). Files are written into
-// <target>/.pkginstall-staging/<id>/ by a bounded pool of workers, each
-// staging directory created once. Nothing visible changes until every
-// file of every wheel of the run is staged and verified. Content is hashed
+// Transactions (SPEC §5 "all or nothing per run"). A Txn stages each wheel
+// as it becomes ready (Stage; the caller still fetches the others), then
+// checks the run and commits it at once (Commit); InstallAll is a Txn
+// whose wheels are all ready (in symlink mode, which plans each symlink
+// against the whole run, Commit stages them all). Files are written into
+// <target>/.pkginstall-staging/<id>/ by a bounded pool of workers shared
+// by every wheel of the run, each staging directory created once. Nothing
+// visible changes until every file of every wheel of the run is staged
+// and verified. Content is hashed
 // at most once: a file kept as the wheel has it gets the wheel's RECORD
 // hash, which a VerifyingSource checked while it was read (other sources
 // are checked here in the same pass); rewritten and generated files are

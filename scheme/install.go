@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pkginstall/pkginstall/internal/pep508"
 	"github.com/pkginstall/pkginstall/internal/python"
 )
@@ -138,8 +140,9 @@ type jobPlan struct {
 	remove   []string
 	warnings []string
 	staged   string
-	units    []string // what the commit renames into place, in order
-	linker   *linker  // for a LinkSource
+	units    []string        // what the commit renames into place, in order
+	dirs     map[string]bool // every directory its staged files lie in (target-relative), by planDests
+	linker   *linker         // for a LinkSource
 	// links are the top-level entries of lib/ placed as one symlink each
 	// (LinkSymlink); removeDirs the directories in their way that the
 	// commit removes once emptied.
@@ -148,12 +151,12 @@ type jobPlan struct {
 	removeLinks []string // old symlinks of lib/ the commit unlinks
 }
 
-// InstallAll installs the wheels of jobs as one transaction: every wheel
-// is planned and checked, then every file of every wheel is written to a
-// staging directory and verified, and only then is anything committed
-// (see the package doc). Each wheel replaces every installed version of
-// its project. A failure before the commit leaves the target as it was.
-// Callers hold Lock.
+// InstallAll installs the wheels of jobs as one transaction (a Txn whose
+// wheels are all ready): every file of every wheel is written to a staging
+// directory and verified, every wheel planned and checked, and only then
+// is anything committed (see the package doc). Each wheel replaces every
+// installed version of its project. A failure before the commit leaves the
+// target as it was. Callers hold Lock.
 func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opts InstallOptions) ([]*Result, error) {
 	if info == nil {
 		return nil, errors.New("no interpreter information")
@@ -161,114 +164,25 @@ func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opt
 	if len(jobs) == 0 {
 		return nil, nil
 	}
-	if err := CreateTarget(p); err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(p.Target)
-	if err != nil {
-		return nil, fmt.Errorf("open target: %w", err)
-	}
-	defer root.Close()
-	if err := recoverRoot(root, p); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	dists, err := listRoot(root, p)
+	t, err := Begin(ctx, p, info, opts)
 	if err != nil {
 		return nil, err
 	}
-	plans, err := planAll(root, p, info, jobs, dists, opts)
-	if err != nil {
+	defer t.Close()
+	g, gctx := errgroup.WithContext(ctx)
+	for i, job := range jobs {
+		g.Go(func() error { return t.Stage(gctx, i, job) })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-
-	// Stage.
-	id := newID()
-	stagingRel := StagingDir + "/" + id
-	cleanup := true
-	defer func() {
-		if cleanup {
-			_ = root.RemoveAll(stagingRel)
-			_ = root.Remove(StagingDir)
-		}
-	}()
-	if err := stage(ctx, root, stagingRel, plans, opts); err != nil {
-		return nil, err
-	}
-	if err := moveUnits(root, plans, p.stopDirs()); err != nil {
-		return nil, err
-	}
-
-	// Commit.
-	j := &journal{Version: 1, ID: id, Staging: stagingRel}
-	for _, pl := range plans {
-		jd := journalDist{Project: pl.job.Source.Project(), Version: pl.job.Source.Version(), Staged: pl.staged, Remove: pl.remove, RemoveLinks: pl.removeLinks, RemoveDirs: pl.removeDirs, Add: pl.units}
-		for _, l := range pl.links {
-			jd.Links = append(jd.Links, l.dest)
-		}
-		j.Dists = append(j.Dists, jd)
-	}
-	if err := writeJournal(root, j); err != nil {
-		return nil, err
-	}
-	cleanup = false // from here on the journal owns the staging directory
-	if err := j.apply(root, p.stopDirs(), opts.testHookAfterRename); err != nil {
-		return nil, fmt.Errorf("commit: %w (the next run finishes it)", err)
-	}
-
-	abs := func(rel string) string { return filepath.Join(p.Target, filepath.FromSlash(rel)) }
-	out := make([]*Result, len(plans))
-	for i, pl := range plans {
-		r := &Result{
-			Project:  pl.job.Source.Project(),
-			Version:  pl.job.Source.Version(),
-			DistInfo: abs(pl.distInfo),
-			Warnings: pl.warnings,
-		}
-		for _, d := range pl.replaced {
-			r.Replaced = append(r.Replaced, d.DistInfo)
-		}
-		for _, f := range pl.files {
-			r.Files = append(r.Files, abs(f.dest))
-		}
-		for _, s := range pl.scripts {
-			r.Scripts = append(r.Scripts, abs(s))
-		}
-		for _, l := range pl.links {
-			r.Links = append(r.Links, abs(l.dest))
-		}
-		out[i] = r
-	}
-	return out, nil
+	return t.Commit(ctx)
 }
 
-// planAll maps every wheel onto the target and checks the whole run.
-func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist, opts InstallOptions) ([]*jobPlan, error) {
-	rels, err := schemeRels(p)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	var plans []*jobPlan
-	byNorm := map[string]bool{}
-	for _, job := range jobs {
-		pl, perrs := planJob(p, rels, info, job)
-		errs = append(errs, perrs...)
-		if pl == nil {
-			continue
-		}
-		if byNorm[pl.norm] {
-			errs = append(errs, fmt.Errorf("%s is given twice in one install", pl.label))
-			continue
-		}
-		byNorm[pl.norm] = true
-		plans = append(plans, pl)
-	}
-	if len(errs) > 0 {
-		return nil, &PlanError{Errs: errs}
-	}
+// checkAll checks the planned wheels of a run together: against each
+// other, against the installed distributions they replace or whose files
+// they would overwrite, and against what is on disk where they go.
+func checkAll(root *os.Root, p Paths, info *python.Info, plans []*jobPlan, dists []Dist, opts InstallOptions) error {
 	dest, errs := destinations(p, info, plans)
 	keep := make(map[string]bool, len(dest))
 	for d := range dest {
@@ -277,7 +191,7 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 	if opts.LinkMode == LinkSymlink && len(errs) == 0 {
 		libRel, err := p.rel(p.Lib)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var w string
 		if keep, w = planSymlinks(root, libRel, plans, dists); w != "" {
@@ -300,9 +214,9 @@ func planAll(root *os.Root, p Paths, info *python.Info, jobs []Job, dists []Dist
 	}
 	if len(errs) > 0 {
 		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-		return nil, &PlanError{Errs: errs}
+		return &PlanError{Errs: errs}
 	}
-	return plans, nil
+	return nil
 }
 
 // schemeRels are the scheme's directories relative to the target
@@ -327,10 +241,39 @@ func schemeRels(p Paths) (map[string]string, error) {
 	return rels, nil
 }
 
+// planDests checks the files of one plan against each other: unique
+// destinations, none both a file and a directory. It fills pl.dirs.
+func planDests(p Paths, pl *jobPlan) []error {
+	var errs []error
+	dest := make(map[string]bool, len(pl.files))
+	pl.dirs = map[string]bool{}
+	for _, f := range pl.files {
+		if dest[f.dest] {
+			errs = append(errs, fmt.Errorf("%s and %s both install %s", pl.label, pl.label, filepath.Join(p.Target, filepath.FromSlash(f.dest))))
+			continue
+		}
+		dest[f.dest] = true
+		addDirs(pl.dirs, f.dest)
+	}
+	for dir := range pl.dirs {
+		if dest[dir] {
+			errs = append(errs, fmt.Errorf("%s installs file %s where %s installs a directory", pl.label, dir, pl.label))
+		}
+	}
+	return errs
+}
+
+// addDirs adds the directories file lies in (target-relative) to dirs.
+func addDirs(dirs map[string]bool, file string) {
+	for dir := path.Dir(file); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
+		dirs[dir] = true
+	}
+}
+
 // destinations are the files of the whole run, by destination, with the
 // label of the distribution that installs each: unique, not both file and
 // directory, and (where the file system ignores case) not differing only
-// in case.
+// in case. Each plan was checked on its own by planDests.
 func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]string, []error) {
 	var errs []error
 	dest := map[string]string{}
@@ -356,10 +299,10 @@ func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]stri
 			folded[k] = d
 		}
 	}
-	for d, label := range dest {
-		for dir := path.Dir(d); dir != "."; dir = path.Dir(dir) {
-			if other, ok := dest[dir]; ok {
-				errs = append(errs, fmt.Errorf("%s installs file %s where %s installs a directory", other, dir, label))
+	for _, pl := range plans {
+		for dir := range pl.dirs {
+			if other, ok := dest[dir]; ok && other != pl.label {
+				errs = append(errs, fmt.Errorf("%s installs file %s where %s installs a directory", other, dir, pl.label))
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -470,4 +471,26 @@ func TestCaseCollisionOnCaseInsensitiveSystems(t *testing.T) {
 	}
 	p = newProject(t, testInfo())
 	mustInstall(t, p, testInfo(), src, InstallOptions{})
+}
+
+// TestListHeads: ListHeads gives what List gives but the file lists.
+func TestListHeads(t *testing.T) {
+	info := testInfo()
+	p := newProject(t, info)
+	mustInstall(t, p, info, fooWheel("1.0"), InstallOptions{Requested: true})
+	full, err := List(p)
+	if err != nil || len(full) != 1 || len(full[0].Files) == 0 {
+		t.Fatal(full, err)
+	}
+	heads, err := ListHeads(p)
+	if err != nil || len(heads) != 1 {
+		t.Fatal(heads, err)
+	}
+	if heads[0].Files != nil || heads[0].RecordErr != nil {
+		t.Errorf("ListHeads read RECORD: %+v", heads[0])
+	}
+	full[0].Files = nil
+	if !reflect.DeepEqual(full[0], heads[0]) {
+		t.Errorf("ListHeads %+v, List %+v", heads[0], full[0])
+	}
 }

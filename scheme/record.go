@@ -37,6 +37,9 @@ func recordToTarget(libRel, p string) (string, error) {
 // targetToRecord is the inverse of recordToTarget: dest (target-relative)
 // seen from libRel.
 func targetToRecord(libRel, dest string) string {
+	if rest, ok := strings.CutPrefix(dest, libRel+"/"); ok && libRel != "." {
+		return rest // a file in lib/, as almost every one is
+	}
 	lp := strings.Split(libRel, "/")
 	dp := strings.Split(dest, "/")
 	i := 0

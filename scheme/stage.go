@@ -9,13 +9,10 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,129 +34,86 @@ type stageItem struct {
 	link string // for a symlink (LinkSymlink): its target, and f is nil
 }
 
-// stage writes every file of every plan under stagingRel, with at most
-// opts.Workers tasks at once; then each RECORD. Every staging directory is
-// created once, through the handle of its parent; files are created
-// through the handle of their directory.
-func stage(ctx context.Context, root *os.Root, stagingRel string, plans []*jobPlan, opts InstallOptions) error {
-	st := &stager{root: root, stagingRel: stagingRel, workers: opts.Workers, handles: map[string]*dirHandle{}}
-	if st.workers <= 0 {
-		st.workers = 2 * runtime.GOMAXPROCS(0)
+// stagePlan writes every file of pl under pl.staged, then its RECORD.
+// Every staging directory is created once, through the handle of its
+// parent; files are created through the handle of their directory, in
+// tasks of at most stageBatch files of one directory that share the
+// transaction's workers.
+func (t *Txn) stagePlan(ctx context.Context, pl *jobPlan) error {
+	dirs, groups := layoutPlan(pl)
+	if ls, ok := pl.job.Source.(LinkSource); ok {
+		probe := ""
+		for _, f := range pl.files {
+			if f.src != "" {
+				probe = ls.Path(f.src)
+				break
+			}
+		}
+		pl.linker = newLinker(t.opts.LinkMode, probe, filepath.Join(t.root.Name(), filepath.FromSlash(t.stagingRel)))
 	}
-	defer st.close()
-	if err := root.Mkdir(StagingDir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := t.root.Mkdir(pl.staged, 0o755); err != nil {
 		return fmt.Errorf("create staging directory: %w", err)
 	}
-	if err := root.Mkdir(stagingRel, 0o755); err != nil {
-		return fmt.Errorf("create staging directory: %w", err)
-	}
-	dirs, groups := st.layout(plans, opts.LinkMode)
-	if err := st.mkdirs(ctx, plans, dirs); err != nil {
+	handles, err := mkdirs(t.root, pl.staged, dirs, &t.budget)
+	defer func() {
+		for _, h := range handles {
+			h.close()
+		}
+		t.budget.Add(int64(len(handles)))
+	}()
+	if err != nil {
 		return err
 	}
+	st := &stager{root: t.root, handles: handles, sem: t.sem}
 	if err := st.files(ctx, groups); err != nil {
 		return err
 	}
-	for _, pl := range plans {
-		if err := st.record(pl); err != nil {
-			return err
-		}
+	if err := st.record(pl); err != nil {
+		return err
 	}
 	return ctx.Err()
 }
 
-// stager is one run of stage: the staging tree and the directory handles
-// its files are created through.
-type stager struct {
-	root       *os.Root
-	stagingRel string
-	workers    int
-	handles    map[string]*dirHandle // kept open by mkdirs
-}
-
-func (st *stager) close() {
-	for _, h := range st.handles {
-		h.close()
+// layoutPlan returns every directory to create below pl.staged (those of
+// pl.dirs, and the parents of its symlinks) and the files and symlinks
+// of each directory (RECORD, the last file of a plan, is written last by
+// record; files covered by a symlink are not staged).
+func layoutPlan(pl *jobPlan) (map[string]bool, map[string][]stageItem) {
+	dirs := make(map[string]bool, len(pl.dirs)+1)
+	dirs[pl.staged] = true
+	for d := range pl.dirs {
+		dirs[pl.staged+"/"+d] = true
 	}
-}
-
-// layout names each plan's staging directory and its linker, and returns
-// every directory to create and the files of each directory (RECORD, the
-// last file of a plan, is written last by record).
-func (st *stager) layout(plans []*jobPlan, mode LinkMode) (map[string]bool, map[string][]stageItem) {
-	dirs := map[string]bool{}
 	groups := map[string][]stageItem{}
-	for i, pl := range plans {
-		pl.staged = st.stagingRel + "/" + strconv.Itoa(i)
-		dirs[pl.staged] = true
-		for _, l := range pl.links {
-			full := path.Join(pl.staged, l.dest)
-			dir := path.Dir(full)
-			for d := dir; !dirs[d]; d = path.Dir(d) {
-				dirs[d] = true
-			}
-			groups[dir] = append(groups[dir], stageItem{pl: pl, name: path.Base(full), link: l.target})
+	add := func(dest string, it stageItem) {
+		dir, name := path.Split(dest)
+		d := pl.staged
+		if dir != "" {
+			d += "/" + dir[:len(dir)-1]
 		}
-		for k, f := range pl.files {
-			if f.covered {
-				continue
-			}
-			full := path.Join(pl.staged, f.dest)
-			dir := path.Dir(full)
-			for d := dir; !dirs[d]; d = path.Dir(d) {
-				dirs[d] = true
-			}
-			if k < len(pl.files)-1 {
-				groups[dir] = append(groups[dir], stageItem{pl: pl, f: f, name: path.Base(full)})
-			}
+		for p := d; !dirs[p]; p = path.Dir(p) {
+			dirs[p] = true
 		}
-		if ls, ok := pl.job.Source.(LinkSource); ok {
-			probe := ""
-			for _, f := range pl.files {
-				if f.src != "" {
-					probe = ls.Path(f.src)
-					break
-				}
-			}
-			pl.linker = newLinker(mode, probe, filepath.Join(st.root.Name(), filepath.FromSlash(st.stagingRel)))
+		it.pl, it.name = pl, name
+		groups[d] = append(groups[d], it)
+	}
+	for _, l := range pl.links {
+		add(l.dest, stageItem{link: l.target})
+	}
+	for _, f := range pl.files[:len(pl.files)-1] {
+		if !f.covered {
+			add(f.dest, stageItem{f: f})
 		}
 	}
 	return dirs, groups
 }
 
-// mkdirs creates every directory once: each distribution's staging tree
-// by a task of its own, keeping handles open within the budget.
-func (st *stager) mkdirs(ctx context.Context, plans []*jobPlan, dirs map[string]bool) error {
-	perPlan := map[string]map[string]bool{}
-	for _, pl := range plans {
-		if err := st.root.Mkdir(pl.staged, 0o755); err != nil {
-			return fmt.Errorf("create staging directory: %w", err)
-		}
-		perPlan[pl.staged] = map[string]bool{}
-	}
-	for d := range dirs {
-		if top, _, ok := cutStaged(d, st.stagingRel); ok {
-			perPlan[top][d] = true
-		}
-	}
-	var budget atomic.Int64
-	budget.Store(int64(handleBudget()))
-	var mu sync.Mutex
-	mg, mctx := errgroup.WithContext(ctx)
-	mg.SetLimit(st.workers)
-	for top, ds := range perPlan {
-		mg.Go(func() error {
-			if err := mctx.Err(); err != nil {
-				return err
-			}
-			hs, err := mkdirs(st.root, top, ds, &budget)
-			mu.Lock()
-			maps.Copy(st.handles, hs)
-			mu.Unlock()
-			return err
-		})
-	}
-	return mg.Wait()
+// stager writes the files of one plan: the directory handles mkdirs kept
+// and the transaction's worker slots.
+type stager struct {
+	root    *os.Root
+	handles map[string]*dirHandle
+	sem     chan struct{}
 }
 
 // open is the handle of a staging directory: the one mkdirs kept, else a
@@ -175,48 +129,54 @@ func (st *stager) open(dir string) (h *dirHandle, done func(), _ error) {
 	return h, h.close, nil
 }
 
-// files stages every file but the RECORDs, in batches of one directory.
+// files stages every file but the RECORD, in batches of one directory,
+// each batch in a worker slot.
 func (st *stager) files(ctx context.Context, groups map[string][]stageItem) error {
-	var tasks [][]stageItem
-	var dirOf []string
+	g, gctx := errgroup.WithContext(ctx)
 	for dir, items := range groups {
 		for len(items) > 0 {
 			n := min(len(items), stageBatch)
-			tasks = append(tasks, items[:n])
-			dirOf = append(dirOf, dir)
+			batch := items[:n]
 			items = items[n:]
+			g.Go(func() error {
+				select {
+				case st.sem <- struct{}{}:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				defer func() { <-st.sem }()
+				return st.batch(gctx, dir, batch)
+			})
 		}
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(st.workers)
-	for i, items := range tasks {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			d, done, err := st.open(dirOf[i])
-			if err != nil {
-				return err
-			}
-			defer done()
-			for _, it := range items {
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				if it.link != "" {
-					if err := d.symlink(it.link, it.name); err != nil {
-						return fmt.Errorf("%s: %w", it.pl.label, err)
-					}
-					continue
-				}
-				if err := stageFile(d, it.name, it.pl, it.f); err != nil {
-					return fmt.Errorf("%s: %w", it.pl.label, err)
-				}
-			}
-			return nil
-		})
-	}
 	return g.Wait()
+}
+
+// batch stages the files of items, all in directory dir.
+func (st *stager) batch(ctx context.Context, dir string, items []stageItem) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d, done, err := st.open(dir)
+	if err != nil {
+		return err
+	}
+	defer done()
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if it.link != "" {
+			if err := d.symlink(it.link, it.name); err != nil {
+				return fmt.Errorf("%s: %w", it.pl.label, err)
+			}
+			continue
+		}
+		if err := stageFile(d, it.name, it.pl, it.f); err != nil {
+			return fmt.Errorf("%s: %w", it.pl.label, err)
+		}
+	}
+	return nil
 }
 
 // record writes a plan's RECORD, from the hashes and sizes of the files
@@ -262,17 +222,6 @@ func coveredHash(pl *jobPlan, f *planFile) (err error) {
 	return err
 }
 
-// cutStaged splits a directory under stagingRel/<i>/ into its
-// distribution's staging directory and the rest.
-func cutStaged(d, stagingRel string) (top, rest string, ok bool) {
-	r, ok := strings.CutPrefix(d, stagingRel+"/")
-	if !ok {
-		return "", "", false
-	}
-	i, rest, _ := strings.Cut(r, "/")
-	return stagingRel + "/" + i, rest, true
-}
-
 // mkdirs creates the directories of dirs below top (which exists), each
 // once, parents first, through the handle of the parent. It returns open
 // handles of up to budget of them (the caller closes them), so that
@@ -302,6 +251,7 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 			kept[h.rel] = h
 			return
 		}
+		budget.Add(1)
 		h.close()
 	}
 	defer func() {

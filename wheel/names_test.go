@@ -82,3 +82,45 @@ func TestComponentLengthCoversUTF16(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFoldName checks foldName's ASCII fast path against the Unicode path
+// it skips: the same key for every input.
+func FuzzFoldName(f *testing.F) {
+	for _, s := range []string{"", "a.py", "Mod.py", "PKG/__INIT__.PY", "caf\u00e9.py", "cafe\u0301.py", "\u212b", "[@`{", "x\x7f\x00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := foldName(s), foldNameUnicode(s); got != want {
+			t.Errorf("foldName(%q) = %q, the Unicode path gives %q", s, got, want)
+		}
+	})
+}
+
+// FuzzDeviceName checks isDeviceName, which compares without allocating,
+// against upper-casing the stem, as the rule is worded.
+func FuzzDeviceName(f *testing.F) {
+	for _, s := range []string{"con", "CON", "Aux", "nul", "com1", "LPT9", "com\u00b9", "COM0", "COM10", "\u017fon", "lpt", "co"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, stem string) {
+		u := strings.ToUpper(stem)
+		want := u == "CON" || u == "PRN" || u == "AUX" || u == "NUL" ||
+			(strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && isDeviceDigit(u[3:])
+		if got := isDeviceName(stem); got != want {
+			t.Errorf("isDeviceName(%q) = %v, want %v", stem, got, want)
+		}
+	})
+}
+
+func TestCheckPathAllocs(t *testing.T) {
+	name := "botocore/data/ec2/2016-11-15/service-2.json"
+	if err := checkPath(name); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = checkPath(name) }); n != 0 {
+		t.Errorf("checkPath allocates %v times per valid name", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = foldName("botocore/data/ec2/service-2.json") }); n != 0 {
+		t.Errorf("foldName allocates %v times per lower-case ASCII name", n)
+	}
+}

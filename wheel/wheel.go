@@ -525,7 +525,37 @@ func fileTypeProblem(mode uint32, isDir bool) string {
 // in Unicode normalisation (NFC or NFD) collide, as they do on macOS and
 // Windows file systems.
 func foldName(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return foldNameUnicode(s)
+		}
+	}
+	// ASCII: NFC leaves it as it is, and folding is lower-casing.
+	return asciiLower(s)
+}
+
+// foldNameUnicode is foldName for any string.
+func foldNameUnicode(s string) string {
 	return norm.NFC.String(foldCase(norm.NFC.String(s)))
+}
+
+// asciiLower lower-cases an ASCII string, allocating only when it has an
+// upper-case letter.
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func foldCase(s string) string {
@@ -569,23 +599,32 @@ func checkPath(p string) error {
 	if n := strings.Count(p, "/") + 1; n > MaxPathDepth {
 		return fmt.Errorf("unsafe path: name has %d components, more than %d", n, MaxPathDepth)
 	}
-	for _, c := range strings.Split(p, "/") {
-		if len(c) > MaxComponentLength {
-			return fmt.Errorf("unsafe path: a component is %d bytes long, more than %d", len(c), MaxComponentLength)
-		}
-		switch c {
-		case "":
-			return errors.New("unsafe path: empty path component")
-		case ".":
-			return errors.New(`unsafe path: "." path component`)
-		case "..":
-			return errors.New(`unsafe path: ".." path component`)
-		}
-		if err := portableComponent(c); err != nil {
+	for rest := p; ; {
+		c, tail, more := strings.Cut(rest, "/")
+		if err := checkComponent(c); err != nil {
 			return err
 		}
+		if !more {
+			return nil
+		}
+		rest = tail
 	}
-	return nil
+}
+
+// checkComponent checks one component of a member path (see checkPath).
+func checkComponent(c string) error {
+	if len(c) > MaxComponentLength {
+		return fmt.Errorf("unsafe path: a component is %d bytes long, more than %d", len(c), MaxComponentLength)
+	}
+	switch c {
+	case "":
+		return errors.New("unsafe path: empty path component")
+	case ".":
+		return errors.New(`unsafe path: "." path component`)
+	case "..":
+		return errors.New(`unsafe path: ".." path component`)
+	}
+	return portableComponent(c)
 }
 
 // portableComponent refuses a path component Windows cannot hold, on every
@@ -603,13 +642,25 @@ func portableComponent(c string) error {
 		return fmt.Errorf("unsafe path: component %q ends in a dot or space, which Windows drops", c)
 	}
 	stem, _, _ := strings.Cut(c, ".")
-	stem = strings.ToUpper(strings.TrimRight(stem, " "))
-	switch {
-	case stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL",
-		(strings.HasPrefix(stem, "COM") || strings.HasPrefix(stem, "LPT")) && isDeviceDigit(stem[3:]):
+	if isDeviceName(strings.TrimRight(stem, " ")) {
 		return fmt.Errorf("unsafe path: %q is a reserved device name on Windows", c)
 	}
 	return nil
+}
+
+// isDeviceName reports whether stem is CON, PRN, AUX, NUL, COM1-9 or
+// LPT1-9 (or COM/LPT with ¹²³) in any case. No letter outside ASCII
+// upper-cases to one of these, so comparing ASCII without case is exact,
+// and allocates nothing.
+func isDeviceName(stem string) bool {
+	if len(stem) < 3 {
+		return false
+	}
+	head := stem[:3]
+	if len(stem) == 3 {
+		return strings.EqualFold(head, "CON") || strings.EqualFold(head, "PRN") || strings.EqualFold(head, "AUX") || strings.EqualFold(head, "NUL")
+	}
+	return (strings.EqualFold(head, "COM") || strings.EqualFold(head, "LPT")) && isDeviceDigit(stem[3:])
 }
 
 func isDeviceDigit(s string) bool {

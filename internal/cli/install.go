@@ -10,6 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/pkginstall/pkginstall/index"
+	"github.com/pkginstall/pkginstall/internal/build"
 	"github.com/pkginstall/pkginstall/internal/fileerr"
 	"github.com/pkginstall/pkginstall/internal/installer"
 	"github.com/pkginstall/pkginstall/internal/pep508"
@@ -215,11 +216,11 @@ func parseArg(arg string) (installer.Req, error) {
 	return out, nil
 }
 
-// isSdistPath says arg names an sdist file (not a requirement).
+// isSdistPath says arg names an sdist file (not a requirement): a name
+// build can unpack (build.IsSdist owns the suffixes), not a URL or a
+// "name @ URL" requirement.
 func isSdistPath(arg string) bool {
-	l := strings.ToLower(arg)
-	return (strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tgz")) &&
-		!strings.Contains(arg, "@") && !strings.Contains(arg, "://")
+	return build.IsSdist(arg) && !strings.Contains(arg, "@") && !strings.Contains(arg, "://")
 }
 
 // dirArg is a local project folder given on the command line.

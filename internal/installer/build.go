@@ -423,16 +423,7 @@ func (in *Installer) buildEnv(ctx context.Context, dir string, reqs []string) ([
 	if err != nil {
 		return nil, err
 	}
-	wheels, err := env.Prepare(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, w := range wheels {
-			w.Close()
-		}
-	}()
-	if err := env.Apply(ctx, res, wheels); err != nil {
+	if err := env.Install(ctx, res, nil); err != nil {
 		return nil, err
 	}
 	return []string{paths.Lib}, nil

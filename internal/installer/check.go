@@ -16,7 +16,7 @@ import (
 // Check lists unmet or conflicting requirements among the distributions
 // installed in the target, one sentence each, sorted (as `pip check`).
 func Check(p scheme.Paths, py *python.Info) ([]string, error) {
-	dists, err := scheme.List(p)
+	dists, err := scheme.ListHeads(p)
 	if err != nil {
 		return nil, err
 	}

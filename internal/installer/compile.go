@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/cache"
+	"github.com/pkginstall/pkginstall/internal/phase"
 	"github.com/pkginstall/pkginstall/scheme"
 )
 
@@ -114,10 +115,7 @@ func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sour
 // which of those exist already.
 func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Source) (jobs []compileJob, cached map[string]bool) {
 	libPrefix := in.Paths.Lib + string(filepath.Separator)
-	tag := ""
-	if in.Python.Implementation == "cpython" {
-		tag = fmt.Sprintf("cpython-%d%d", in.Python.Major, in.Python.Minor) // sys.implementation.cache_tag
-	}
+	tag := in.cacheTag()
 	cached = map[string]bool{}
 	for i, r := range results {
 		var tree *cache.Tree
@@ -142,6 +140,15 @@ func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Sour
 		}
 	}
 	return jobs, cached
+}
+
+// cacheTag is the interpreter's sys.implementation.cache_tag, or "" when
+// byte code is not cached with trees (an interpreter other than CPython).
+func (in *Installer) cacheTag() string {
+	if in.Python.Implementation != "cpython" {
+		return ""
+	}
+	return fmt.Sprintf("cpython-%d%d", in.Python.Major, in.Python.Minor)
 }
 
 // pycPath is importlib.util.cache_from_source(src) for an interpreter
@@ -206,51 +213,147 @@ func (in *Installer) runCompileWorkers(ctx context.Context, jobs []compileJob, d
 	if len(jobs) == 0 {
 		return nil
 	}
-	workers := min(runtime.NumCPU(), len(jobs)) // all cores: byte-compiling is CPU-bound
-	var mu sync.Mutex
-	var doneErr error
-	ch := make(chan compileJob)
-	errc := make(chan error, workers)
-	var wg sync.WaitGroup
+	pool := in.startCompilePool(ctx, min(runtime.NumCPU(), len(jobs)), func(j compileJob, pyc, problem string) error {
+		if problem != "" {
+			in.Reporter.Warn(fmt.Sprintf("cannot byte-compile %s: %s", j.src, problem))
+			return nil
+		}
+		if pyc == "" {
+			return nil
+		}
+		return done(j, pyc)
+	})
+	var sendErr error
+	for _, j := range jobs {
+		if sendErr = pool.add(ctx, j); sendErr != nil {
+			break
+		}
+	}
+	return cmp.Or(sendErr, pool.wait())
+}
+
+// compilePool is a pool of interpreter workers (all cores: byte-compiling
+// is CPU-bound), fed with add until wait.
+type compilePool struct {
+	ch   chan compileJob
+	wg   sync.WaitGroup
+	once sync.Once
+	mu   sync.Mutex
+	err  error
+}
+
+// startCompilePool starts workers interpreter workers; done gets each
+// answer, and its first error is the pool's.
+func (in *Installer) startCompilePool(ctx context.Context, workers int, done func(j compileJob, pyc, problem string) error) *compilePool {
+	p := &compilePool{ch: make(chan compileJob)}
 	for range workers {
-		wg.Add(1)
+		p.wg.Add(1)
 		go func() {
-			defer wg.Done()
-			errc <- in.compileWorker(ctx, ch, func(j compileJob, pyc, problem string) {
-				if problem != "" {
-					in.Reporter.Warn(fmt.Sprintf("cannot byte-compile %s: %s", j.src, problem))
-					return
-				}
-				if pyc == "" {
-					return
-				}
-				if err := done(j, pyc); err != nil {
-					mu.Lock()
-					doneErr = cmp.Or(doneErr, err)
-					mu.Unlock()
-				}
-			})
+			defer p.wg.Done()
+			p.fail(in.compileWorker(ctx, p.ch, func(j compileJob, pyc, problem string) {
+				p.fail(done(j, pyc, problem))
+			}))
 		}()
 	}
-	var sendErr error
-feed:
-	for _, j := range jobs {
-		select {
-		case ch <- j:
-		case <-ctx.Done():
-			sendErr = ctx.Err()
-			break feed
-		}
+	return p
+}
+
+func (p *compilePool) fail(err error) {
+	if err == nil {
+		return
 	}
-	close(ch)
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		if err != nil && sendErr == nil {
-			sendErr = err
-		}
+	p.mu.Lock()
+	p.err = cmp.Or(p.err, err)
+	p.mu.Unlock()
+}
+
+// add hands j to the next free worker.
+func (p *compilePool) add(ctx context.Context, j compileJob) error {
+	select {
+	case p.ch <- j:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return cmp.Or(sendErr, doneErr)
+}
+
+// wait ends the pool once every job added is answered; its first error.
+func (p *compilePool) wait() error {
+	p.once.Do(func() { close(p.ch) })
+	p.wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// precompiler byte-compiles the .py files of cache trees into the trees'
+// __pycache__, as soon as each tree is staged by hard links, while the
+// run still fetches, unpacks and stages other wheels: compile then finds
+// their byte code cached and only links it. A file it cannot compile is
+// left to compile, which compiles it again and warns.
+type precompiler struct {
+	pool    *compilePool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	tag     string
+	feeders sync.WaitGroup
+}
+
+// startPrecompile is the run's precompiler, or nil when the run does not
+// compile or byte code is not cached with trees (see compile).
+func (in *Installer) startPrecompile(ctx context.Context) *precompiler {
+	tag := in.cacheTag()
+	if !in.Compile || tag == "" || in.CacheDir == "" {
+		return nil
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	pc := &precompiler{ctx: pctx, cancel: cancel, tag: tag}
+	pc.pool = in.startCompilePool(pctx, runtime.NumCPU(), func(compileJob, string, string) error { return nil })
+	return pc
+}
+
+// tree queues the .py files of t that go to lib/ and have no byte code
+// in the tree yet.
+func (pc *precompiler) tree(t *cache.Tree) {
+	if pc == nil {
+		return
+	}
+	pc.feeders.Add(1)
+	go func() {
+		defer pc.feeders.Done()
+		defer phase.Start(phase.Compile)()
+		data := t.DataDir() + "/"
+		for _, f := range t.Files() {
+			if !strings.HasSuffix(f.Name, ".py") || strings.HasPrefix(f.Name, data) || strings.ContainsAny(f.Name, "\n\r\x00") {
+				continue
+			}
+			src := t.Path(f.Name)
+			if _, err := os.Lstat(pycPath(src, pc.tag)); err == nil {
+				continue
+			}
+			if pc.pool.add(pc.ctx, compileJob{src: src}) != nil {
+				return
+			}
+		}
+	}()
+}
+
+// wait returns once everything queued is compiled (or given up).
+func (pc *precompiler) wait() {
+	if pc == nil {
+		return
+	}
+	pc.feeders.Wait()
+	_ = pc.pool.wait() // compile redoes and reports what failed here
+}
+
+// stop abandons what is still queued and waits for the workers to end.
+func (pc *precompiler) stop() {
+	if pc == nil {
+		return
+	}
+	pc.cancel()
+	pc.wait()
 }
 
 // compileJob is one source file of results[dist]. treeSrc, when set, is

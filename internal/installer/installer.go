@@ -1,8 +1,8 @@
 // Package installer turns requirements into installed distributions: plan
-// (resolve against the index and what is installed), prepare (fetch and
-// verify every wheel, in parallel) and install (one all-or-nothing
-// transaction through scheme). It never prints: progress and results go
-// through a Reporter.
+// (resolve against the index and what is installed), then install: fetch
+// and verify every wheel, in parallel, each staged through scheme as soon
+// as it is ready, in one all-or-nothing transaction (pipeline.go). It
+// never prints: progress and results go through a Reporter.
 //
 // A universal lock (universal.go) is one resolution per supported
 // environment (CPython minor version x platform), merged into one entry per
@@ -21,12 +21,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pkginstall/pkginstall/cache"
 	"github.com/pkginstall/pkginstall/index"
@@ -251,7 +248,7 @@ func yankedWarning(c *Candidate) string {
 // installed are the distributions installed in the target, by normalised
 // name (none when the target does not exist).
 func (in *Installer) installed() (map[string]scheme.Dist, error) {
-	installed, err := scheme.List(in.Paths)
+	installed, err := scheme.ListHeads(in.Paths)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
@@ -497,143 +494,6 @@ func checkHashes(req *Request, res *Result) error {
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
-	return nil
-}
-
-// Prepare fetches every wheel that changes, in parallel, verifies its hash,
-// and opens (validates) it; with a cache directory it unpacks it into the
-// cache (or finds it unpacked there already, without fetching it). The
-// caller closes the results.
-func (in *Installer) Prepare(ctx context.Context, res *Result) (map[string]*Prepared, error) {
-	var todo []*Change
-	for i := range res.Changes {
-		if res.Changes[i].Action == Add || res.Changes[i].Action == Upgrade || res.Changes[i].Action == Reinstall {
-			todo = append(todo, &res.Changes[i])
-		}
-	}
-	prepared := make([]*Prepared, len(todo))
-	start := time.Now()
-	if len(todo) > 0 {
-		changes := make([]Change, len(todo))
-		for i, ch := range todo {
-			changes[i] = *ch
-		}
-		in.phases().Preparing(changes)
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	jobs := in.Jobs
-	if jobs <= 0 {
-		jobs = 8
-	}
-	g.SetLimit(jobs)
-	cacheDir := in.CacheDir
-	if cacheDir == "" {
-		tmp, err := os.MkdirTemp("", "pkginstall-wheels-")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(tmp) // wheels are opened below; opened files stay readable
-		cacheDir = tmp
-	}
-	for i, ch := range todo {
-		g.Go(func() error {
-			// After an interrupt or a failure, start nothing new.
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			p, err := in.prepareOne(gctx, ch, cacheDir)
-			if err != nil {
-				return err
-			}
-			prepared[i] = p
-			return checkResolvedMetadata(res.Provider.usedMetadata(ch.Candidate), ch, p)
-		})
-	}
-	err := g.Wait()
-	out := map[string]*Prepared{}
-	for i, p := range prepared {
-		if p != nil {
-			out[todo[i].Name] = p
-		}
-	}
-	if err != nil {
-		for _, p := range out {
-			p.Close()
-		}
-		return nil, err
-	}
-	if len(todo) > 0 {
-		in.phases().Prepared(len(todo), time.Since(start))
-	}
-	return out, nil
-}
-
-// Apply installs the prepared wheels in one transaction. It takes no lock:
-// the caller holds the target lock (scheme.Lock) around it, as the
-// workflow's install transaction does.
-func (in *Installer) Apply(ctx context.Context, res *Result, wheels map[string]*Prepared) error {
-	return in.apply(ctx, res, wheels, true, time.Now())
-}
-
-// apply is Apply; with retry, a cached tree found changed is unpacked again
-// and the transaction run once more.
-func (in *Installer) apply(ctx context.Context, res *Result, wheels map[string]*Prepared, retry bool, start time.Time) error {
-	var jobs []scheme.Job
-	var sources []scheme.Source // of jobs, for compile
-	var applied []Change
-	for _, ch := range res.Changes {
-		w := wheels[ch.Name]
-		if w == nil {
-			continue
-		}
-		jobs = append(jobs, scheme.Job{Source: w.Source(), Requested: ch.Requested, DirectURL: directURL(ch.Candidate)})
-		sources = append(sources, jobs[len(jobs)-1].Source)
-		applied = append(applied, ch)
-	}
-	if len(jobs) == 0 {
-		in.Reporter.Installed(nil, time.Since(start))
-		return nil
-	}
-	if retry {
-		in.phases().Installing(len(jobs))
-	}
-	endLink := phase.Start(phase.Link)
-	results, err := scheme.InstallAll(ctx, in.Paths, in.Python, jobs, scheme.InstallOptions{Workers: 2 * runtime.GOMAXPROCS(0), LinkMode: in.LinkMode, Overwrite: in.Overwrite})
-	endLink()
-	if retry {
-		if again, rerr := in.replaceChanged(ctx, err, res, wheels); rerr != nil {
-			return rerr
-		} else if again {
-			return in.apply(ctx, res, wheels, false, start)
-		}
-	}
-	for _, r := range results {
-		if r == nil {
-			continue
-		}
-		for _, w := range r.Warnings {
-			in.Reporter.Warn(w)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	linked := symlinkedTrees(results, sources)
-	if in.Compile {
-		for _, t := range linked {
-			if err := t.Unseal(); err != nil { // byte code goes into the tree
-				in.Reporter.Warn(fmt.Sprintf("cannot byte-compile into %s: %v", t.Dir(), err))
-			}
-		}
-		endCompile := phase.Start(phase.Compile)
-		err := in.compile(ctx, results, sources)
-		endCompile()
-		if err != nil {
-			return err
-		}
-	}
-	in.sealLinked(linked)
-	in.Reporter.Installed(applied, time.Since(start))
 	return nil
 }
 

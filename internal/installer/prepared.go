@@ -156,32 +156,3 @@ func FileSHA256(path string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
-
-// replaceChanged handles a *scheme.SourceChangedError from an install
-// (nothing was committed): the changed tree is discarded and its wheel
-// fetched and unpacked again, and retry says to run the install again.
-// Any other error is left alone.
-func (in *Installer) replaceChanged(ctx context.Context, err error, res *Result, wheels map[string]*Prepared) (retry bool, _ error) {
-	var sce *scheme.SourceChangedError
-	if !errors.As(err, &sce) {
-		return false, nil
-	}
-	for i := range res.Changes {
-		ch := &res.Changes[i]
-		p := wheels[ch.Name]
-		if p == nil || p.Tree == nil || p.Tree.Path(sce.Member) != sce.Path {
-			continue
-		}
-		in.Reporter.Warn(sce.Error() + "; unpacking it again")
-		if err := p.Tree.Discard(); err != nil {
-			return false, err
-		}
-		np, err := in.prepareOne(ctx, ch, in.CacheDir)
-		if err != nil {
-			return false, err
-		}
-		wheels[ch.Name] = np
-		return true, nil
-	}
-	return false, nil
-}

@@ -38,6 +38,9 @@ type Candidate struct {
 	SourceDir string
 	Editable  bool
 	build     *sourceBuild // nil for a wheel
+	// wheel is File's parsed name when load made the candidate from an
+	// index page, kept for ranking the files of its version.
+	wheel tags.WheelName
 }
 
 // FromSource reports whether c is built before it is installed.
@@ -170,48 +173,36 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	var skipped []string
 	var sdists, yanked int
 	var sdistFiles []index.File
+	fit := pythonFit{py: p.pyVersion}
 	for _, f := range proj.Files {
-		if !strings.HasSuffix(strings.ToLower(f.Filename), ".whl") {
-			if isSdist(f.Filename) {
+		if !hasSuffixFold(f.Filename, ".whl") {
+			if build.IsSdist(f.Filename) {
 				sdists++
 				sdistFiles = append(sdistFiles, f)
+			} else if ext := index.SdistSuffix(f.Filename); ext != "" {
+				skipped = append(skipped, fmt.Sprintf("%s: a %s sdist, which pkginstall cannot unpack (it builds .tar.gz, .tgz and .zip)", f.Filename, ext))
 			}
 			continue
 		}
-		wn, err := tags.ParseWheelFilename(f.Filename)
-		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: %v", f.Filename, err))
-			continue
-		}
-		if pep508.NormalizeName(wn.Name) != name {
-			continue
-		}
-		v, err := pep440.Parse(wn.Version)
-		if err != nil {
-			skipped = append(skipped, fmt.Sprintf("%s: invalid version", f.Filename))
-			continue
-		}
-		if why := p.passOver(name, v, f); why != "" {
+		c, why := p.wheelCandidate(name, f, &fit)
+		if why != "" {
 			skipped = append(skipped, why)
-			continue
 		}
-		if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
-			skipped = append(skipped, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName()))
+		if c == nil {
 			continue
 		}
 		if f.Yanked {
 			// PEP 592: passed over unless an exact pin leaves nothing
 			// else (Fallback); kept aside for that.
 			yanked++
-			skipped = append(skipped, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason)))
 		}
-		key := v.String()
+		key := c.Version.String()
 		if groups[key] == nil {
 			order = append(order, key)
 		}
-		groups[key] = append(groups[key], &Candidate{Name: name, Version: v, File: f})
+		groups[key] = append(groups[key], c)
 	}
-	order, skipped = p.sdistCandidates(name, sdistFiles, groups, order, skipped)
+	order, skipped = p.sdistCandidates(name, sdistFiles, groups, order, skipped, &fit)
 	cons, constrained := p.Constraints[name]
 	for _, key := range order {
 		c, isYanked := bestUnyanked(p.Matcher, groups[key])
@@ -236,19 +227,66 @@ func (p *Provider) load(ctx context.Context, name string, pr *project) error {
 	return nil
 }
 
+// wheelCandidate makes the candidate of the wheel f on the page of name,
+// or says why f is passed over (a file of another project is silently
+// not one: nil, ""). A yanked wheel is a candidate and a reason.
+func (p *Provider) wheelCandidate(name string, f index.File, fit *pythonFit) (*Candidate, string) {
+	wn, err := tags.ParseWheelFilename(f.Filename)
+	if err != nil {
+		return nil, fmt.Sprintf("%s: %v", f.Filename, err)
+	}
+	if pep508.NormalizeName(wn.Name) != name {
+		return nil, ""
+	}
+	v, err := pep440.Parse(wn.Version)
+	if err != nil {
+		return nil, fmt.Sprintf("%s: invalid version", f.Filename)
+	}
+	if why := p.passOver(name, v, f, fit); why != "" {
+		return nil, why
+	}
+	if _, ok := p.Matcher.Rank(wn.Tags); !ok && !(p.AnyPlatform && p.Matcher.FitsInterpreter(wn.Tags)) {
+		return nil, fmt.Sprintf("%s: no tag matches %s", f.Filename, p.interpreterName())
+	}
+	c := &Candidate{Name: name, Version: v, File: f, wheel: wn}
+	if f.Yanked {
+		return c, fmt.Sprintf("%s: yanked%s", f.Filename, reason(f.YankedReason))
+	}
+	return c, ""
+}
+
 // passOver says why the file f of name at v is no candidate (a ===
 // clause it fails, a Requires-Python the target does not meet), or "".
-func (p *Provider) passOver(name string, v pep440.Version, f index.File) string {
+func (p *Provider) passOver(name string, v pep440.Version, f index.File, fit *pythonFit) string {
 	if spec, ok := p.arbitraryMismatch(name, v); !ok {
 		return fmt.Sprintf("%s: version %s does not match %s", f.Filename, v.Text(), spec)
 	}
-	if f.RequiresPython != "" {
-		rp, err := pep440.ParseSpecifierSet(f.RequiresPython)
-		if err == nil && !rp.Contains(p.pyVersion, true) {
-			return fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython)
-		}
+	if f.RequiresPython != "" && !fit.admits(f.RequiresPython) {
+		return fmt.Sprintf("%s: requires Python %s", f.Filename, f.RequiresPython)
 	}
 	return ""
+}
+
+// pythonFit says whether a file's Requires-Python admits the target
+// interpreter py (an unparsable one admits it), parsing each distinct
+// string once: the files of a page share a handful. It belongs to one
+// load, so it needs no lock.
+type pythonFit struct {
+	py   pep440.Version
+	seen map[string]bool
+}
+
+func (f *pythonFit) admits(requiresPython string) bool {
+	ok, found := f.seen[requiresPython]
+	if !found {
+		rp, err := pep440.ParseSpecifierSet(requiresPython)
+		ok = err != nil || rp.Contains(f.py, true)
+		if f.seen == nil {
+			f.seen = map[string]bool{}
+		}
+		f.seen[requiresPython] = ok
+	}
+	return ok
 }
 
 // arbitraryMismatch checks v, as written, against the === clauses of the
@@ -305,13 +343,17 @@ func loadHint(name string, files int, pr *project, skipped []string, yanked, sdi
 	}
 	if n := len(pr.candidates); n > 0 {
 		const maxVersions = 10
-		var vs []string
-		for _, c := range pr.candidates {
-			vs = append(vs, c.Version.String())
+		versions := make([]pep440.Version, n)
+		for i, c := range pr.candidates {
+			versions[i] = c.Version
 		}
-		sort.Slice(vs, func(i, j int) bool { return pep440.MustParse(vs[i]).Compare(pep440.MustParse(vs[j])) > 0 })
+		sort.Slice(versions, func(i, j int) bool { return versions[i].Compare(versions[j]) > 0 })
+		vs := make([]string, 0, min(n, maxVersions)+1)
+		for _, v := range versions[:min(n, maxVersions)] {
+			vs = append(vs, v.String())
+		}
 		if n > maxVersions {
-			vs = append(vs[:maxVersions], fmt.Sprintf("… %d more", n-maxVersions))
+			vs = append(vs, fmt.Sprintf("… %d more", n-maxVersions))
 		}
 		hints = append(hints, fmt.Sprintf("available: %s", strings.Join(vs, ", ")))
 	}
@@ -341,16 +383,30 @@ func reason(r string) string {
 	return " (" + r + ")"
 }
 
-func isSdist(fn string) bool {
-	l := strings.ToLower(fn)
-	return strings.HasSuffix(l, ".tar.gz") || strings.HasSuffix(l, ".zip") || strings.HasSuffix(l, ".tar.bz2")
+// hasSuffixFold is strings.HasSuffix ignoring ASCII case, for the
+// lower-case ASCII suffix suffix.
+func hasSuffixFold(s, suffix string) bool {
+	if len(s) < len(suffix) {
+		return false
+	}
+	s = s[len(s)-len(suffix):]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != suffix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sdistCandidates adds to groups, after the wheels, the sdists of the
 // versions that have no compatible wheel (an sdist is a candidate only
 // there), unless the build policy refuses name; the same filters as
 // wheels apply (=== clauses, Requires-Python).
-func (p *Provider) sdistCandidates(name string, files []index.File, groups map[string][]*Candidate, order, skipped []string) ([]string, []string) {
+func (p *Provider) sdistCandidates(name string, files []index.File, groups map[string][]*Candidate, order, skipped []string, fit *pythonFit) ([]string, []string) {
 	if len(files) == 0 || p.Build.Refuses(name) || p.SourceMetadata == nil {
 		return order, skipped
 	}
@@ -363,7 +419,7 @@ func (p *Provider) sdistCandidates(name string, files []index.File, groups map[s
 		if hasWheel(groups[key]) {
 			continue
 		}
-		if why := p.passOver(name, v, f); why != "" {
+		if why := p.passOver(name, v, f, fit); why != "" {
 			skipped = append(skipped, why)
 			continue
 		}
@@ -385,13 +441,17 @@ func hasWheel(cs []*Candidate) bool {
 }
 
 // bestCandidate returns the candidate whose wheel tags.BestWheel prefers
-// among cs, all of one version and all compatible.
+// among cs, all of one version and all compatible (an sdist's name is no
+// wheel name: when none is a wheel, the first is taken).
 func bestCandidate(m *tags.Matcher, cs []*Candidate) *Candidate {
-	names := make([]string, len(cs))
+	wheels := make([]tags.WheelName, len(cs))
 	for i, c := range cs {
-		names[i] = c.File.Filename
+		wheels[i] = c.wheel
+		if c.wheel.Tags == nil {
+			wheels[i], _ = tags.ParseWheelFilename(c.File.Filename) // not from load
+		}
 	}
-	i, ok := tags.BestWheel(m, names)
+	i, ok := tags.BestParsedWheel(m, wheels)
 	if !ok {
 		return cs[0] // AnyPlatform: none is for this platform
 	}

@@ -89,6 +89,19 @@ func parseGeneral(s string) (Version, error) {
 	return v, nil
 }
 
+// IsVersion reports whether s is a version as a file name carries one:
+// Parse accepts it and it has no surrounding whitespace. It checks the
+// grammar without building the Version (wheel file names are checked for
+// every file of an index page, most of which are never parsed further).
+func IsVersion(s string) bool {
+	if len(trimSpace(s)) != len(s) {
+		return false
+	}
+	var relBuf [8]string
+	_, ok := scanParts(s, relBuf[:0])
+	return ok
+}
+
 // MustParse is like Parse but panics if s is not a valid version. It is meant
 // for constants and tests, never for outside input.
 func MustParse(s string) Version {

@@ -170,6 +170,8 @@ func TestParseInvalid(t *testing.T) {
 		"1.0a1a1", "1.0.post1.post2", "1.0.dev1.dev2", "1.0dev1a1", "1.0.dev1.post1",
 		"1.0-1-1", "1.0.*", "1.0a-1-", "vv1.0", "1.0_", "1,0", "1.0final", "1.0@",
 		"1.0\x00", "１.0", "1.0+é", "-1.0", "+1.0", "1.0.pre.post.dev.x",
+		// packaging's re.IGNORECASE takes these for ASCII letters (doc.go)
+		"1.0po\u017ft1", "1.0+\u212a", "1.0+\u0131", "1.0r\u0130c1",
 	} {
 		_, err := Parse(in)
 		var ive *InvalidVersionError
@@ -327,4 +329,19 @@ func BenchmarkParseGeneral(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzIsVersion checks IsVersion against Parse: the same verdict, except
+// that surrounding whitespace, which Parse strips, makes it false.
+func FuzzIsVersion(f *testing.F) {
+	for _, s := range []string{"1.0", " 1.0", "1.0\t", "v1!2.0rc1.post2.dev3+abc.4", "1.0+", "", "1.0po\u017ft1", "1.0.1.2.3.4.5.6.7.8.9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, err := Parse(s)
+		want := err == nil && strings.TrimFunc(s, pyIsSpace) == s
+		if got := IsVersion(s); got != want {
+			t.Fatalf("IsVersion(%q) = %v; Parse gives %v", s, got, err)
+		}
+	})
 }

@@ -53,19 +53,25 @@ func (m *Matcher) FitsInterpreter(ts []Tag) bool {
 // ignored. ok is false when none is compatible. It is the one wheel
 // ranking: installs from an index, from a lock and download all use it.
 func BestWheel(m *Matcher, filenames []string) (index int, ok bool) {
-	best, bestRank := -1, 0
-	var bestName WheelName
+	wheels := make([]WheelName, len(filenames))
 	for i, f := range filenames {
-		w, err := ParseWheelFilename(f)
-		if err != nil {
-			continue
-		}
+		wheels[i], _ = ParseWheelFilename(f) // invalid: no tags, never compatible
+	}
+	return BestParsedWheel(m, wheels)
+}
+
+// BestParsedWheel is BestWheel for names already parsed (a WheelName
+// without tags, such as the zero one, is never compatible), for callers
+// that parsed them to filter candidates.
+func BestParsedWheel(m *Matcher, wheels []WheelName) (index int, ok bool) {
+	best, bestRank := -1, 0
+	for i, w := range wheels {
 		r, compatible := m.Rank(w.Tags)
 		if !compatible {
 			continue
 		}
-		if best < 0 || r < bestRank || r == bestRank && compareBuild(w, bestName) > 0 {
-			best, bestRank, bestName = i, r, w
+		if best < 0 || r < bestRank || r == bestRank && compareBuild(w, wheels[best]) > 0 {
+			best, bestRank = i, r
 		}
 	}
 	return best, best >= 0

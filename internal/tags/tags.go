@@ -12,7 +12,9 @@
 //     and at most MaxTagSet tags.
 //   - A wheel file name is {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl:
 //     the name is ASCII letters, digits, "." and "_" without "__"; the
-//     version is a valid PEP 440 version; the build tag starts with a digit.
+//     version is a valid PEP 440 version as pep440 defines it (IsVersion:
+//     its grammar has one owner), without surrounding whitespace; the build
+//     tag starts with a digit.
 //   - Supported reproduces packaging.tags.sys_tags() order (best first),
 //     with one documented exception: native linux_<arch> tags come after
 //     the manylinux and musllinux tags, as in packaging up to 26.2 and pip.
@@ -47,6 +49,14 @@ func (e *TagSetError) Error() string {
 // ParseTagSet parses a tag or a compressed tag set ("py2.py3-none-any")
 // into its tags, in the order interpreter, then ABI, then platform.
 func ParseTagSet(s string) ([]Tag, error) {
+	if t, ok := singleTag(s); ok {
+		return []Tag{t}, nil
+	}
+	return parseTagSet(s)
+}
+
+// parseTagSet is ParseTagSet without its fast path.
+func parseTagSet(s string) ([]Tag, error) {
 	comps := strings.Split(s, "-")
 	if len(comps) != 3 {
 		return nil, &TagSetError{s, "want interpreter-abi-platform"}
@@ -79,6 +89,25 @@ func ParseTagSet(s string) ([]Tag, error) {
 		}
 	}
 	return out, nil
+}
+
+// singleTag is ParseTagSet's fast path for a valid tag set that is one
+// tag (no "."), as nearly every wheel's is; it reports false for anything
+// else, which the general path then parses or rejects.
+func singleTag(s string) (Tag, bool) {
+	if strings.IndexByte(s, '.') >= 0 {
+		return Tag{}, false
+	}
+	in, rest, ok1 := strings.Cut(s, "-")
+	abi, plat, ok2 := strings.Cut(rest, "-")
+	if !ok1 || !ok2 || strings.IndexByte(plat, '-') >= 0 {
+		return Tag{}, false
+	}
+	t := Tag{strings.ToLower(in), strings.ToLower(abi), strings.ToLower(plat)}
+	if checkComponent(t.Interpreter, true) != nil || checkComponent(t.ABI, false) != nil || checkComponent(t.Platform, false) != nil {
+		return Tag{}, false
+	}
+	return t, true
 }
 
 // checkComponent validates one dotted part of a tag.

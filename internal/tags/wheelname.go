@@ -3,9 +3,9 @@ package tags
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/pkginstall/pkginstall/internal/pep440"
 	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
@@ -30,21 +30,12 @@ func (e *WheelFilenameError) Error() string {
 
 func (e *WheelFilenameError) Unwrap() error { return e.Err }
 
-// pep440RE is the PEP 440 version grammar (the permissive form that
-// packaging.version.Version accepts, without surrounding white space).
-var pep440RE = regexp.MustCompile(`(?i)^v?` +
-	`(?:[0-9]+!)?` + // epoch
-	`[0-9]+(?:\.[0-9]+)*` + // release
-	`(?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?` + // pre
-	`(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?` + // post
-	`(?:[-_.]?dev[-_.]?[0-9]*)?` + // dev
-	`(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$`) // local
-
 // ParseWheelFilename parses {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl
 // following the binary distribution format and packaging.utils.parse_wheel_filename:
 // four or five dashes; the name has no "__" and only letters, digits, "."
-// and "_"; the version is PEP 440; the build tag starts with a digit; the
-// tags may be compressed tag sets.
+// and "_"; the version is PEP 440 (pep440.IsVersion); the build tag starts
+// with a digit; the tags may be compressed tag sets. It is called for
+// every file of an index page, so it slices the name in place.
 func ParseWheelFilename(filename string) (WheelName, error) {
 	bad := func(reason string, err error) (WheelName, error) {
 		return WheelName{}, &WheelFilenameError{Filename: filename, Reason: reason, Err: err}
@@ -53,35 +44,58 @@ func ParseWheelFilename(filename string) (WheelName, error) {
 	if !ok {
 		return bad("extension must be .whl", nil)
 	}
-	parts := strings.Split(stem, "-")
-	if len(parts) != 5 && len(parts) != 6 {
+	// dash[i] is where the i-th "-" of stem is; a sixth means too many.
+	var dash [6]int
+	n := 0
+	for i := 0; i < len(stem) && n < len(dash); i++ {
+		if stem[i] == '-' {
+			dash[n] = i
+			n++
+		}
+	}
+	if n != 4 && n != 5 {
 		return bad("want name-version[-build]-python-abi-platform.whl", nil)
 	}
 	var w WheelName
-	w.Name, w.Version = parts[0], parts[1]
+	w.Name, w.Version = stem[:dash[0]], stem[dash[0]+1:dash[1]]
 	if !validName(w.Name) {
 		return bad(fmt.Sprintf("invalid project name %q", w.Name), nil)
 	}
-	if !pep440RE.MatchString(w.Version) {
+	if !pep440.IsVersion(w.Version) {
 		return bad(fmt.Sprintf("invalid version %q", w.Version), nil)
 	}
-	if len(parts) == 6 {
-		w.Build = parts[2]
-		if w.Build == "" || w.Build[0] < '0' || w.Build[0] > '9' {
-			return bad(fmt.Sprintf("invalid build tag %q: must start with a digit", w.Build), nil)
+	var err error
+	if n == 5 {
+		w.Build = stem[dash[1]+1 : dash[2]]
+		if err = checkBuildTag(filename, w.Build); err != nil {
+			return WheelName{}, err
 		}
 	}
-	n := len(parts)
-	tags, err := ParseTagSet(strings.Join(parts[n-3:], "-"))
+	if w.Tags, err = wheelTags(filename, stem[dash[n-3]+1:]); err != nil {
+		return WheelName{}, err
+	}
+	return w, nil
+}
+
+// checkBuildTag refuses a build tag that does not start with a digit.
+func checkBuildTag(filename, build string) error {
+	if build == "" || build[0] < '0' || build[0] > '9' {
+		return &WheelFilenameError{Filename: filename, Reason: fmt.Sprintf("invalid build tag %q: must start with a digit", build)}
+	}
+	return nil
+}
+
+// wheelTags parses the tag set of the wheel file filename.
+func wheelTags(filename, tagSet string) ([]Tag, error) {
+	tags, err := ParseTagSet(tagSet)
 	if err != nil {
 		reason := err.Error()
 		if te, ok := errors.AsType[*TagSetError](err); ok {
 			reason = te.Reason
 		}
-		return bad(reason, err)
+		return nil, &WheelFilenameError{Filename: filename, Reason: reason, Err: err}
 	}
-	w.Tags = tags
-	return w, nil
+	return tags, nil
 }
 
 // validName reports whether s is an escaped distribution name as wheel

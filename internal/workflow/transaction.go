@@ -41,11 +41,12 @@ type transaction struct {
 
 // run checks that the target is safe (safety.CheckTarget: SPEC §6),
 // stats it, takes its lock, recovers an interrupted run, plans, prepares
-// every wheel, calls before, applies, uninstalls
-// (exact), removes a target this run created when applying fails, and
+// and stages every wheel, calls before, commits, uninstalls
+// (exact), removes a target this run created when installing fails, and
 // writes or forgets the no-op manifest. The target lock is held from the
 // recovery until the manifest is written; a target that does not exist
-// yet is locked (and so created) only when something is installed.
+// yet is locked (and so created) only when something is installed or
+// removed.
 func (tx *transaction) run(ctx context.Context) (*installer.Result, error) {
 	in := tx.in
 	// SPEC §6: never write where run would refuse to read.
@@ -95,34 +96,34 @@ func (tx *transaction) run(ctx context.Context) (*installer.Result, error) {
 	if tx.dryRun {
 		return res, nil
 	}
-	wheels, err := in.Prepare(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, w := range wheels {
-			w.Close()
+	installs := res.Installs() > 0
+	if !installs && len(removals) == 0 {
+		if tx.before != nil {
+			if err := tx.before(); err != nil {
+				return nil, err
+			}
 		}
-	}()
-	if tx.before != nil {
-		if err := tx.before(); err != nil {
-			return nil, err
-		}
-	}
-	if len(wheels) == 0 && len(removals) == 0 {
 		in.Reporter.Installed(nil, 0)
 		tx.recordManifest()
 		return res, nil
 	}
-	// Nothing was written to the target before this point: a bad wheel or
-	// an unsatisfiable request leaves no trace.
+	// Wheels are staged in the target as they become ready, under its
+	// lock; nothing in it changes before the commit, so a bad wheel or an
+	// unsatisfiable request leaves no trace (a target this run created is
+	// removed again).
 	if unlock == nil {
 		if err := lock(); err != nil {
 			return nil, err
 		}
 	}
-	if err := tx.apply(ctx, res, wheels, fresh); err != nil {
-		return nil, err
+	if installs {
+		if err := tx.install(ctx, res, fresh); err != nil {
+			return nil, err
+		}
+	} else if tx.before != nil {
+		if err := tx.before(); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.uninstall(ctx, removals); err != nil {
 		return nil, err
@@ -132,13 +133,11 @@ func (tx *transaction) run(ctx context.Context) (*installer.Result, error) {
 	return res, nil
 }
 
-// apply installs the prepared wheels; when it fails, a target this run
+// install installs what res adds, upgrades or reinstalls, calling
+// before once every wheel is staged; when it fails, a target this run
 // created is removed again and a file conflict gets the hint.
-func (tx *transaction) apply(ctx context.Context, res *installer.Result, wheels map[string]*installer.Prepared, fresh bool) error {
-	if len(wheels) == 0 {
-		return nil
-	}
-	err := tx.in.Apply(ctx, res, wheels)
+func (tx *transaction) install(ctx context.Context, res *installer.Result, fresh bool) error {
+	err := tx.in.Install(ctx, res, tx.before)
 	if err == nil {
 		return nil
 	}
