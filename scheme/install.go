@@ -126,6 +126,7 @@ type planFile struct {
 	outHash string // RECORD hash of what was written
 	outSize int64
 	covered bool // placed by a symlink of jobPlan.links, not staged
+	record  bool // the RECORD itself, listed without a hash: nothing to hash
 }
 
 // jobPlan is everything one wheel does to the target.

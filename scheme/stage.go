@@ -199,6 +199,7 @@ func (st *stager) record(pl *jobPlan) error {
 		b = distinfo.AppendRecordRow(b, targetToRecord(libRel, f.dest), f.outHash, f.outSize)
 	}
 	rec.content = distinfo.AppendRecordRow(b, targetToRecord(libRel, rec.dest), "", -1)
+	rec.record = true
 	full := path.Join(pl.staged, rec.dest)
 	d, done, err := st.open(path.Dir(full))
 	if err != nil {
@@ -343,7 +344,7 @@ func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) 
 	}()
 	cw := &countWriter{w: out}
 	var h hash.Hash
-	if f.src == "" || f.shebang || !sha {
+	if (f.src == "" || f.shebang || !sha) && !f.record {
 		h = sha256.New()
 		cw.w = io.MultiWriter(out, h)
 	}
