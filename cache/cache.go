@@ -7,7 +7,8 @@
 // wheel.json describing the wheel (names, hashes, modes, entry points) in
 // the format of the manifest types of manifest.go, pinned by a golden test
 // (read through decodeManifest, whose fast path must agree with
-// encoding/json on every input).
+// encoding/json on every input), and wheel.bin, the same in a binary
+// encoding that lookups read first (see manifest.go).
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -38,7 +39,13 @@
 //     place through a hard link, say) fails the staging of that wheel
 //     before anything is committed; the caller then discards the tree
 //     (Discard), unpacks the wheel again and stages it again.
-//   - Byte code is the one thing added to a published tree: an install
+//   - wheel.bin is read first, never trusted beyond its checksum: when it
+//     is missing (a tree of an older version), of another version or
+//     damaged, the tree is judged by wheel.json as before wheel.bin
+//     existed, and wheel.bin is written again (atomically) from it; the
+//     one file of a published tree besides byte code that is ever
+//     written.
+//   - Byte code is the other thing added to a published tree: an install
 //     with --compile compiles a .py file of the tree that it hard-linked
 //     into its own __pypackages__ where the interpreter would write it
 //     (files/.../__pycache__/NAME.TAG.pyc, written atomically by
@@ -76,6 +83,7 @@ import (
 
 const (
 	manifestName = layout.TreeManifest
+	indexName    = layout.TreeIndex
 	filesDir     = layout.TreeFiles
 	tmpPrefix    = layout.TempPrefix
 )
@@ -84,12 +92,11 @@ const (
 // scheme.LinkSource.
 type Tree struct {
 	dir         string // <cache>/unpacked-v1/<sha[:2]>/<sha>
-	m           manifest
-	sources     []scheme.SourceFile // m.Files
-	entryPoints []scheme.EntryPoint // m.EntryPoints
-	files       map[string]int
-	filesPrefix string // the files directory and a separator
-	fresh       bool   // published by this process's Unpack
+	d           *treeData
+	filesOnce   sync.Once
+	files       map[string]int // index in d.files by name, built on first use
+	filesPrefix string         // the files directory and a separator
+	fresh       bool           // published by this process's Unpack
 }
 
 var _ scheme.FreshSource = (*Tree)(nil)
@@ -117,6 +124,29 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 		return nil, fmt.Errorf("unpacked wheel: bad sha256 %q", sha)
 	}
 	dir := TreeDir(cacheDir, sha)
+	d, err := readManifest(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range d.files {
+		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
+			return nil, fmt.Errorf("unpacked wheel %s: bad member name %q: %w", dir, f.Name, fs.ErrNotExist)
+		}
+	}
+	now := time.Now()
+	_ = os.Chtimes(dir, now, now) // last use, for Prune
+	return &Tree{dir: dir, d: d, filesPrefix: filepath.Join(dir, filesDir) + string(filepath.Separator)}, nil
+}
+
+// readManifest reads the tree in dir from wheel.bin, else (missing, of
+// another version, damaged) from wheel.json, and then writes wheel.bin
+// from it for the next lookup.
+func readManifest(dir string) (*treeData, error) {
+	if b, err := os.ReadFile(filepath.Join(dir, indexName)); err == nil {
+		if d, err := unmarshalBinary(b); err == nil {
+			return d, nil
+		}
+	}
 	b, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil {
 		return nil, err
@@ -125,20 +155,24 @@ func Lookup(cacheDir, sha string) (*Tree, error) {
 	if err := decodeManifest(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
-	t := &Tree{dir: dir, m: m, sources: m.sourceFiles(), entryPoints: m.entryPoints(), files: make(map[string]int, len(m.Files)),
-		filesPrefix: filepath.Join(dir, filesDir) + string(filepath.Separator)}
-	if len(m.MTimes) != len(m.Files) {
+	d, err := m.data()
+	if err != nil {
 		return nil, discard(dir, "damaged "+manifestName)
 	}
-	for i, f := range m.Files {
-		if !fs.ValidPath(f.Name) || f.Name == "." || strings.Contains(f.Name, `\`) {
-			return nil, fmt.Errorf("unpacked wheel %s: bad member name %q: %w", dir, f.Name, fs.ErrNotExist)
+	// Best effort: without it, the next lookup reads wheel.json again.
+	_ = fsutil.WriteFile(filepath.Join(dir, indexName), d.marshalBinary(), 0o644)
+	return d, nil
+}
+
+// index maps each member's name to its place in d.files.
+func (t *Tree) index() map[string]int {
+	t.filesOnce.Do(func() {
+		t.files = make(map[string]int, len(t.d.files))
+		for i, f := range t.d.files {
+			t.files[f.Name] = i
 		}
-		t.files[f.Name] = i
-	}
-	now := time.Now()
-	_ = os.Chtimes(dir, now, now) // last use, for Prune
-	return t, nil
+	})
+	return t.files
 }
 
 // discard moves a damaged tree away and deletes it, so that the next
@@ -196,22 +230,7 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
-	m := manifest{
-		Version: manifestVersion, Filename: w.Filename, Project: w.Project, ProjVersion: w.Version,
-		DistInfo: w.DistInfo, DataDir: w.DataDir, RootIsPurelib: w.RootIsPurelib,
-	}
-	for _, f := range w.Files {
-		m.Files = append(m.Files, manifestFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode})
-	}
-	m.MTimes = mtimes
-	for _, e := range w.EntryPoints {
-		m.EntryPoints = append(m.EntryPoints, manifestEntryPoint{Name: e.Name, Module: e.Module, Attr: e.Attr, Group: e.Group})
-	}
-	b, err := json.Marshal(&m)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, manifestName), b, 0o644); err != nil {
+	if err := writeManifests(tmp, w, mtimes); err != nil {
 		return nil, fmt.Errorf("unpack %s: %w", w.Filename, err)
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -230,6 +249,26 @@ func Unpack(cacheDir, sha string, w *wheel.Wheel, workers int) (*Tree, error) {
 		t.fresh = true
 	}
 	return t, err
+}
+
+// writeManifests writes wheel.json and wheel.bin of w's tree into dir.
+func writeManifests(dir string, w *wheel.Wheel, mtimes []int64) error {
+	d := &treeData{
+		filename: w.Filename, project: w.Project, version: w.Version, distInfo: w.DistInfo, dataDir: w.DataDir,
+		rootIsPurelib: w.RootIsPurelib, files: make([]scheme.SourceFile, len(w.Files)), mtimes: mtimes,
+	}
+	for i, f := range w.Files {
+		d.files[i] = scheme.SourceFile{Name: f.Name, Size: f.Size, Hash: f.Hash, Mode: f.Mode}
+	}
+	d.entryPoints = append([]scheme.EntryPoint(nil), w.EntryPoints...)
+	b, err := json.Marshal(d.manifest())
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, manifestName), b, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, indexName), d.marshalBinary(), 0o644)
 }
 
 // writeTree writes every file of w under dir, verified, and returns their
@@ -368,8 +407,8 @@ type onlyWriter struct{ io.Writer }
 // Unchanged reports whether member name's file, now size bytes with mtime
 // (ns), is as it was written.
 func (t *Tree) Unchanged(name string, size, mtime int64) bool {
-	i, ok := t.files[name]
-	return ok && t.m.Files[i].Size == size && t.m.MTimes[i] == mtime
+	i, ok := t.index()[name]
+	return ok && t.d.files[i].Size == size && t.d.mtimes[i] == mtime
 }
 
 // Fresh reports whether this process's Unpack published the tree: no
@@ -391,32 +430,32 @@ func (t *Tree) Discard() error {
 func (t *Tree) Dir() string { return t.dir }
 
 // Filename is the wheel's file name.
-func (t *Tree) Filename() string { return t.m.Filename }
+func (t *Tree) Filename() string { return t.d.filename }
 
 // Project is the METADATA Name.
-func (t *Tree) Project() string { return t.m.Project }
+func (t *Tree) Project() string { return t.d.project }
 
 // Version is the METADATA Version.
-func (t *Tree) Version() string { return t.m.ProjVersion }
+func (t *Tree) Version() string { return t.d.version }
 
 // DistInfo is the wheel's .dist-info directory name.
-func (t *Tree) DistInfo() string { return t.m.DistInfo }
+func (t *Tree) DistInfo() string { return t.d.distInfo }
 
 // DataDir is the wheel's .data directory name.
-func (t *Tree) DataDir() string { return t.m.DataDir }
+func (t *Tree) DataDir() string { return t.d.dataDir }
 
 // RootIsPurelib is WHEEL's Root-Is-Purelib.
-func (t *Tree) RootIsPurelib() bool { return t.m.RootIsPurelib }
+func (t *Tree) RootIsPurelib() bool { return t.d.rootIsPurelib }
 
 // Files lists every member except RECORD.
-func (t *Tree) Files() []scheme.SourceFile { return t.sources }
+func (t *Tree) Files() []scheme.SourceFile { return t.d.files }
 
 // EntryPoints lists the console and GUI scripts.
-func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.entryPoints }
+func (t *Tree) EntryPoints() []scheme.EntryPoint { return t.d.entryPoints }
 
 // Path is the absolute path of member name.
 func (t *Tree) Path(name string) string {
-	if _, ok := t.files[name]; ok {
+	if _, ok := t.index()[name]; ok {
 		// A member's name is clean (Lookup checked it): nothing to clean
 		// (this runs for every file of every install).
 		return t.filesPrefix + filepath.FromSlash(name)
@@ -426,10 +465,14 @@ func (t *Tree) Path(name string) string {
 
 // Open reads member name (verified when the tree was written).
 func (t *Tree) Open(name string) (io.ReadCloser, error) {
-	if _, ok := t.files[name]; !ok {
-		return nil, fmt.Errorf("%s: no member %s", t.m.Filename, name)
+	// A scan, not index(): an install opens a few members of a tree (its
+	// metadata) and, in symlink mode, asks nothing else by name.
+	for _, f := range t.d.files {
+		if f.Name == name {
+			return os.Open(t.Path(name))
+		}
 	}
-	return os.Open(t.Path(name))
+	return nil, fmt.Errorf("%s: no member %s", t.d.filename, name)
 }
 
 // VerifiesContent says the content needs no second check: it was

@@ -64,7 +64,7 @@ func TestUnpackAndLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	if tr.Dir() != TreeDir(dir, sha) || tr.Project() != w.Project || tr.Version() != w.Version || tr.DistInfo() != w.DistInfo || len(tr.Files()) != len(w.Files) || len(tr.EntryPoints()) != len(w.EntryPoints) {
-		t.Errorf("tree %+v does not describe the wheel", tr.m)
+		t.Errorf("tree %+v does not describe the wheel", tr.d)
 	}
 	for _, f := range w.Files {
 		want, err := w.ReadFile(f.Name)

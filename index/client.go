@@ -106,11 +106,11 @@ func New(opts Options) (*Client, error) {
 		hc.Transport = &authTransport{base: base, creds: c.creds}
 		c.http = &hc
 	} else {
-		t, err := sharedTransport()
-		if err != nil {
+		certFile := os.Getenv("SSL_CERT_FILE")
+		if err := checkCertFile(certFile); err != nil {
 			return nil, err
 		}
-		c.http = &http.Client{Transport: &authTransport{base: t, creds: c.creds}}
+		c.http = &http.Client{Transport: &authTransport{base: &lazyTransport{certFile: certFile}, creds: c.creds}}
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -712,6 +713,65 @@ func TestSSLCertFile(t *testing.T) {
 	t.Setenv("SSL_CERT_FILE", filepath.Join(t.TempDir(), "missing.pem"))
 	if _, err := New(Options{}); err == nil {
 		t.Error("a missing SSL_CERT_FILE was accepted")
+	}
+}
+
+// TestCertificatesLazy: a Client loads no certificate until its first
+// request (a warm install makes none), and then, without SSL_CERT_FILE,
+// still none: its transport has no root pool of its own, so crypto/tls
+// loads the system roots at the first handshake (TestSSLCertFile shows
+// that such a transport refuses an untrusted certificate). With
+// SSL_CERT_FILE, the pool holds the file's certificates.
+func TestCertificatesLazy(t *testing.T) {
+	s := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<a href="x-1.0-py3-none-any.whl">x</a>`)
+	}))
+	defer s.Close()
+	pemFile := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw}), 0o644)
+	t.Setenv("SSL_CERT_FILE", pemFile)
+	made := func() bool {
+		transportsMu.Lock()
+		defer transportsMu.Unlock()
+		_, ok := transports[pemFile]
+		return ok
+	}
+	c := newClient(t, Options{IndexURL: s.URL + "/simple/"})
+	if made() {
+		t.Fatal("the transport was made before any request")
+	}
+	if _, err := c.Project(ctx, "x"); err != nil || !made() {
+		t.Fatalf("first request: %v (transport made: %v)", err, made())
+	}
+	tr, err := newTransport("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.TLSClientConfig.RootCAs != nil {
+		t.Error("the system roots were loaded before any connection")
+	}
+}
+
+// TestCheckCertFile: the check of SSL_CERT_FILE when a Client is made
+// accepts what x509.CertPool.AppendCertsFromPEM accepts.
+func TestCheckCertFile(t *testing.T) {
+	s := httptest.NewTLSServer(http.NotFoundHandler())
+	s.Close()
+	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
+	withHeader := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Headers: map[string]string{"a": "b"}, Bytes: s.Certificate().Raw})
+	key := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte("k")})
+	junk := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not DER")})
+	for name, content := range map[string][]byte{
+		"empty": nil, "text": []byte("hello"), "cert": cert, "key then cert": append(bytes.Clone(key), cert...),
+		"junk then cert": append(bytes.Clone(junk), cert...), "junk": junk, "key": key, "with header": withHeader,
+		"text then cert": append([]byte("hello\n"), cert...),
+	} {
+		f := filepath.Join(t.TempDir(), "ca.pem")
+		os.WriteFile(f, content, 0o644)
+		want := x509.NewCertPool().AppendCertsFromPEM(content)
+		if err := checkCertFile(f); (err == nil) != want {
+			t.Errorf("%s: %v, want accepted %v", name, err, want)
+		}
 	}
 }
 

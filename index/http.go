@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -30,13 +31,14 @@ var (
 )
 
 // sharedTransport returns the keep-alive transport every Client without its
-// own HTTPClient shares (one per value of SSL_CERT_FILE, so in practice one
-// per process): proxies from the environment, HTTP/2 where offered, the
-// system roots plus SSL_CERT_FILE.
-func sharedTransport() (*http.Transport, error) {
+// own HTTPClient shares (one per value of SSL_CERT_FILE, key, so in
+// practice one per process): proxies from the environment, HTTP/2 where
+// offered, the system roots plus SSL_CERT_FILE. A Client gets it at its
+// first request (lazyTransport): loading certificates costs a run that
+// makes none (a warm install) several milliseconds.
+func sharedTransport(key string) (*http.Transport, error) {
 	transportsMu.Lock()
 	defer transportsMu.Unlock()
-	key := os.Getenv("SSL_CERT_FILE")
 	if t, ok := transports[key]; ok {
 		return t, nil
 	}
@@ -49,21 +51,9 @@ func sharedTransport() (*http.Transport, error) {
 }
 
 func newTransport(certFile string) (*http.Transport, error) {
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
-	}
-	if f := certFile; f != "" {
-		// Go on Unix reads SSL_CERT_FILE instead of the default bundle (the
-		// certificate directories are still read); appending it again is
-		// harmless and makes the rule hold on every platform.
-		pem, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("reading SSL_CERT_FILE: %w", err)
-		}
-		if !roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("SSL_CERT_FILE %s holds no PEM certificate", f)
-		}
+	roots, err := rootPool(certFile)
+	if err != nil {
+		return nil, err
 	}
 	d := &net.Dialer{KeepAlive: 30 * time.Second}
 	return &http.Transport{
@@ -76,6 +66,77 @@ func newTransport(certFile string) (*http.Transport, error) {
 		ExpectContinueTimeout: time.Second,
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 	}, nil
+}
+
+// lazyTransport is the shared transport of SSL_CERT_FILE certFile, made
+// at the first request.
+type lazyTransport struct {
+	certFile string
+	once     sync.Once
+	t        *http.Transport
+	err      error
+}
+
+func (l *lazyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.once.Do(func() { l.t, l.err = sharedTransport(l.certFile) })
+	if l.err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, l.err
+	}
+	return l.t.RoundTrip(r)
+}
+
+// checkCertFile fails unless certFile, when given, holds a PEM
+// certificate: what the pool of a transport (rootPool) would refuse, told
+// when the Client is made, without parsing every certificate of a bundle.
+func checkCertFile(certFile string) error {
+	if certFile == "" {
+		return nil
+	}
+	b, err := os.ReadFile(certFile)
+	if err != nil {
+		return fmt.Errorf("reading SSL_CERT_FILE: %w", err)
+	}
+	for len(b) > 0 {
+		var blk *pem.Block
+		if blk, b = pem.Decode(b); blk == nil {
+			break
+		}
+		// The blocks x509.CertPool.AppendCertsFromPEM takes.
+		if blk.Type == "CERTIFICATE" && len(blk.Headers) == 0 {
+			if _, err := x509.ParseCertificate(blk.Bytes); err == nil {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("SSL_CERT_FILE %s holds no PEM certificate", certFile)
+}
+
+// rootPool is the pool of trusted roots for TLS: nil without certFile,
+// which makes crypto/tls load the system roots at the first handshake (a
+// run that connects to no https URL never parses them); else the system
+// roots plus certFile. Go on Unix reads SSL_CERT_FILE instead of the
+// default bundle (the certificate directories are still read);
+// appending it again is harmless and makes the rule hold on every
+// platform.
+func rootPool(certFile string) (*x509.CertPool, error) {
+	if certFile == "" {
+		return nil, nil
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading SSL_CERT_FILE: %w", err)
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("SSL_CERT_FILE %s holds no PEM certificate", certFile)
+	}
+	return roots, nil
 }
 
 // credentials holds what the user configured: the userinfo of index and

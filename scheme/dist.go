@@ -57,9 +57,9 @@ func List(p Paths) ([]Dist, error) {
 
 // ListHeads is List without reading each RECORD (Files and RecordErr are
 // left empty): names, versions, INSTALLER and REQUESTED, for a caller that
-// needs no file list (planning, the check of requirements). Where lib/
-// holds symlinks (--link-mode symlink) it reads them all the same, to
-// find DanglingLinks.
+// needs no file list (planning, the check of requirements). Where a
+// symlink of lib/ dangles (--link-mode symlink) it reads them all the
+// same, to find DanglingLinks.
 func ListHeads(p Paths) ([]Dist, error) {
 	return list(p, false)
 }
@@ -103,14 +103,20 @@ func listDists(root *os.Root, p Paths, records bool) ([]Dist, error) {
 		return nil, fmt.Errorf("list %s: %w", p.Lib, err)
 	}
 	links := libSymlinks(p.Lib, ents)
+	// Dangling symlinks (--link-mode symlink) are assigned to their
+	// distributions from RECORD; when none dangles, no RECORD is needed
+	// to know that no distribution has one.
+	dangles := false
+	for _, ok := range links {
+		dangles = dangles || !ok
+	}
 	var out []Dist
 	for _, e := range ents {
 		if !e.IsDir() || !strings.HasSuffix(e.Name(), ".dist-info") {
 			continue
 		}
-		// Dangling symlinks (--link-mode symlink) are found from RECORD.
-		d := readDist(root, p, libRel, e.Name(), records || links != nil)
-		if links != nil {
+		d := readDist(root, p, libRel, e.Name(), records || dangles)
+		if dangles {
 			d.DanglingLinks = d.dangling(links)
 		}
 		out = append(out, d)

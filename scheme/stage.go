@@ -183,18 +183,22 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 // staged.
 func (st *stager) record(pl *jobPlan) error {
 	rec := pl.files[len(pl.files)-1]
-	entries := make([]RecordEntry, 0, len(pl.files))
 	libRel := path.Dir(pl.distInfo)
+	n := 0
+	for _, f := range pl.files {
+		n += len(f.dest) + 100 // the path, a sha256 hash, a size
+	}
+	// One buffer for the whole file, rows appended in place.
+	b := make([]byte, 0, n)
 	for _, f := range pl.files[:len(pl.files)-1] {
 		if f.covered {
 			if err := coveredHash(pl, f); err != nil {
 				return fmt.Errorf("%s: %w", pl.label, err)
 			}
 		}
-		entries = append(entries, RecordEntry{Path: targetToRecord(libRel, f.dest), Hash: f.outHash, Size: f.outSize})
+		b = distinfo.AppendRecordRow(b, targetToRecord(libRel, f.dest), f.outHash, f.outSize)
 	}
-	entries = append(entries, RecordEntry{Path: targetToRecord(libRel, rec.dest), Size: -1})
-	rec.content = distinfo.FormatRecord(entries)
+	rec.content = distinfo.AppendRecordRow(b, targetToRecord(libRel, rec.dest), "", -1)
 	full := path.Join(pl.staged, rec.dest)
 	d, done, err := st.open(path.Dir(full))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -251,6 +252,34 @@ func TestSymlinkModeBroken(t *testing.T) {
 	d = findDist(t, p, "alpha")
 	if len(d.DanglingLinks) != 0 || len(d.Verify()) != 0 {
 		t.Errorf("not repaired: %v %v", d.DanglingLinks, d.Verify())
+	}
+}
+
+// TestSymlinkModeListHeads: in a target of symlinks that all resolve,
+// ListHeads reads no RECORD (the check after every install lists the
+// target so); once one dangles, it reads them to name it.
+func TestSymlinkModeListHeads(t *testing.T) {
+	info := testInfo()
+	src := newDiskSource(t, symWheel("alpha", "1.0"))
+	p := newProject(t, info)
+	mustInstall(t, p, info, src, InstallOptions{LinkMode: LinkSymlink})
+	heads, err := ListHeads(p)
+	if err != nil || len(heads) != 1 {
+		t.Fatal(heads, err)
+	}
+	if heads[0].Files != nil || heads[0].DanglingLinks != nil {
+		t.Errorf("ListHeads read RECORD though no link dangles: %+v", heads[0])
+	}
+	if err := os.RemoveAll(src.dir); err != nil {
+		t.Fatal(err)
+	}
+	heads, err = ListHeads(p)
+	if err != nil || len(heads) != 1 {
+		t.Fatal(heads, err)
+	}
+	full := findDist(t, p, "alpha")
+	if len(heads[0].DanglingLinks) != 2 || !reflect.DeepEqual(heads[0].DanglingLinks, full.DanglingLinks) {
+		t.Errorf("ListHeads DanglingLinks %v, List %v", heads[0].DanglingLinks, full.DanglingLinks)
 	}
 }
 

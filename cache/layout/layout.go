@@ -84,6 +84,8 @@ const (
 	byURL     = "by-url"
 	// TreeManifest is the manifest of an unpacked tree.
 	TreeManifest = "wheel.json"
+	// TreeIndex is the same manifest in a binary encoding, read first.
+	TreeIndex = "wheel.bin"
 	// TreeFiles is the folder of an unpacked tree holding the members.
 	TreeFiles = "files"
 )

@@ -17,6 +17,7 @@ import (
 )
 
 func main() {
+	tuneGC()
 	// PKGINSTALL_PHASES=FILE writes the wall time of each phase of the run
 	// (resolve, download, unpack, link, compile) as JSON: the benchmark's
 	// phase breakdown.

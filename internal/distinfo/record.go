@@ -1,7 +1,6 @@
 package distinfo
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -132,33 +131,49 @@ func csvRow(b []byte) (fields []string, rest []byte, lines int, err error) {
 // field. ParseRecord(FormatRecord(e)) returns e for entries ParseRecord
 // accepts.
 func FormatRecord(entries []RecordEntry) []byte {
-	var buf bytes.Buffer
 	n := 0
 	for _, e := range entries {
 		n += len(e.Path) + len(e.Hash) + 24
 	}
-	buf.Grow(n)
+	b := make([]byte, 0, n)
 	for _, e := range entries {
-		csvField(&buf, e.Path)
-		buf.WriteByte(',')
-		csvField(&buf, e.Hash)
-		buf.WriteByte(',')
-		if e.Size >= 0 {
-			buf.WriteString(strconv.FormatInt(e.Size, 10))
-		}
-		buf.WriteByte('\n')
+		b = AppendRecordRow(b, e.Path, e.Hash, e.Size)
 	}
-	return buf.Bytes()
+	return b
 }
 
-func csvField(buf *bytes.Buffer, s string) {
-	if !strings.ContainsAny(s, ",\"\r\n") {
-		buf.WriteString(s)
-		return
+// AppendRecordRow appends the RECORD row of a file (see FormatRecord) to
+// b, allocating nothing when b has room.
+func AppendRecordRow(b []byte, path, hash string, size int64) []byte {
+	b = appendCSVField(b, path)
+	b = append(b, ',')
+	b = appendCSVField(b, hash)
+	b = append(b, ',')
+	if size >= 0 {
+		b = strconv.AppendInt(b, size, 10)
 	}
-	buf.WriteByte('"')
-	buf.WriteString(strings.ReplaceAll(s, `"`, `""`))
-	buf.WriteByte('"')
+	return append(b, '\n')
+}
+
+func appendCSVField(b []byte, s string) []byte {
+	quote := false
+	for i := 0; i < len(s) && !quote; i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			quote = true
+		}
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
 }
 
 // RecordHash is a parsed RECORD hash field.

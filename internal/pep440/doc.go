@@ -16,6 +16,13 @@
 // whitespace), checked without building the Version: wheel file names are
 // checked against it.
 //
+// One deliberate difference: packaging compiles its pattern with Python's
+// re.IGNORECASE, under which the ASCII letters of the pattern also match
+// four non-ASCII letters ("ſ" U+017F as "s", "K" U+212A as "k", "ı"
+// U+0131 and "İ" U+0130 as "i"), so it reads "1.0poſt1" as 1.0.post1 and
+// keeps "1.0+ı" as is. PEP 440 versions are ASCII; Parse refuses these, so
+// a name that looks like another on screen never selects its version.
+//
 // String is the canonical form of packaging's str(Version): the epoch only
 // when non-zero, leading zeros dropped from every number, trailing release
 // zeros kept ("1.0.0"), pre-releases spelled a/b/rc, ".postN", ".devN", and

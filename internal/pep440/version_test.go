@@ -170,6 +170,8 @@ func TestParseInvalid(t *testing.T) {
 		"1.0a1a1", "1.0.post1.post2", "1.0.dev1.dev2", "1.0dev1a1", "1.0.dev1.post1",
 		"1.0-1-1", "1.0.*", "1.0a-1-", "vv1.0", "1.0_", "1,0", "1.0final", "1.0@",
 		"1.0\x00", "１.0", "1.0+é", "-1.0", "+1.0", "1.0.pre.post.dev.x",
+		// packaging's re.IGNORECASE takes these for ASCII letters (doc.go)
+		"1.0po\u017ft1", "1.0+\u212a", "1.0+\u0131", "1.0r\u0130c1",
 	} {
 		_, err := Parse(in)
 		var ive *InvalidVersionError
