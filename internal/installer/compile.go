@@ -367,6 +367,35 @@ type compileJob struct {
 	inTree                bool
 }
 
+// compileWindow is how many files a worker's interpreter is given ahead.
+const compileWindow = 16
+
+// readAnswers reads the worker's answer to each job of inflight, in order,
+// and calls done with it; after the interpreter stopped it only drains.
+func readAnswers(br *bufio.Reader, inflight <-chan compileJob, done func(j compileJob, pyc, problem string)) error {
+	var err error
+	for j := range inflight {
+		if err != nil {
+			continue
+		}
+		answer, rerr := br.ReadString('\n')
+		if rerr != nil {
+			err = errors.New("the interpreter worker stopped")
+			continue
+		}
+		answer = strings.TrimSuffix(answer, "\n")
+		if p, ok := strings.CutPrefix(answer, "!"); ok {
+			done(j, "", p)
+		} else if p, ok := strings.CutPrefix(answer, "="); ok {
+			j.treeSrc, j.treePyc = "", "" // compiled in place
+			done(j, p, "")
+		} else {
+			done(j, answer, "")
+		}
+	}
+	return err
+}
+
 // compileWorker runs one interpreter and feeds it the jobs of ch until ch
 // closes; done is called with each answer. A worker that dies fails.
 func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, done func(j compileJob, pyc, problem string)) error {
@@ -389,7 +418,12 @@ func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, do
 	if err := cmd.Start(); err != nil {
 		return drain(err)
 	}
-	br := bufio.NewReader(stdout)
+	// Jobs are written up to compileWindow ahead of their answers, so the
+	// interpreter does not wait for this process to be scheduled between
+	// two files (its threads may be busy unpacking other wheels).
+	inflight := make(chan compileJob, compileWindow)
+	readErr := make(chan error, 1)
+	go func() { readErr <- readAnswers(bufio.NewReader(stdout), inflight, done) }()
 	var werr error
 	for j := range ch {
 		if werr != nil {
@@ -403,20 +437,11 @@ func (in *Installer) compileWorker(ctx context.Context, ch <-chan compileJob, do
 			werr = err
 			continue
 		}
-		answer, err := br.ReadString('\n')
-		if err != nil {
-			werr = errors.New("the interpreter worker stopped")
-			continue
-		}
-		answer = strings.TrimSuffix(answer, "\n")
-		if p, ok := strings.CutPrefix(answer, "!"); ok {
-			done(j, "", p)
-		} else if p, ok := strings.CutPrefix(answer, "="); ok {
-			j.treeSrc, j.treePyc = "", "" // compiled in place
-			done(j, p, "")
-		} else {
-			done(j, answer, "")
-		}
+		inflight <- j
+	}
+	close(inflight)
+	if rerr := <-readErr; werr == nil {
+		werr = rerr
 	}
 	stdin.Close()
 	if err := cmd.Wait(); err != nil && werr == nil {
