@@ -6,9 +6,10 @@
 // file has sha256 <sha> (lower-case hex): files/ with every member, and
 // wheel.json describing the wheel (names, hashes, modes, entry points) in
 // the format of the manifest types of manifest.go, pinned by a golden test
-// (read through decodeManifest, whose fast path must agree with
-// encoding/json on every input), and wheel.bin, the same in a binary
-// encoding that lookups read first (see manifest.go).
+// (what an older pkginstall sharing the cache reads), and wheel.bin, the
+// same in a binary encoding that lookups read first (see manifest.go);
+// wheel.json is read only when wheel.bin is missing or damaged, and
+// wheel.bin is then written from it.
 // Downloaded wheels live next to it in wheels-v1 (see package index).
 //
 // Rules it enforces:
@@ -152,7 +153,7 @@ func readManifest(dir string) (*treeData, error) {
 		return nil, err
 	}
 	var m manifest
-	if err := decodeManifest(b, &m); err != nil || m.Version != manifestVersion {
+	if err := json.Unmarshal(b, &m); err != nil || m.Version != manifestVersion {
 		return nil, fmt.Errorf("unpacked wheel %s: damaged %s: %w", dir, manifestName, fs.ErrNotExist)
 	}
 	d, err := m.data()
