@@ -119,12 +119,16 @@ func validSHA(sha string) bool {
 
 // Lookup returns the tree of the wheel with sha256 sha (lower-case hex),
 // or an error matching fs.ErrNotExist when the cache has none. It marks
-// the tree used.
+// the tree used. The tree's paths are absolute, also for a relative
+// cacheDir (a scheme.LinkSource's are: --link-mode symlink links them).
 func Lookup(cacheDir, sha string) (*Tree, error) {
 	if !validSHA(sha) {
 		return nil, fmt.Errorf("unpacked wheel: bad sha256 %q", sha)
 	}
-	dir := TreeDir(cacheDir, sha)
+	dir, err := filepath.Abs(TreeDir(cacheDir, sha))
+	if err != nil {
+		return nil, fmt.Errorf("unpacked wheel: %w", err)
+	}
 	d, err := readManifest(dir)
 	if err != nil {
 		return nil, err

@@ -194,3 +194,37 @@ func TestCompileWhileStaging(t *testing.T) {
 		t.Errorf("RECORD lists %d .pyc files:\n%s", n, rec)
 	}
 }
+
+// TestSymlinkModeRelativeCacheDir: with a relative cache directory
+// (--cache-dir .cache, PKGINSTALL_CACHE_DIR=.cache), symlink mode still
+// links each package to its tree by an absolute path, so the links
+// resolve from lib/ (on the old code they held the relative path, which
+// dangled the moment they were made).
+func TestSymlinkModeRelativeCacheDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	in, _ := pipelineInstaller(t, ".cache")
+	in.LinkMode = scheme.LinkSymlink
+	ch := addChange(t, t.TempDir(), spec("eta", "1.0", wheeltest.File{Path: "eta/__init__.py", Content: "E = 1\n"}))
+	if err := in.Install(context.Background(), &Result{Changes: []Change{ch}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(in.Paths.Lib, "eta")
+	target, err := os.Readlink(link)
+	if err != nil {
+		t.Fatalf("lib/eta is not a symlink: %v", err)
+	}
+	if !filepath.IsAbs(target) || !strings.HasPrefix(target, filepath.Join(dir, ".cache")) {
+		t.Errorf("lib/eta -> %s, want an absolute path into %s", target, filepath.Join(dir, ".cache"))
+	}
+	if b, err := os.ReadFile(filepath.Join(link, "__init__.py")); err != nil || string(b) != "E = 1\n" {
+		t.Errorf("through the link: %q %v", b, err)
+	}
+	ds, err := scheme.List(in.Paths)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if len(ds[0].DanglingLinks) != 0 || len(ds[0].Verify()) != 0 {
+		t.Errorf("dangling %v, problems %v", ds[0].DanglingLinks, ds[0].Verify())
+	}
+}
