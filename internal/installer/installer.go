@@ -509,22 +509,27 @@ func symlinkedTrees(results []*scheme.Result, sources []scheme.Source) []*cache.
 	return out
 }
 
-// sealLinked makes the trees a symlink-mode install linked read-only, so
-// that an edit through a symlink fails instead of changing every project
-// that links the tree, and records in the cache that this target links
-// trees (cache.RecordLinks: prune keeps them). The install is committed
-// already: a failure is a warning.
-func (in *Installer) sealLinked(trees []*cache.Tree) {
+// recordLinked records in the cache that this target links trees by
+// symlinks (cache.RecordLinks: prune keeps them), once the install that
+// links trees is committed. A failure is a warning.
+func (in *Installer) recordLinked(trees []*cache.Tree) {
 	if len(trees) == 0 {
 		return
 	}
+	if err := cache.RecordLinks(in.CacheDir, in.Paths.Lib); err != nil {
+		in.Reporter.Warn(fmt.Sprintf("cannot record in the cache that %s links its trees (cache prune may remove them): %v", in.Paths.Lib, err))
+	}
+}
+
+// sealLinked makes the trees a symlink-mode install linked read-only, so
+// that an edit through a symlink fails instead of changing every project
+// that links the tree. The install is committed already: a failure is a
+// warning.
+func (in *Installer) sealLinked(trees []*cache.Tree) {
 	for _, t := range trees {
 		if err := t.Seal(); err != nil {
 			in.Reporter.Warn(fmt.Sprintf("cannot make %s read-only: %v", t.Dir(), err))
 		}
-	}
-	if err := cache.RecordLinks(in.CacheDir, in.Paths.Lib); err != nil {
-		in.Reporter.Warn(fmt.Sprintf("cannot record in the cache that %s links its trees (cache prune may remove them): %v", in.Paths.Lib, err))
 	}
 }
 

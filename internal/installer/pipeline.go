@@ -90,7 +90,11 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 	for i, ch := range todo {
 		applied[i], sources[i] = *ch, prepared[i].Source()
 	}
+	// Committed: the trees linked by symlinks are recorded at once (prune
+	// keeps them) and sealed again after byte-compiling, also when that
+	// fails or is interrupted.
 	linked := symlinkedTrees(results, sources)
+	in.recordLinked(linked)
 	if in.Compile {
 		for _, t := range linked {
 			if err := t.Unseal(); err != nil { // byte code goes into the tree
@@ -99,13 +103,13 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 		}
 		endCompile := phase.Start(phase.Compile)
 		pc.wait()
-		err := in.compile(ctx, results, sources)
+		err = in.compile(ctx, results, sources)
 		endCompile()
-		if err != nil {
-			return err
-		}
 	}
 	in.sealLinked(linked)
+	if err != nil {
+		return err
+	}
 	in.Reporter.Installed(applied, time.Since(start))
 	return nil
 }

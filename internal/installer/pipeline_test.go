@@ -228,3 +228,41 @@ func TestSymlinkModeRelativeCacheDir(t *testing.T) {
 		t.Errorf("dangling %v, problems %v", ds[0].DanglingLinks, ds[0].Verify())
 	}
 }
+
+// TestSymlinkModeCompileFailure: when byte-compiling fails after the
+// commit of a symlink-mode install (the interpreter cannot run, an
+// interrupt), the install is in place all the same, so the trees it
+// links are sealed again and recorded in the cache: prune keeps them
+// (on the old code neither happened, and a prune could leave the
+// project's links dangling).
+func TestSymlinkModeCompileFailure(t *testing.T) {
+	wheels, cacheDir := t.TempDir(), t.TempDir()
+	in, _ := pipelineInstaller(t, cacheDir)
+	in.Python.Executable = filepath.Join(t.TempDir(), "no-python")
+	in.Compile, in.LinkMode = true, scheme.LinkSymlink
+	ch := addChange(t, wheels, spec("theta", "1.0", wheeltest.File{Path: "theta/__init__.py", Content: "T = 1\n"}))
+	sha, err := FileSHA256(ch.Candidate.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = in.Install(context.Background(), &Result{Changes: []Change{ch}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "byte-compiling") {
+		t.Fatalf("install with an interpreter that cannot run: %v", err)
+	}
+	if fi, err := os.Lstat(filepath.Join(in.Paths.Lib, "theta")); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("lib/theta is not the committed symlink: %v", err)
+	}
+	files := filepath.Join(cache.TreeDir(cacheDir, sha), "files")
+	if fi, err := os.Lstat(files); err != nil || fi.Mode().Perm() != 0o555 {
+		t.Errorf("the linked tree is not sealed again: %v %v", fi.Mode(), err)
+	}
+	if lp := cache.Linking(cacheDir, false); len(lp) != 1 || lp[0].Lib != in.Paths.Lib {
+		t.Errorf("Linking = %+v, want %s", lp, in.Paths.Lib)
+	}
+	if _, err := cache.Prune(cacheDir, 0, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(in.Paths.Lib, "theta", "__init__.py")); err != nil {
+		t.Errorf("prune removed the tree the project links: %v", err)
+	}
+}
