@@ -39,7 +39,10 @@
 //     recorded when the tree was written. A changed file (written to in
 //     place through a hard link, say) fails the staging of that wheel
 //     before anything is committed; the caller then discards the tree
-//     (Discard), unpacks the wheel again and stages it again.
+//     (Discard), unpacks the wheel again and stages it again. Symlink mode
+//     checks every file of a tree it links that is not sealed yet (see
+//     Tree.Sealed) the same way; a sealed tree is read-only and not
+//     checked.
 //   - wheel.bin is read first, never trusted beyond its checksum: when it
 //     is missing (a tree of an older version), of another version or
 //     damaged, the tree is judged by wheel.json as before wheel.bin
@@ -101,6 +104,7 @@ type Tree struct {
 }
 
 var _ scheme.FreshSource = (*Tree)(nil)
+var _ scheme.SealedSource = (*Tree)(nil)
 
 // TreeDir is where the tree of the wheel with sha256 sha lives.
 func TreeDir(cacheDir, sha string) string { return layout.TreeDir(cacheDir, sha) }

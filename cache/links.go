@@ -128,10 +128,10 @@ func linkedTrees(lib string, prefixes []string) []string {
 // everyone but root. A sealed tree's files/ directory is 0555, which Seal
 // checks first: a tree is walked once.
 func (t *Tree) Seal() error {
-	files := filepath.Join(t.dir, filesDir)
-	if fi, err := os.Lstat(files); err == nil && fi.Mode().Perm() == 0o555 {
+	if t.Sealed() {
 		return nil
 	}
+	files := filepath.Join(t.dir, filesDir)
 	var dirs []string
 	err := filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -163,6 +163,14 @@ func (t *Tree) Seal() error {
 		}
 	}
 	return nil
+}
+
+// Sealed reports whether Seal made the tree read-only (its files/
+// directory is 0555): a scheme.SealedSource, which symlink mode links
+// without checking each file.
+func (t *Tree) Sealed() bool {
+	fi, err := os.Lstat(filepath.Join(t.dir, filesDir))
+	return err == nil && fi.Mode().Perm() == 0o555
 }
 
 // Unseal makes the tree's directories writable again (its files stay

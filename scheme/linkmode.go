@@ -72,6 +72,15 @@ type FreshSource interface {
 	Fresh() bool
 }
 
+// SealedSource is a CheckedLinkSource that can say its files are
+// read-only (cache.Tree.Seal): symlink mode (LinkSymlink) links it without
+// checking its files. One that is not sealed yet (hard-linked projects
+// could have written into it) has every file checked before it is linked.
+type SealedSource interface {
+	CheckedLinkSource
+	Sealed() bool
+}
+
 // SourceChangedError is a file of a CheckedLinkSource that changed since
 // it was verified. Nothing was committed; the caller can replace the
 // source and run again.

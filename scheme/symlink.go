@@ -40,7 +40,9 @@ import (
 // is removed by the commit (journal RemoveDirs) before the symlink moves
 // in. The tree behind a symlink is not checked file by file for in-place
 // edits (that stat per file is what the mode saves): the cache makes the
-// tree read-only instead.
+// tree read-only instead. A tree not read-only yet (a SealedSource that is
+// not sealed: hard-linked projects could have written into it) has every
+// file checked once, in Stage (checkUnsealed), before it is linked.
 
 // linkEntry is a top-level entry of lib/ placed as one symbolic link.
 type linkEntry struct {

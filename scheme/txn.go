@@ -100,6 +100,11 @@ func (t *Txn) Stage(ctx context.Context, i int, job Job) error {
 	if pl != nil {
 		problems = planDests(t.p, pl)
 	}
+	if pl != nil && t.opts.LinkMode == LinkSymlink {
+		if err := checkUnsealed(pl); err != nil {
+			return err
+		}
+	}
 	t.mu.Lock()
 	delete(t.plans, i)
 	delete(t.problems, i)
@@ -122,6 +127,35 @@ func (t *Txn) Stage(ctx context.Context, i int, job Job) error {
 	t.mu.Lock()
 	t.plans[i] = pl
 	t.mu.Unlock()
+	return nil
+}
+
+// checkUnsealed checks, for symlink mode, every file of a source that is
+// neither fresh nor sealed (see SealedSource): a symlink exposes the tree
+// as it is, so a file written to through a hard link since the tree was
+// unpacked is a *SourceChangedError here, in Stage, where the caller can
+// replace the source. A sealed tree costs nothing per file.
+func checkUnsealed(pl *jobPlan) error {
+	cs, ok := pl.job.Source.(CheckedLinkSource)
+	if !ok || isFresh(cs) {
+		return nil
+	}
+	if ss, ok := cs.(SealedSource); ok && ss.Sealed() {
+		return nil
+	}
+	for _, f := range pl.files {
+		if f.src == "" || f.shebang {
+			continue
+		}
+		p := cs.Path(f.src)
+		size, mtime, err := statPath(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", pl.label, err)
+		}
+		if !cs.Unchanged(f.src, size, mtime) {
+			return &SourceChangedError{Project: pl.label, Member: f.src, Path: p}
+		}
+	}
 	return nil
 }
 

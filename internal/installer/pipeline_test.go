@@ -266,3 +266,41 @@ func TestSymlinkModeCompileFailure(t *testing.T) {
 		t.Errorf("prune removed the tree the project links: %v", err)
 	}
 }
+
+// TestSymlinkModeChecksUnsealedTree: a tree that hard-linked projects
+// could write into before any project linked it by symlink (it is not
+// sealed yet) is checked file by file before symlink mode exposes it; an
+// edit made through a hard link is noticed and the tree unpacked again,
+// as in the per-file modes (on the old code the symlinked project got
+// the edited file, unchecked).
+func TestSymlinkModeChecksUnsealedTree(t *testing.T) {
+	wheels, cacheDir := t.TempDir(), t.TempDir()
+	in1, _ := pipelineInstaller(t, cacheDir)
+	in1.LinkMode = scheme.LinkHardlink
+	ch := addChange(t, wheels, spec("iota", "1.0", wheeltest.File{Path: "iota/__init__.py", Content: "original"}))
+	if err := in1.Install(context.Background(), &Result{Changes: []Change{ch}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	installed := filepath.Join(in1.Paths.Lib, "iota", "__init__.py")
+	if err := os.WriteFile(installed, []byte("EDITED!!"), 0o644); err != nil { // in place: the tree's inode
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Second)
+	_ = os.Chtimes(installed, later, later)
+
+	in2, rep := pipelineInstaller(t, cacheDir)
+	in2.LinkMode = scheme.LinkSymlink
+	ch2 := addChange(t, wheels, spec("iota", "1.0", wheeltest.File{Path: "iota/__init__.py", Content: "original"}))
+	if err := in2.Install(context.Background(), &Result{Changes: []Change{ch2}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(filepath.Join(in2.Paths.Lib, "iota")); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Fatalf("lib/iota is not a symlink: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(in2.Paths.Lib, "iota", "__init__.py")); err != nil || string(b) != "original" {
+		t.Errorf("linked a changed tree: %q %v", b, err)
+	}
+	if len(rep.warnings) != 1 || !strings.Contains(rep.warnings[0], "unpacking it again") {
+		t.Errorf("warnings %q, want one about the tree unpacked again", rep.warnings)
+	}
+}
