@@ -90,6 +90,11 @@ const (
 	TreeFiles = "files"
 )
 
+// TreeNoCompile is the file of an unpacked tree listing the members that
+// the interpreters with cache tag tag (sys.implementation.cache_tag)
+// cannot byte-compile.
+func TreeNoCompile(tag string) string { return "nocompile-" + tag + ".json" }
+
 // tagContent is the whole CACHEDIR.TAG.
 const tagContent = TagSignature + "\n" +
 	"# This file is a cache directory tag created by pkginstall.\n" +
