@@ -76,12 +76,21 @@ func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sour
 	if len(jobs) == 0 {
 		return nil
 	}
-	pycs := make([][]string, len(results))
+	pycs := make([][]scheme.AddedFile, len(results))
 	var mu sync.Mutex
-	record := func(j compileJob, pyc string) {
+	record := func(j compileJob, f scheme.AddedFile) {
 		mu.Lock()
-		pycs[j.dist] = append(pycs[j.dist], pyc)
+		pycs[j.dist] = append(pycs[j.dist], f)
 		mu.Unlock()
+	}
+	notes := &treeNotes{}
+	// treePyc is j's .pyc, linked from its tree, for RECORD.
+	treePyc := func(j compileJob) error {
+		f, err := notes.pycEntry(j)
+		if err == nil {
+			record(j, f)
+		}
+		return err
 	}
 	var toLink, toCompile []compileJob
 	for _, j := range jobs {
@@ -95,21 +104,19 @@ func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sour
 		}
 	}
 	linked := make(chan error, 1)
-	go func() { linked <- linkPycs(toLink, record) }()
-	failed := &noCompile{}
-	err := in.runCompileWorkers(ctx, toCompile, failed, func(j compileJob, pyc string) error {
+	go func() { linked <- linkPycs(toLink, treePyc) }()
+	err := in.runCompileWorkers(ctx, toCompile, notes, func(j compileJob, pyc string) error {
 		if j.treePyc == "" {
-			record(j, pyc)
+			record(j, scheme.AddedFile{Path: pyc})
 			return nil
 		}
 		if err := linkPyc(j, pyc); err != nil {
 			return err
 		}
-		record(j, j.pyc)
-		return nil
+		return treePyc(j)
 	})
 	err = cmp.Or(err, <-linked)
-	failed.save(in.cacheTag())
+	notes.save(in.cacheTag())
 	if err != nil {
 		return fmt.Errorf("byte-compiling: %w", err)
 	}
@@ -123,7 +130,7 @@ func compileWarning(src, problem string) string {
 
 // addPycsToRecords adds pycs[i] to the RECORD of results[i], one
 // distribution per CPU at a time (each hashes its files).
-func addPycsToRecords(p scheme.Paths, results []*scheme.Result, pycs [][]string) error {
+func addPycsToRecords(p scheme.Paths, results []*scheme.Result, pycs [][]scheme.AddedFile) error {
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, r := range results {
@@ -153,11 +160,12 @@ func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Sour
 	for i, r := range results {
 		var tree *cache.Tree
 		var bad map[string]string
+		var hashes map[string]cache.PycHash
 		if i < len(sources) && tag != "" {
 			tree, _ = sources[i].(*cache.Tree)
 		}
 		if tree != nil {
-			bad = tree.NoCompile(tag)
+			bad, hashes = tree.NoCompile(tag), tree.PycHashes(tag)
 		}
 		for k, f := range r.Files {
 			if !strings.HasSuffix(f, ".py") || !strings.HasPrefix(f, libPrefix) || strings.ContainsAny(f, "\n\r") {
@@ -170,7 +178,9 @@ func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Sour
 				j.treePyc, j.pyc = pycPath(j.treeSrc, tag), pycPath(f, tag)
 				j.inTree = underLink(r.Links, f)
 				j.cached = pycs.has(j.treePyc)
-				if !j.cached {
+				if j.cached {
+					j.known = hashes[j.member]
+				} else {
 					j.problem = bad[j.member]
 				}
 			}
@@ -212,38 +222,73 @@ func (d pycDirs) has(pyc string) bool {
 	return names[name]
 }
 
-// noCompile collects the tree files that failed to compile (the source,
-// not the writing of its byte code), for the trees to remember.
-type noCompile struct {
+// treeNotes collects what a run learns about cache trees, for them to
+// remember (see cache.Tree): the files that failed to compile (the
+// source, not the writing of its byte code), and the RECORD hashes of
+// their byte code.
+type treeNotes struct {
 	mu     sync.Mutex
-	byTree map[*cache.Tree]map[string]string
+	failed map[*cache.Tree]map[string]string
+	hashes map[*cache.Tree]map[string]cache.PycHash
 }
 
 // add notes that j's tree file does not compile, for the reason problem.
-func (n *noCompile) add(j compileJob, problem string) {
+func (n *treeNotes) add(j compileJob, problem string) {
 	if j.tree == nil {
 		return
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.byTree == nil {
-		n.byTree = map[*cache.Tree]map[string]string{}
-	}
-	if n.byTree[j.tree] == nil {
-		n.byTree[j.tree] = map[string]string{}
-	}
-	n.byTree[j.tree][j.member] = problem
+	note(&n.failed, j, problem)
 }
 
-// save writes what add noted into the trees. A tree that cannot be
-// written (a read-only cache) only has its files compiled again.
-func (n *noCompile) save(tag string) {
+// note sets (*m)[j.tree][j.member] to v.
+func note[V any](m *map[*cache.Tree]map[string]V, j compileJob, v V) {
+	if *m == nil {
+		*m = map[*cache.Tree]map[string]V{}
+	}
+	if (*m)[j.tree] == nil {
+		(*m)[j.tree] = map[string]V{}
+	}
+	(*m)[j.tree][j.member] = v
+}
+
+// pycEntry is j's .pyc, linked from its tree, for RECORD: with the hash
+// the tree remembers when the file still has the size and mtime it had
+// then, else hashed here and noted for the tree.
+func (n *treeNotes) pycEntry(j compileJob) (scheme.AddedFile, error) {
+	fi, err := os.Lstat(j.pyc)
+	if err != nil {
+		return scheme.AddedFile{}, err
+	}
+	size, mtime := fi.Size(), fi.ModTime().UnixNano()
+	if k := j.known; k.Hash != "" && k.Size == size && k.MTime == mtime {
+		return scheme.AddedFile{Path: j.pyc, Hash: k.Hash, Size: size}, nil
+	}
+	hash, n2, err := scheme.RecordHash(j.pyc)
+	if err != nil {
+		return scheme.AddedFile{}, err
+	}
+	if n2 == size {
+		n.mu.Lock()
+		note(&n.hashes, j, cache.PycHash{Hash: hash, Size: size, MTime: mtime})
+		n.mu.Unlock()
+	}
+	return scheme.AddedFile{Path: j.pyc, Hash: hash, Size: n2}, nil
+}
+
+// save writes what was noted into the trees. A tree that cannot be
+// written (a read-only cache) only has the work done again.
+func (n *treeNotes) save(tag string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for t, failed := range n.byTree {
+	for t, failed := range n.failed {
 		_ = t.RememberNoCompile(tag, failed)
 	}
-	n.byTree = nil
+	for t, hashes := range n.hashes {
+		_ = t.RememberPycHashes(tag, hashes)
+	}
+	n.failed, n.hashes = nil, nil
 }
 
 // cacheTag is the interpreter's sys.implementation.cache_tag, or "" when
@@ -263,14 +308,16 @@ func pycPath(src, tag string) string {
 }
 
 // linkPycs links the cached byte code of jobs into lib/ (linkPyc) and
-// calls record with each .pyc, one task per __pycache__ directory, whose
+// calls linked with each job, one task per __pycache__ directory, whose
 // directory is created once.
-func linkPycs(jobs []compileJob, record func(j compileJob, pyc string)) error {
+func linkPycs(jobs []compileJob, linked func(j compileJob) error) error {
 	byDir := map[string][]compileJob{}
 	var dirs []string
 	for _, j := range jobs {
 		if j.inTree { // the tree's own __pycache__, through the symlink
-			record(j, j.pyc)
+			if err := linked(j); err != nil {
+				return err
+			}
 			continue
 		}
 		d := filepath.Dir(j.pyc)
@@ -290,7 +337,9 @@ func linkPycs(jobs []compileJob, record func(j compileJob, pyc string)) error {
 				if err := linkPyc(j, j.treePyc); err != nil {
 					return err
 				}
-				record(j, j.pyc)
+				if err := linked(j); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
@@ -325,7 +374,7 @@ func linkPyc(j compileJob, treePyc string) error {
 // with one interpreter worker per CPU and calls done with each .pyc
 // written; a file that does not compile is a warning, and noted in failed
 // when its source is at fault.
-func (in *Installer) runCompileWorkers(ctx context.Context, jobs []compileJob, failed *noCompile, done func(j compileJob, pyc string) error) error {
+func (in *Installer) runCompileWorkers(ctx context.Context, jobs []compileJob, failed *treeNotes, done func(j compileJob, pyc string) error) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -430,7 +479,7 @@ type precompiler struct {
 	cancel  context.CancelFunc
 	tag     string
 	feeders sync.WaitGroup
-	failed  noCompile
+	failed  treeNotes
 }
 
 // startPrecompile is the run's precompiler, or nil when the run does not
@@ -504,8 +553,9 @@ func (pc *precompiler) stop() {
 // the cache tree's file that src is (member of tree); treePyc and pyc are
 // the .pyc paths of treeSrc and src. inTree says src's directory is the
 // tree's (a symlinked package): pyc is treePyc reached through the link.
-// cached says treePyc exists; problem, that the tree remembers that
-// treeSrc does not compile, and why.
+// cached says treePyc exists, and known is its hash if the tree
+// remembers one; problem, that the tree remembers that treeSrc does not
+// compile, and why.
 type compileJob struct {
 	dist                  int
 	src                   string
@@ -513,6 +563,7 @@ type compileJob struct {
 	member                string
 	treeSrc, treePyc, pyc string
 	inTree, cached        bool
+	known                 cache.PycHash
 	problem               string
 }
 

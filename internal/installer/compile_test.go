@@ -2,6 +2,7 @@ package installer
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,5 +97,70 @@ func TestWarmCompileStartsNoInterpreter(t *testing.T) {
 	after := listTree(t, filepath.Join(warm.Paths.Lib, "epsilon", "__pycache__"))
 	if strings.Join(before, "\n") != strings.Join(after, "\n") || !sameFile(pyc, treePyc) {
 		t.Errorf("importing changed the byte code: %v, then %v", before, after)
+	}
+}
+
+// TestWarmCompileRecordHashes: the first --compile install leaves the
+// RECORD hashes of the byte code in the tree, and a later one lists the
+// .pyc files with them; byte code replaced in the tree since (a new
+// file: other size and mtime) is hashed again, so RECORD stays true.
+func TestWarmCompileRecordHashes(t *testing.T) {
+	wheels, cacheDir := t.TempDir(), t.TempDir()
+	ch := addChange(t, wheels, spec("zeta", "1.0",
+		wheeltest.File{Path: "zeta/__init__.py", Content: "from . import mod\n"},
+		wheeltest.File{Path: "zeta/mod.py", Content: "X = 1\n"}))
+	install := func() *Installer {
+		t.Helper()
+		in, _ := pipelineInstaller(t, cacheDir)
+		in.Python, in.Compile, in.LinkMode = pythonInfo(t), true, scheme.LinkHardlink
+		if err := in.Install(context.Background(), &Result{Changes: []Change{ch}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	in := install()
+	sha, err := FileSHA256(ch.Candidate.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := cache.Lookup(cacheDir, sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := in.cacheTag()
+	treePyc := pycPath(tree.Path("zeta/mod.py"), tag)
+	hashes := tree.PycHashes(tag)
+	if h, _, err := scheme.RecordHash(treePyc); err != nil || len(hashes) != 2 || hashes["zeta/mod.py"].Hash != h {
+		t.Fatalf("remembered hashes %v, want 2 with %s (%v)", hashes, h, err)
+	}
+	// Byte code replaced in the tree (by a rename, as py_compile does).
+	b, err := os.ReadFile(treePyc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(treePyc+".new", append(b, 0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(treePyc+".new", treePyc); err != nil {
+		t.Fatal(err)
+	}
+	warm := install()
+	ds, err := scheme.List(warm.Paths)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("RECORD after the byte code changed: %v", probs)
+	}
+	rec, _ := os.ReadFile(filepath.Join(ds[0].DistInfo, "RECORD"))
+	if n := strings.Count(string(rec), ".pyc,sha256="); n != 2 {
+		t.Errorf("RECORD lists %d hashed .pyc files:\n%s", n, rec)
+	}
+	h, n, _ := scheme.RecordHash(treePyc)
+	if line := fmt.Sprintf("zeta/__pycache__/%s,%s,%d\n", filepath.Base(treePyc), h, n); !strings.Contains(string(rec), line) {
+		t.Errorf("RECORD lacks %q:\n%s", line, rec)
+	}
+	if tree.PycHashes(tag)["zeta/mod.py"].Hash != h {
+		t.Errorf("the tree did not remember the new hash %s: %v", h, tree.PycHashes(tag))
 	}
 }
