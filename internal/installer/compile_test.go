@@ -60,17 +60,7 @@ func TestWarmCompileStartsNoInterpreter(t *testing.T) {
 		t.Errorf("warm warning %q, want %q", warmRep.warnings[0], want)
 	}
 
-	ds, err := scheme.List(warm.Paths)
-	if err != nil || len(ds) != 1 {
-		t.Fatal(ds, err)
-	}
-	if probs := ds[0].Verify(); len(probs) != 0 {
-		t.Errorf("after compile: %v", probs)
-	}
-	rec, _ := os.ReadFile(filepath.Join(ds[0].DistInfo, "RECORD"))
-	if n := strings.Count(string(rec), ".pyc,"); n != 2 {
-		t.Errorf("RECORD lists %d .pyc files, want __init__ and mod:\n%s", n, rec)
-	}
+	checkRecord(t, warm.Paths, 2)
 
 	sha, err := FileSHA256(ch.Candidate.Local)
 	if err != nil {
@@ -145,22 +135,30 @@ func TestWarmCompileRecordHashes(t *testing.T) {
 		t.Fatal(err)
 	}
 	warm := install()
-	ds, err := scheme.List(warm.Paths)
-	if err != nil || len(ds) != 1 {
-		t.Fatal(ds, err)
-	}
-	if probs := ds[0].Verify(); len(probs) != 0 {
-		t.Errorf("RECORD after the byte code changed: %v", probs)
-	}
-	rec, _ := os.ReadFile(filepath.Join(ds[0].DistInfo, "RECORD"))
-	if n := strings.Count(string(rec), ".pyc,sha256="); n != 2 {
-		t.Errorf("RECORD lists %d hashed .pyc files:\n%s", n, rec)
-	}
+	rec := checkRecord(t, warm.Paths, 2)
 	h, n, _ := scheme.RecordHash(treePyc)
-	if line := fmt.Sprintf("zeta/__pycache__/%s,%s,%d\n", filepath.Base(treePyc), h, n); !strings.Contains(string(rec), line) {
+	if line := fmt.Sprintf("zeta/__pycache__/%s,%s,%d\n", filepath.Base(treePyc), h, n); !strings.Contains(rec, line) {
 		t.Errorf("RECORD lacks %q:\n%s", line, rec)
 	}
 	if tree.PycHashes(tag)["zeta/mod.py"].Hash != h {
 		t.Errorf("the tree did not remember the new hash %s: %v", h, tree.PycHashes(tag))
 	}
+}
+
+// checkRecord checks the one distribution installed in p (Verify) and
+// that its RECORD lists pycs .pyc files with a hash; it returns RECORD.
+func checkRecord(t *testing.T, p scheme.Paths, pycs int) string {
+	t.Helper()
+	ds, err := scheme.List(p)
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	if probs := ds[0].Verify(); len(probs) != 0 {
+		t.Errorf("after compile: %v", probs)
+	}
+	rec, _ := os.ReadFile(filepath.Join(ds[0].DistInfo, "RECORD"))
+	if n := strings.Count(string(rec), ".pyc,sha256="); n != pycs {
+		t.Errorf("RECORD lists %d hashed .pyc files, want %d:\n%s", n, pycs, rec)
+	}
+	return string(rec)
 }
