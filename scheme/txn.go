@@ -277,8 +277,13 @@ func (t *Txn) results(plans []*jobPlan) []*Result {
 		for _, d := range pl.replaced {
 			r.Replaced = append(r.Replaced, d.DistInfo)
 		}
-		for _, f := range pl.files {
+		hard := pl.linker != nil && pl.linker.mode() == LinkHardlink
+		r.From = make([]string, len(pl.files))
+		for i, f := range pl.files {
 			r.Files = append(r.Files, abs(f.dest))
+			if f.covered || (hard && f.src != "" && !f.shebang) {
+				r.From[i] = f.src // as stageFile placed it
+			}
 		}
 		for _, s := range pl.scripts {
 			r.Scripts = append(r.Scripts, abs(s))
