@@ -68,6 +68,18 @@ func listTree(t *testing.T, dir string) []string {
 	return out
 }
 
+// editInPlace writes into the installed file name in place (the cache
+// tree's inode when it is hard-linked), as an editor or a patch would,
+// and moves its mtime on.
+func editInPlace(t *testing.T, name string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte("EDITED!!"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Second)
+	_ = os.Chtimes(name, later, later)
+}
+
 func spec(name, version string, files ...wheeltest.File) wheeltest.Spec {
 	return wheeltest.Spec{Name: name, Version: version, Files: files}
 }
@@ -118,12 +130,7 @@ func TestChangedCacheTreeIsUnpackedAgain(t *testing.T) {
 	if err := in1.Install(context.Background(), &Result{Changes: []Change{ch}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	installed := filepath.Join(in1.Paths.Lib, "delta.py")
-	if err := os.WriteFile(installed, []byte("EDITED!!"), 0o644); err != nil { // in place: the tree's inode when hard-linked
-		t.Fatal(err)
-	}
-	later := time.Now().Add(time.Second)
-	_ = os.Chtimes(installed, later, later)
+	editInPlace(t, filepath.Join(in1.Paths.Lib, "delta.py"))
 
 	in2, rep := pipelineInstaller(t, cacheDir)
 	in2.LinkMode = scheme.LinkHardlink
@@ -271,12 +278,7 @@ func TestSymlinkModeChecksUnsealedTree(t *testing.T) {
 	if err := in1.Install(context.Background(), &Result{Changes: []Change{ch}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	installed := filepath.Join(in1.Paths.Lib, "iota", "__init__.py")
-	if err := os.WriteFile(installed, []byte("EDITED!!"), 0o644); err != nil { // in place: the tree's inode
-		t.Fatal(err)
-	}
-	later := time.Now().Add(time.Second)
-	_ = os.Chtimes(installed, later, later)
+	editInPlace(t, filepath.Join(in1.Paths.Lib, "iota", "__init__.py"))
 
 	in2, rep := pipelineInstaller(t, cacheDir)
 	in2.LinkMode = scheme.LinkSymlink
