@@ -346,18 +346,24 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 		seen[t] = true
 		out = append(out, t)
 	}
-	linked := map[string]bool{}
-	isLink := func(d *Dist, top string) bool {
-		v, ok := linked[top]
+	const (
+		notLink     = iota
+		ownLink     // made by symlink mode: unlinked as one
+		foreignLink // someone else's: left alone with what lies below
+	)
+	linked := map[string]int{}
+	linkKind := func(d *Dist, top string) int {
+		k, ok := linked[top]
 		if !ok {
-			fi, err := root.Lstat(top)
-			if v = err == nil && fi.Mode()&fs.ModeSymlink != 0; v {
-				l := d.checkLink(top)
-				v = l.target != "" || l.dangling
+			if fi, err := root.Lstat(top); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				k = foreignLink
+				if l := d.checkLink(top); l.target != "" || l.dangling {
+					k = ownLink
+				}
 			}
-			linked[top] = v
+			linked[top] = k
 		}
-		return v
+		return k
 	}
 	var ownedTops map[string]bool
 	for _, d := range old {
@@ -380,13 +386,18 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 		})
 		pycache := map[string][]string{}
 		for _, t := range in {
-			if top, _ := libTop(d.libRel, t); top != "" && isLink(d, top) {
-				if !ownedTops[top] && !keep[top] && !seen[top] {
-					seen[top] = true
-					links = append(links, top)
-				}
-				if t != top {
-					continue
+			if top, _ := libTop(d.libRel, t); top != "" {
+				switch linkKind(d, top) {
+				case ownLink:
+					if !ownedTops[top] && !keep[top] && !seen[top] {
+						seen[top] = true
+						links = append(links, top)
+					}
+					if t != top {
+						continue
+					}
+				case foreignLink:
+					continue // never through it (os.Root follows a link inside the target), nor it
 				}
 			}
 			add(t)

@@ -316,10 +316,15 @@ func (d *Dist) checkLink(top string) libLink {
 	if err != nil {
 		return libLink{problem: err.Error()}
 	}
+	// Symlink mode links absolute paths: a relative link is someone
+	// else's (and would be read relative to the working directory below).
+	if !filepath.IsAbs(t) {
+		return libLink{problem: fmt.Sprintf("symlink to %s, which is not this distribution's cache tree", t)}
+	}
 	if _, err := os.Stat(t); err != nil {
 		return libLink{dangling: true, problem: fmt.Sprintf("dangling symlink to %s (its cache tree is gone; pkginstall sync or install links it again)", t)}
 	}
-	if !filepath.IsAbs(t) || filepath.Base(t) != path.Base(top) {
+	if filepath.Base(t) != path.Base(top) {
 		return libLink{problem: fmt.Sprintf("symlink to %s, which is not this distribution's cache tree", t)}
 	}
 	if fi, err := os.Stat(filepath.Join(filepath.Dir(t), path.Base(d.dirRel))); err != nil || !fi.IsDir() {

@@ -296,3 +296,53 @@ func TestSymlinkModeNotLinkSource(t *testing.T) {
 		t.Errorf("warnings: %q", r.Warnings)
 	}
 }
+
+// TestSymlinkModeForeignLink: a relative symlink at the top of lib/ that
+// the user made in place of a linked package (to a working copy that
+// happens to lie inside the target) is someone else's: Verify names it as
+// such (on the old code: "dangling", read relative to the working
+// directory), and uninstall leaves it and what it leads to alone.
+func TestSymlinkModeForeignLink(t *testing.T) {
+	info := testInfo()
+	src := newDiskSource(t, symWheel("alpha", "1.0"))
+	p := newProject(t, info)
+	mustInstall(t, p, info, src, InstallOptions{LinkMode: LinkSymlink})
+	dev := filepath.Join(p.Target, "dev", "alpha")
+	if err := os.MkdirAll(filepath.Join(dev, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"__init__.py", "sub/deep.py"} {
+		if err := os.WriteFile(filepath.Join(dev, filepath.FromSlash(f)), []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(p.Lib, "alpha")
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(p.Lib, dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(rel, link); err != nil {
+		t.Fatal(err)
+	}
+	d := findDist(t, p, "alpha")
+	if probs := d.Verify(); len(probs) != 1 || !strings.Contains(probs[0].Detail, "not this distribution's cache tree") {
+		t.Errorf("Verify of a relative link elsewhere: %v", probs)
+	}
+	if len(d.DanglingLinks) != 0 {
+		t.Errorf("DanglingLinks: %v", d.DanglingLinks)
+	}
+	if err := Uninstall(context.Background(), p, "alpha"); err != nil {
+		t.Fatal(err)
+	}
+	if got := isSymlink(t, link); got != rel {
+		t.Errorf("lib/alpha -> %q after uninstall, want the user's link to %s left alone", got, rel)
+	}
+	for _, f := range []string{"__init__.py", "sub/deep.py"} {
+		if b, err := os.ReadFile(filepath.Join(dev, filepath.FromSlash(f))); err != nil || string(b) != "mine" {
+			t.Errorf("the user's %s: %q %v", f, b, err)
+		}
+	}
+}
