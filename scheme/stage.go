@@ -2,6 +2,7 @@ package scheme
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -12,7 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,11 +235,8 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 			sorted = append(sorted, d)
 		}
 	}
-	// Depth first: a parent, then everything below it, then its siblings
-	// (names hold no NUL, so it sorts "/" below every other byte).
-	sort.Slice(sorted, func(i, j int) bool {
-		return strings.ReplaceAll(sorted[i], "/", "\x00") < strings.ReplaceAll(sorted[j], "/", "\x00")
-	})
+	// Depth first: a parent, then everything below it, then its siblings.
+	slices.SortFunc(sorted, comparePaths)
 	kept := map[string]*dirHandle{}
 	topH, err := openDir(root, top)
 	if err != nil {
@@ -280,6 +278,29 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 		stack = append(stack, h)
 	}
 	return kept, nil
+}
+
+// comparePaths orders slash-separated paths depth first: a directory,
+// then everything below it, then its siblings. It compares bytes with "/"
+// below every other byte (as if it were NUL, which no name holds), without
+// allocating: a wheel's directories are sorted once per install.
+func comparePaths(a, b string) int {
+	for i := range min(len(a), len(b)) {
+		x, y := a[i], b[i]
+		switch {
+		case x == y:
+			continue
+		case x == '/':
+			return -1
+		case y == '/':
+			return 1
+		case x < y:
+			return -1
+		default:
+			return 1
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // isFresh reports whether src is a FreshSource that is fresh.
