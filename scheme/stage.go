@@ -163,6 +163,10 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 		return err
 	}
 	defer done()
+	// The files of one staging directory mostly come from one directory
+	// of the cache: hard links go through its handle, not its whole path.
+	var sd sourceDir
+	defer sd.close()
 	for _, it := range items {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -173,7 +177,7 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 			}
 			continue
 		}
-		if err := stageFile(d, it.name, it.pl, it.f); err != nil {
+		if err := stageFile(d, &sd, it.name, it.pl, it.f); err != nil {
 			return fmt.Errorf("%s: %w", it.pl.label, err)
 		}
 	}
@@ -206,7 +210,7 @@ func (st *stager) record(pl *jobPlan) error {
 	if err != nil {
 		return err
 	}
-	err = stageFile(d, path.Base(full), pl, rec)
+	err = stageFile(d, nil, path.Base(full), pl, rec)
 	done()
 	if err != nil {
 		return fmt.Errorf("%s: %w", pl.label, err)
@@ -312,11 +316,12 @@ func isFresh(src LinkSource) bool {
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // stageFile writes one file as child name of d. A file of a LinkSource
-// that is not rewritten is linked (or cloned, or copied); anything else is
+// that is not rewritten is linked (or cloned, or copied; a hard link from
+// the directory handle sd keeps, when not nil); anything else is
 // streamed. The content is hashed at most once: a file kept as the wheel
 // has it gets the wheel's sha256, which the source verified (or which is
 // checked here, in the same pass, when the source does not verify).
-func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) {
+func stageFile(d *dirHandle, sd *sourceDir, name string, pl *jobPlan, f *planFile) (err error) {
 	perm := os.FileMode(0o644)
 	if f.exec {
 		perm = 0o755
@@ -324,7 +329,7 @@ func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) 
 	sha := strings.HasPrefix(f.hash, "sha256=")
 	if ls, ok := pl.job.Source.(LinkSource); ok && f.src != "" && !f.shebang {
 		src := ls.Path(f.src)
-		if err := pl.linker.place(d, src, name, perm); err != nil {
+		if err := pl.linker.place(d, sd, src, name, perm); err != nil {
 			if m := pl.linker.mode(); m != LinkCopy && linkUnsupported(err) {
 				return fmt.Errorf("stage %s: link mode %s does not work between the cache and the target here: %w", f.dest, m, err)
 			}

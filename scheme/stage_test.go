@@ -1,7 +1,12 @@
 package scheme
 
 import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -42,5 +47,55 @@ func TestComparePathsDepthFirst(t *testing.T) {
 		if got != ref {
 			t.Errorf("comparePaths(%q, %q) = %d, want %d", c[0], c[1], got, ref)
 		}
+	}
+}
+
+// TestHardLinksFromManySourceDirectories: a staging directory whose files
+// come from several directories of the source, interleaved (the wheel's
+// root and its .data/purelib both fill lib/mix/), gets each file linked
+// from its own source file; a source file that went missing fails the
+// install naming it, and leaves the target as it was.
+func TestHardLinksFromManySourceDirectories(t *testing.T) {
+	info := testInfo()
+	m := &memSource{project: "mix", version: "1"}
+	for i := range 40 {
+		name := "mix/a" + itoa(i) + ".py"
+		if i%2 == 1 {
+			name = m.DataDir() + "/purelib/mix/b" + itoa(i) + ".py"
+		}
+		if i%5 == 0 {
+			name = "mix/sub/c" + itoa(i) + ".py"
+		}
+		m.files = append(m.files, memFile{name: name, data: "x = " + itoa(i) + "\n"})
+	}
+	src := newDiskSource(t, m)
+	p := newProject(t, info)
+	if _, err := Install(context.Background(), p, info, src, InstallOptions{LinkMode: LinkHardlink}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.files {
+		dest := strings.TrimPrefix(f.name, m.DataDir()+"/purelib/")
+		a, err1 := os.Stat(filepath.Join(p.Lib, filepath.FromSlash(dest)))
+		b, err2 := os.Stat(src.Path(f.name))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !os.SameFile(a, b) {
+			t.Errorf("%s is not a hard link of %s", dest, f.name)
+		}
+	}
+
+	// Reinstalling from a source that lost a file fails before any change.
+	before := tree(t, p.Target)
+	gone := src.Path(m.DataDir() + "/purelib/mix/b7.py")
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Install(context.Background(), p, info, src, InstallOptions{LinkMode: LinkHardlink})
+	if err == nil || !strings.Contains(err.Error(), gone) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("install with a source file missing: %v", err)
+	}
+	if after := tree(t, p.Target); !equalLines(before, after) {
+		t.Errorf("the target changed:\n%v\n%v", before, after)
 	}
 }
