@@ -266,9 +266,19 @@ func planDests(p Paths, pl *jobPlan) []error {
 
 // addDirs adds the directories file lies in (target-relative) to dirs.
 func addDirs(dirs map[string]bool, file string) {
-	for dir := path.Dir(file); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
+	for dir := parentDir(file); dir != "." && !dirs[dir]; dir = parentDir(dir) {
 		dirs[dir] = true
 	}
+}
+
+// parentDir is path.Dir of a clean relative path (a checked destination,
+// or a staging path), without path.Dir's allocation and Clean pass: it
+// runs for every file of a run.
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
 }
 
 // destinations are the files of the whole run, by destination, with the
@@ -277,7 +287,11 @@ func addDirs(dirs map[string]bool, file string) {
 // in case. Each plan was checked on its own by planDests.
 func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]string, []error) {
 	var errs []error
-	dest := map[string]string{}
+	n := 0
+	for _, pl := range plans {
+		n += len(pl.files)
+	}
+	dest := make(map[string]string, n)
 	for _, pl := range plans {
 		for _, f := range pl.files {
 			if other, ok := dest[f.dest]; ok {

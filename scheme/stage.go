@@ -92,7 +92,7 @@ func layoutPlan(pl *jobPlan) (map[string]bool, map[string][]stageItem) {
 		if dir != "" {
 			d += "/" + dir[:len(dir)-1]
 		}
-		for p := d; !dirs[p]; p = path.Dir(p) {
+		for p := d; !dirs[p]; p = parentDir(p) {
 			dirs[p] = true
 		}
 		it.pl, it.name = pl, name
@@ -263,7 +263,7 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 		}
 	}()
 	for _, d := range sorted {
-		parent := path.Dir(d)
+		parent := parentDir(d)
 		for len(stack) > 1 && stack[len(stack)-1].rel != parent {
 			release(stack[len(stack)-1])
 			stack = stack[:len(stack)-1]
@@ -509,14 +509,15 @@ func newDiskCheck(root *os.Root, removing map[string]bool) *diskCheck {
 // it is not an existing directory, and each existing ancestor is a
 // directory inside the target (or a file the run removes first).
 func (c *diskCheck) check(d string) error {
-	st := c.dir(path.Dir(d))
+	parent := parentDir(d)
+	st := c.dir(parent)
 	if st.err != nil {
 		return st.err
 	}
 	if st.kind != dirPresent {
 		return nil
 	}
-	ents, err := c.list(path.Dir(d))
+	ents, err := c.list(parent)
 	if err != nil {
 		return err
 	}
@@ -556,7 +557,7 @@ func (c *diskCheck) dir(d string) dirState {
 	if st, ok := c.state[d]; ok {
 		return st
 	}
-	st := c.dir(path.Dir(d))
+	st := c.dir(parentDir(d))
 	if st.err == nil && st.kind == dirPresent {
 		st = c.stat(d)
 	}
@@ -565,28 +566,35 @@ func (c *diskCheck) dir(d string) dirState {
 }
 
 func (c *diskCheck) stat(d string) dirState {
-	if fi, err := c.root.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		if c.removing[d] {
-			return dirState{kind: dirRemoved}
-		}
-		if _, err := c.root.Stat(d); err != nil {
-			return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
-		}
+	// One lstat answers for all but a symlink (the usual answer, on a
+	// fresh target: nothing there).
+	fi, err := c.root.Lstat(d)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return dirState{kind: dirMissing}
+	case err != nil:
+		return dirState{err: err}
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return c.statLink(d)
+	case fi.IsDir():
+		return dirState{kind: dirPresent}
+	case c.removing[d]:
+		return dirState{kind: dirRemoved}
+	}
+	return dirState{err: fmt.Errorf("%s is a file", d)}
+}
+
+// statLink is stat of d, a symlink: a directory inside the target it
+// points to is present; a link the run removes is removed.
+func (c *diskCheck) statLink(d string) dirState {
+	if c.removing[d] {
+		return dirState{kind: dirRemoved}
 	}
 	fi, err := c.root.Stat(d)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := c.root.Lstat(d); lerr == nil {
-			return dirState{err: fmt.Errorf("%s is a dangling symlink", d)}
-		}
-		return dirState{kind: dirMissing}
-	}
 	if err != nil {
-		return dirState{err: err}
+		return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
 	}
 	if !fi.IsDir() {
-		if c.removing[d] {
-			return dirState{kind: dirRemoved}
-		}
 		return dirState{err: fmt.Errorf("%s is a file", d)}
 	}
 	return dirState{kind: dirPresent}

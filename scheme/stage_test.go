@@ -99,3 +99,80 @@ func TestHardLinksFromManySourceDirectories(t *testing.T) {
 		t.Errorf("the target changed:\n%v\n%v", before, after)
 	}
 }
+
+// TestDiskCheckStat: what the commit check finds where a run installs, for
+// each kind of entry (the answers stat gave when it took three lookups
+// per entry).
+func TestDiskCheckStat(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	for _, d := range []string{"lib/pkg", "lib/inside"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"lib/file", "lib/gone"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, to := range map[string]string{"lib/in": "inside", "lib/out": outside, "lib/dangling": "nothing", "lib/tofile": "file", "lib/old": outside} {
+		if err := os.Symlink(to, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	c := newDiskCheck(root, map[string]bool{"lib/gone": true, "lib/old": true})
+	for d, want := range map[string]string{
+		"lib/pkg":      "present",
+		"lib/missing":  "missing",
+		"lib/file":     "error: lib/file is a file",
+		"lib/gone":     "removed",
+		"lib/in":       "present",
+		"lib/out":      "error: lib/out is a symbolic link out of the target",
+		"lib/dangling": "error: lib/dangling is a symbolic link out of the target",
+		"lib/tofile":   "error: lib/tofile is a file",
+		"lib/old":      "removed",
+	} {
+		st := c.stat(d)
+		got := [...]string{dirPresent: "present", dirMissing: "missing", dirRemoved: "removed"}[st.kind]
+		if st.err != nil {
+			got = "error: " + st.err.Error()
+		}
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("stat(%s) = %s, want %s", d, got, want)
+		}
+	}
+}
+
+// TestParentDir: parentDir is path.Dir on the clean relative paths it is
+// given, and results' absolute paths are filepath.Join's.
+func TestParentDir(t *testing.T) {
+	for _, p := range []string{"a", "a/b", "a/b/c.py", ".pkginstall-staging/x/0/lib/a", "lib/é/ü.py"} {
+		if got, want := parentDir(p), path.Dir(p); got != want {
+			t.Errorf("parentDir(%q) = %q, want %q", p, got, want)
+		}
+	}
+	info := testInfo()
+	p := newProject(t, info)
+	rs, err := Install(context.Background(), p, info, fooWheel("1.0"), InstallOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Files) == 0 {
+		t.Fatal("no files")
+	}
+	for _, f := range rs.Files {
+		rel, err := filepath.Rel(p.Target, f)
+		if err != nil || filepath.Join(p.Target, rel) != f || !filepath.IsAbs(f) {
+			t.Errorf("file %q is not a clean absolute path under %s", f, p.Target)
+		}
+		if _, err := os.Lstat(f); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -231,7 +232,13 @@ func (t *Txn) ordered() ([]*jobPlan, error) {
 
 // results describe the committed plans.
 func (t *Txn) results(plans []*jobPlan) []*Result {
-	abs := func(rel string) string { return filepath.Join(t.p.Target, filepath.FromSlash(rel)) }
+	// filepath.Join(Target, rel) for a clean relative rel, without a
+	// Clean pass per file.
+	prefix := filepath.Clean(t.p.Target)
+	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+		prefix += string(filepath.Separator)
+	}
+	abs := func(rel string) string { return prefix + filepath.FromSlash(rel) }
 	out := make([]*Result, len(plans))
 	for i, pl := range plans {
 		r := &Result{
@@ -243,8 +250,9 @@ func (t *Txn) results(plans []*jobPlan) []*Result {
 		for _, d := range pl.replaced {
 			r.Replaced = append(r.Replaced, d.DistInfo)
 		}
-		for _, f := range pl.files {
-			r.Files = append(r.Files, abs(f.dest))
+		r.Files = make([]string, len(pl.files))
+		for k, f := range pl.files {
+			r.Files[k] = abs(f.dest)
 		}
 		for _, s := range pl.scripts {
 			r.Scripts = append(r.Scripts, abs(s))
