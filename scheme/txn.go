@@ -86,6 +86,9 @@ func Begin(ctx context.Context, p Paths, info *python.Info, opts InstallOptions)
 	}
 	t.sem = make(chan struct{}, workers)
 	t.budget.Store(int64(handleBudget()))
+	// Staging opens up to that many handles at once: make room for them
+	// now, in the background (see reserveHandles).
+	reserveHandles()
 	return t, nil
 }
 
