@@ -494,7 +494,7 @@ func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Sour
 	default:
 		pf.dest = rels["lib"] + "/" + f.Name
 	}
-	if err := checkDest(pf.dest); err != nil {
+	if err := checkJoinedDest(pf.dest, rels["lib"], f.Name); err != nil {
 		fail("member %q goes to %s: %v", f.Name, pf.dest, err)
 		return nil
 	}
@@ -503,6 +503,22 @@ func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Sour
 		return nil
 	}
 	return pf
+}
+
+// checkJoinedDest is checkDest(dest) without validating name a second
+// time: when dest is dir + "/" + name and both are valid names (name was
+// checked by the caller), so is dest (clean relative paths joined by "/"
+// stay clean, and valid UTF-8 without control characters or backslashes
+// stays so), and only the reserved prefix is left to check. Otherwise it
+// is checkDest.
+func checkJoinedDest(dest, dir, name string) error {
+	if len(dest) != len(dir)+1+len(name) || !strings.HasPrefix(dest, dir) || dest[len(dir)] != '/' || validName(dir) != nil {
+		return checkDest(dest)
+	}
+	if strings.HasPrefix(dest, reservedPfx) {
+		return checkDest(dest)
+	}
+	return nil
 }
 
 // planEntryPoints adds the launchers of the console and GUI entry points.

@@ -176,3 +176,24 @@ func TestParentDir(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckJoinedDest: for a member name already found valid, the check
+// of lib/<name> without validating the name again answers as checkDest.
+func TestCheckJoinedDest(t *testing.T) {
+	names := []string{"a.py", "pkg/sub/m.py", "é/ü.py", ".pkginstall-x", "a/../b", "./a", "a//b", "a\\b", "a\x01b", "\xff", "", "."}
+	for _, dir := range []string{"lib", ".pkginstall", "lib/../x", "", "l\x00b", "a/b"} {
+		for _, name := range names {
+			if validName(name) != nil {
+				continue // the caller refused it already
+			}
+			dest := dir + "/" + name
+			got, want := checkJoinedDest(dest, dir, name), checkDest(dest)
+			if (got == nil) != (want == nil) {
+				t.Errorf("checkJoinedDest(%q) = %v, checkDest = %v", dest, got, want)
+			}
+		}
+	}
+	if checkJoinedDest("lib/x", "lib", "y") == nil && checkDest("lib/x") != nil {
+		t.Error("a dest that is not dir/name skipped the check")
+	}
+}
