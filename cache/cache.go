@@ -52,7 +52,13 @@
 //     (files/.../__pycache__/NAME.TAG.pyc, written atomically by
 //     py_compile), and links that .pyc; the next --compile install from
 //     the tree only links. wheel.json does not list them; a tree with or
-//     without them is complete.
+//     without them is complete. A member that does not compile is listed,
+//     with the interpreter's reason, in nocompile-TAG.json of the tree
+//     (bytecode.go; written atomically, once, by the install that tried
+//     it), so that later installs warn without starting an interpreter,
+//     and the RECORD hash of each .pyc with the size and mtime it had, in
+//     pychash-TAG.json, so that later installs list it in RECORD without
+//     reading it. Both go with the tree (Discard, Prune).
 //   - A tree's directory mtime is its last use, which Prune reads. Pruning
 //     renames a tree away before deleting it, so a reader never sees a
 //     partial tree.

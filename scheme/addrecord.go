@@ -11,10 +11,11 @@ import (
 
 // AddToRecord adds files (absolute paths inside the target, such as the
 // byte code compiled after an install) to the RECORD of the distribution
-// whose .dist-info is distInfo (absolute), with their sha256 and size,
-// keeping RECORD's own line last. RECORD is replaced atomically; paths
-// already listed are not added twice. Callers hold Lock.
-func AddToRecord(p Paths, distInfo string, files []string) error {
+// whose .dist-info is distInfo (absolute), with their sha256 and size
+// (hashed here unless the caller gives them), keeping RECORD's own line
+// last. RECORD is replaced atomically; paths already listed are not added
+// twice. Callers hold Lock.
+func AddToRecord(p Paths, distInfo string, files []AddedFile) error {
 	if err := p.check(); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func AddToRecord(p Paths, distInfo string, files []string) error {
 		}
 	}
 	for _, f := range files {
-		rel, err := p.rel(f)
+		rel, err := p.rel(f.Path)
 		if err != nil {
 			return err
 		}
@@ -56,9 +57,11 @@ func AddToRecord(p Paths, distInfo string, files []string) error {
 			continue
 		}
 		seen[rp] = true
-		h, n, err := hashFile(f)
-		if err != nil {
-			return err
+		h, n := f.Hash, f.Size
+		if h == "" {
+			if h, n, err = hashFile(f.Path); err != nil {
+				return err
+			}
 		}
 		out = append(out, RecordEntry{Path: rp, Hash: h, Size: n})
 	}
@@ -81,3 +84,14 @@ func AddToRecord(p Paths, distInfo string, files []string) error {
 	}
 	return nil
 }
+
+// AddedFile is a file for AddToRecord: its absolute path and, when the
+// caller knows them, its RECORD hash (RecordHash) and size.
+type AddedFile struct {
+	Path string
+	Hash string // "" to hash the file
+	Size int64
+}
+
+// RecordHash is the RECORD hash ("sha256=...") and size of a file.
+func RecordHash(name string) (hash string, size int64, err error) { return hashFile(name) }

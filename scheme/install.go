@@ -56,7 +56,12 @@ type Result struct {
 	Files            []string // absolute paths of every file written, RECORD last
 	Scripts          []string // absolute paths of the scripts written to bin/
 	Links            []string // absolute paths of the symlinks into the source tree (LinkSymlink)
-	Warnings         []string // for the CLI to print as "warning: ..."
+	// From is, for each of Files (same index), the LinkSource member that
+	// the file is: hard-linked from it (LinkHardlink), or its own file
+	// reached through one of Links; "" for a file written, copied or
+	// cloned (its own inode).
+	From     []string
+	Warnings []string // for the CLI to print as "warning: ..."
 }
 
 // ConflictError is a destination already owned by another installed

@@ -253,9 +253,14 @@ func (t *Txn) results(plans []*jobPlan) []*Result {
 		for _, d := range pl.replaced {
 			r.Replaced = append(r.Replaced, d.DistInfo)
 		}
+		hard := pl.linker != nil && pl.linker.mode() == LinkHardlink
 		r.Files = make([]string, len(pl.files))
+		r.From = make([]string, len(pl.files))
 		for k, f := range pl.files {
 			r.Files[k] = abs(f.dest)
+			if f.covered || (hard && f.src != "" && !f.shebang) {
+				r.From[k] = f.src // as stageFile placed it
+			}
 		}
 		for _, s := range pl.scripts {
 			r.Scripts = append(r.Scripts, abs(s))

@@ -90,6 +90,15 @@ const (
 	TreeFiles = "files"
 )
 
+// TreeNoCompile is the file of an unpacked tree listing the members that
+// the interpreters with cache tag tag (sys.implementation.cache_tag)
+// cannot byte-compile.
+func TreeNoCompile(tag string) string { return "nocompile-" + tag + ".json" }
+
+// TreeBytecodeHashes is the file of an unpacked tree holding the RECORD
+// hashes of its byte code for cache tag tag.
+func TreeBytecodeHashes(tag string) string { return "pychash-" + tag + ".json" }
+
 // tagContent is the whole CACHEDIR.TAG.
 const tagContent = TagSignature + "\n" +
 	"# This file is a cache directory tag created by pkginstall.\n" +

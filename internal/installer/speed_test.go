@@ -300,3 +300,13 @@ func TestOperationsNeverChangeTheCache(t *testing.T) {
 		t.Errorf("the cache changed:\n%s\nwas:\n%s", after, before)
 	}
 }
+
+// sameFile reports whether a and b are one file (a hard link).
+func sameFile(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
