@@ -52,6 +52,15 @@ func (d *dirHandle) link(src, name string) error {
 	return &os.LinkError{Op: "link", Old: src, New: path.Join(d.rel, name), Err: errNoClone}
 }
 
+// sourceDir stands for an open directory of a LinkSource; here hard links
+// go by path.
+type sourceDir struct{}
+
+func (s *sourceDir) close() {}
+
+// linkFrom hard-links the file at src as child name.
+func (d *dirHandle) linkFrom(_ *sourceDir, src, name string) error { return d.link(src, name) }
+
 func (d *dirHandle) clone(src, name string, perm os.FileMode) error {
 	return &os.LinkError{Op: "clone", Old: src, New: path.Join(d.rel, name), Err: errNoClone}
 }

@@ -5,6 +5,7 @@ package scheme
 import (
 	"errors"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -80,6 +81,47 @@ func (d *dirHandle) renameTo(name string, to *dirHandle, newName string) error {
 // as child name.
 func (d *dirHandle) link(src, name string) error {
 	if err := unix.Linkat(unix.AT_FDCWD, src, d.fd, name, 0); err != nil {
+		return &os.LinkError{Op: "link", Old: src, New: d.rel + "/" + name, Err: err}
+	}
+	return nil
+}
+
+// sourceDir is an open directory of a LinkSource (outside the target),
+// opened only to link from it: the last one a batch linked from.
+// Its zero value holds nothing; close it.
+type sourceDir struct {
+	path string // with its trailing separator
+	fd   int
+	open bool
+}
+
+func (s *sourceDir) close() {
+	if s.open {
+		_ = unix.Close(s.fd)
+		s.open = false
+	}
+}
+
+// linkFrom hard-links the file at src (an absolute path outside the
+// target) as child name, through s's handle of src's directory (opened,
+// or replaced, when src lies elsewhere): the kernel walks src's directory
+// path once per directory, not once per file. With s nil, or when the
+// directory cannot be opened, it links by path (link), which reports the
+// error.
+func (d *dirHandle) linkFrom(s *sourceDir, src, name string) error {
+	if s == nil {
+		return d.link(src, name)
+	}
+	dir, base := filepath.Split(src)
+	if !s.open || s.path != dir {
+		s.close()
+		fd, err := unix.Open(dir, sourceDirFlags, 0)
+		if err != nil {
+			return d.link(src, name)
+		}
+		s.path, s.fd, s.open = dir, fd, true
+	}
+	if err := unix.Linkat(s.fd, base, d.fd, name, 0); err != nil {
 		return &os.LinkError{Op: "link", Old: src, New: d.rel + "/" + name, Err: err}
 	}
 	return nil

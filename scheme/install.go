@@ -271,9 +271,19 @@ func planDests(p Paths, pl *jobPlan) []error {
 
 // addDirs adds the directories file lies in (target-relative) to dirs.
 func addDirs(dirs map[string]bool, file string) {
-	for dir := path.Dir(file); dir != "." && !dirs[dir]; dir = path.Dir(dir) {
+	for dir := parentDir(file); dir != "." && !dirs[dir]; dir = parentDir(dir) {
 		dirs[dir] = true
 	}
+}
+
+// parentDir is path.Dir of a clean relative path (a checked destination,
+// or a staging path), without path.Dir's allocation and Clean pass: it
+// runs for every file of a run.
+func parentDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
 }
 
 // destinations are the files of the whole run, by destination, with the
@@ -282,7 +292,11 @@ func addDirs(dirs map[string]bool, file string) {
 // in case. Each plan was checked on its own by planDests.
 func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]string, []error) {
 	var errs []error
-	dest := map[string]string{}
+	n := 0
+	for _, pl := range plans {
+		n += len(pl.files)
+	}
+	dest := make(map[string]string, n)
 	for _, pl := range plans {
 		for _, f := range pl.files {
 			if other, ok := dest[f.dest]; ok {
@@ -485,7 +499,7 @@ func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Sour
 	default:
 		pf.dest = rels["lib"] + "/" + f.Name
 	}
-	if err := checkDest(pf.dest); err != nil {
+	if err := checkJoinedDest(pf.dest, rels["lib"], f.Name); err != nil {
 		fail("member %q goes to %s: %v", f.Name, pf.dest, err)
 		return nil
 	}
@@ -494,6 +508,22 @@ func planMember(pl *jobPlan, rels map[string]string, info *python.Info, src Sour
 		return nil
 	}
 	return pf
+}
+
+// checkJoinedDest is checkDest(dest) without validating name a second
+// time: when dest is dir + "/" + name and both are valid names (name was
+// checked by the caller), so is dest (clean relative paths joined by "/"
+// stay clean, and valid UTF-8 without control characters or backslashes
+// stays so), and only the reserved prefix is left to check. Otherwise it
+// is checkDest.
+func checkJoinedDest(dest, dir, name string) error {
+	if len(dest) != len(dir)+1+len(name) || !strings.HasPrefix(dest, dir) || dest[len(dir)] != '/' || validName(dir) != nil {
+		return checkDest(dest)
+	}
+	if strings.HasPrefix(dest, reservedPfx) {
+		return checkDest(dest)
+	}
+	return nil
 }
 
 // planEntryPoints adds the launchers of the console and GUI entry points.

@@ -141,16 +141,18 @@ func newLinker(want LinkMode, srcPath, stagingAbs string) *linker {
 }
 
 // place makes child name of d hold the content of src (an absolute path).
-func (l *linker) place(d *dirHandle, src, name string, perm os.FileMode) error {
+// A hard link goes through sd, the caller's handle of src's directory
+// (nil: by path).
+func (l *linker) place(d *dirHandle, sd *sourceDir, src, name string, perm os.FileMode) error {
 	l.mu.Lock()
 	mode := l.chosen
 	if mode != LinkAuto {
 		l.mu.Unlock()
-		return placeAs(mode, d, src, name, perm)
+		return placeAs(mode, d, sd, src, name, perm)
 	}
 	defer l.mu.Unlock() // settle under the lock: the first file probes
 	for _, m := range []LinkMode{LinkClone, LinkHardlink} {
-		err := placeAs(m, d, src, name, perm)
+		err := placeAs(m, d, sd, src, name, perm)
 		if err == nil {
 			l.settle(m)
 			return nil
@@ -159,7 +161,7 @@ func (l *linker) place(d *dirHandle, src, name string, perm os.FileMode) error {
 			return err
 		}
 	}
-	if err := placeAs(LinkCopy, d, src, name, perm); err != nil {
+	if err := placeAs(LinkCopy, d, sd, src, name, perm); err != nil {
 		return err
 	}
 	l.settle(LinkCopy)
@@ -180,12 +182,12 @@ func (l *linker) settle(m LinkMode) {
 	}
 }
 
-func placeAs(m LinkMode, d *dirHandle, src, name string, perm os.FileMode) error {
+func placeAs(m LinkMode, d *dirHandle, sd *sourceDir, src, name string, perm os.FileMode) error {
 	switch m {
 	case LinkClone:
 		return d.clone(src, name, perm)
 	case LinkHardlink:
-		return d.link(src, name)
+		return d.linkFrom(sd, src, name)
 	default:
 		return copyFile(d, src, name, perm)
 	}

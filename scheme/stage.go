@@ -2,6 +2,7 @@ package scheme
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -12,7 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,7 +92,7 @@ func layoutPlan(pl *jobPlan) (map[string]bool, map[string][]stageItem) {
 		if dir != "" {
 			d += "/" + dir[:len(dir)-1]
 		}
-		for p := d; !dirs[p]; p = path.Dir(p) {
+		for p := d; !dirs[p]; p = parentDir(p) {
 			dirs[p] = true
 		}
 		it.pl, it.name = pl, name
@@ -162,6 +163,10 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 		return err
 	}
 	defer done()
+	// The files of one staging directory mostly come from one directory
+	// of the cache: hard links go through its handle, not its whole path.
+	var sd sourceDir
+	defer sd.close()
 	for _, it := range items {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -172,7 +177,7 @@ func (st *stager) batch(ctx context.Context, dir string, items []stageItem) erro
 			}
 			continue
 		}
-		if err := stageFile(d, it.name, it.pl, it.f); err != nil {
+		if err := stageFile(d, &sd, it.name, it.pl, it.f); err != nil {
 			return fmt.Errorf("%s: %w", it.pl.label, err)
 		}
 	}
@@ -205,7 +210,7 @@ func (st *stager) record(pl *jobPlan) error {
 	if err != nil {
 		return err
 	}
-	err = stageFile(d, path.Base(full), pl, rec)
+	err = stageFile(d, nil, path.Base(full), pl, rec)
 	done()
 	if err != nil {
 		return fmt.Errorf("%s: %w", pl.label, err)
@@ -234,11 +239,8 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 			sorted = append(sorted, d)
 		}
 	}
-	// Depth first: a parent, then everything below it, then its siblings
-	// (names hold no NUL, so it sorts "/" below every other byte).
-	sort.Slice(sorted, func(i, j int) bool {
-		return strings.ReplaceAll(sorted[i], "/", "\x00") < strings.ReplaceAll(sorted[j], "/", "\x00")
-	})
+	// Depth first: a parent, then everything below it, then its siblings.
+	slices.SortFunc(sorted, comparePaths)
 	kept := map[string]*dirHandle{}
 	topH, err := openDir(root, top)
 	if err != nil {
@@ -261,7 +263,7 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 		}
 	}()
 	for _, d := range sorted {
-		parent := path.Dir(d)
+		parent := parentDir(d)
 		for len(stack) > 1 && stack[len(stack)-1].rel != parent {
 			release(stack[len(stack)-1])
 			stack = stack[:len(stack)-1]
@@ -282,6 +284,29 @@ func mkdirs(root *os.Root, top string, dirs map[string]bool, budget *atomic.Int6
 	return kept, nil
 }
 
+// comparePaths orders slash-separated paths depth first: a directory,
+// then everything below it, then its siblings. It compares bytes with "/"
+// below every other byte (as if it were NUL, which no name holds), without
+// allocating: a wheel's directories are sorted once per install.
+func comparePaths(a, b string) int {
+	for i := range min(len(a), len(b)) {
+		x, y := a[i], b[i]
+		switch {
+		case x == y:
+			continue
+		case x == '/':
+			return -1
+		case y == '/':
+			return 1
+		case x < y:
+			return -1
+		default:
+			return 1
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
 // isFresh reports whether src is a FreshSource that is fresh.
 func isFresh(src LinkSource) bool {
 	fs, ok := src.(FreshSource)
@@ -291,11 +316,12 @@ func isFresh(src LinkSource) bool {
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // stageFile writes one file as child name of d. A file of a LinkSource
-// that is not rewritten is linked (or cloned, or copied); anything else is
+// that is not rewritten is linked (or cloned, or copied; a hard link from
+// the directory handle sd keeps, when not nil); anything else is
 // streamed. The content is hashed at most once: a file kept as the wheel
 // has it gets the wheel's sha256, which the source verified (or which is
 // checked here, in the same pass, when the source does not verify).
-func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) {
+func stageFile(d *dirHandle, sd *sourceDir, name string, pl *jobPlan, f *planFile) (err error) {
 	perm := os.FileMode(0o644)
 	if f.exec {
 		perm = 0o755
@@ -303,7 +329,7 @@ func stageFile(d *dirHandle, name string, pl *jobPlan, f *planFile) (err error) 
 	sha := strings.HasPrefix(f.hash, "sha256=")
 	if ls, ok := pl.job.Source.(LinkSource); ok && f.src != "" && !f.shebang {
 		src := ls.Path(f.src)
-		if err := pl.linker.place(d, src, name, perm); err != nil {
+		if err := pl.linker.place(d, sd, src, name, perm); err != nil {
 			if m := pl.linker.mode(); m != LinkCopy && linkUnsupported(err) {
 				return fmt.Errorf("stage %s: link mode %s does not work between the cache and the target here: %w", f.dest, m, err)
 			}
@@ -483,14 +509,15 @@ func newDiskCheck(root *os.Root, removing map[string]bool) *diskCheck {
 // it is not an existing directory, and each existing ancestor is a
 // directory inside the target (or a file the run removes first).
 func (c *diskCheck) check(d string) error {
-	st := c.dir(path.Dir(d))
+	parent := parentDir(d)
+	st := c.dir(parent)
 	if st.err != nil {
 		return st.err
 	}
 	if st.kind != dirPresent {
 		return nil
 	}
-	ents, err := c.list(path.Dir(d))
+	ents, err := c.list(parent)
 	if err != nil {
 		return err
 	}
@@ -530,7 +557,7 @@ func (c *diskCheck) dir(d string) dirState {
 	if st, ok := c.state[d]; ok {
 		return st
 	}
-	st := c.dir(path.Dir(d))
+	st := c.dir(parentDir(d))
 	if st.err == nil && st.kind == dirPresent {
 		st = c.stat(d)
 	}
@@ -539,28 +566,35 @@ func (c *diskCheck) dir(d string) dirState {
 }
 
 func (c *diskCheck) stat(d string) dirState {
-	if fi, err := c.root.Lstat(d); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		if c.removing[d] {
-			return dirState{kind: dirRemoved}
-		}
-		if _, err := c.root.Stat(d); err != nil {
-			return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
-		}
+	// One lstat answers for all but a symlink (the usual answer, on a
+	// fresh target: nothing there).
+	fi, err := c.root.Lstat(d)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return dirState{kind: dirMissing}
+	case err != nil:
+		return dirState{err: err}
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return c.statLink(d)
+	case fi.IsDir():
+		return dirState{kind: dirPresent}
+	case c.removing[d]:
+		return dirState{kind: dirRemoved}
+	}
+	return dirState{err: fmt.Errorf("%s is a file", d)}
+}
+
+// statLink is stat of d, a symlink: a directory inside the target it
+// points to is present; a link the run removes is removed.
+func (c *diskCheck) statLink(d string) dirState {
+	if c.removing[d] {
+		return dirState{kind: dirRemoved}
 	}
 	fi, err := c.root.Stat(d)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := c.root.Lstat(d); lerr == nil {
-			return dirState{err: fmt.Errorf("%s is a dangling symlink", d)}
-		}
-		return dirState{kind: dirMissing}
-	}
 	if err != nil {
-		return dirState{err: err}
+		return dirState{err: fmt.Errorf("%s is a symbolic link out of the target (a package linked by --link-mode symlink?); install its distribution again first", d)}
 	}
 	if !fi.IsDir() {
-		if c.removing[d] {
-			return dirState{kind: dirRemoved}
-		}
 		return dirState{err: fmt.Errorf("%s is a file", d)}
 	}
 	return dirState{kind: dirPresent}

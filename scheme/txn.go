@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -85,6 +86,9 @@ func Begin(ctx context.Context, p Paths, info *python.Info, opts InstallOptions)
 	}
 	t.sem = make(chan struct{}, workers)
 	t.budget.Store(int64(handleBudget()))
+	// Staging opens up to that many handles at once: make room for them
+	// now, in the background (see reserveHandles).
+	reserveHandles()
 	return t, nil
 }
 
@@ -265,7 +269,13 @@ func (t *Txn) ordered() ([]*jobPlan, error) {
 
 // results describe the committed plans.
 func (t *Txn) results(plans []*jobPlan) []*Result {
-	abs := func(rel string) string { return filepath.Join(t.p.Target, filepath.FromSlash(rel)) }
+	// filepath.Join(Target, rel) for a clean relative rel, without a
+	// Clean pass per file.
+	prefix := filepath.Clean(t.p.Target)
+	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+		prefix += string(filepath.Separator)
+	}
+	abs := func(rel string) string { return prefix + filepath.FromSlash(rel) }
 	out := make([]*Result, len(plans))
 	for i, pl := range plans {
 		r := &Result{
@@ -278,11 +288,12 @@ func (t *Txn) results(plans []*jobPlan) []*Result {
 			r.Replaced = append(r.Replaced, d.DistInfo)
 		}
 		hard := pl.linker != nil && pl.linker.mode() == LinkHardlink
+		r.Files = make([]string, len(pl.files))
 		r.From = make([]string, len(pl.files))
-		for i, f := range pl.files {
-			r.Files = append(r.Files, abs(f.dest))
+		for k, f := range pl.files {
+			r.Files[k] = abs(f.dest)
 			if f.covered || (hard && f.src != "" && !f.shebang) {
-				r.From[i] = f.src // as stageFile placed it
+				r.From[k] = f.src // as stageFile placed it
 			}
 		}
 		for _, s := range pl.scripts {
