@@ -70,9 +70,13 @@ for line in sys.stdin:
 // it again: from a tree whose byte code is complete, no interpreter
 // starts. Anything else (a copy, a clone, no cache, an interpreter other
 // than CPython) is compiled in place, with a small pool of long-lived
-// interpreter workers.
-func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sources []scheme.Source) error {
-	jobs := in.compileJobs(results, sources)
+// interpreter workers. known is what the precompiler learnt of the trees'
+// byte code (nil: nothing), so that no __pycache__ is read twice.
+func (in *Installer) compile(ctx context.Context, results []*scheme.Result, sources []scheme.Source, known *pycDirs) error {
+	if known == nil {
+		known = &pycDirs{}
+	}
+	jobs := in.compileJobs(results, sources, known)
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -152,10 +156,9 @@ func addPycsToRecords(p scheme.Paths, results []*scheme.Result, pycs [][]scheme.
 // under a symlinked package) gets the tree's .pyc path, and is marked
 // cached when that byte code exists, or with the problem the tree
 // remembers when it does not compile.
-func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Source) []compileJob {
+func (in *Installer) compileJobs(results []*scheme.Result, sources []scheme.Source, pycs *pycDirs) []compileJob {
 	libPrefix := in.Paths.Lib + string(filepath.Separator)
 	tag := in.cacheTag()
-	pycs := pycDirs{}
 	var jobs []compileJob
 	for i, r := range results {
 		var tree *cache.Tree
@@ -202,24 +205,58 @@ func underLink(links []string, f string) bool {
 }
 
 // pycDirs says which byte code files exist, reading each __pycache__
-// directory once (instead of one stat per file).
-type pycDirs map[string]map[string]bool
+// directory once (instead of one stat per file) for the whole run: the
+// precompiler's scan and compile's share it, and the precompiler adds
+// what it writes. Safe for concurrent use.
+type pycDirs struct {
+	mu   sync.Mutex
+	dirs map[string]map[string]bool
+}
 
 // has reports whether pyc exists as a regular file.
-func (d pycDirs) has(pyc string) bool {
+func (d *pycDirs) has(pyc string) bool {
 	dir, name := filepath.Split(pyc)
-	names, ok := d[dir]
-	if !ok {
-		ents, _ := os.ReadDir(dir) // missing: nothing cached
-		names = make(map[string]bool, len(ents))
-		for _, e := range ents {
-			if e.Type().IsRegular() {
-				names[e.Name()] = true
-			}
-		}
-		d[dir] = names
-	}
+	names := d.names(dir)
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	return names[name]
+}
+
+// add notes that pyc was written.
+func (d *pycDirs) add(pyc string) {
+	dir, name := filepath.Split(pyc)
+	names := d.names(dir)
+	d.mu.Lock()
+	names[name] = true
+	d.mu.Unlock()
+}
+
+// names is the set of regular files in dir, read on first use (outside
+// the lock: the precompiler scans trees at once); read it under d.mu.
+func (d *pycDirs) names(dir string) map[string]bool {
+	d.mu.Lock()
+	names, ok := d.dirs[dir]
+	d.mu.Unlock()
+	if ok {
+		return names
+	}
+	ents, _ := os.ReadDir(dir) // missing: nothing cached
+	names = make(map[string]bool, len(ents))
+	for _, e := range ents {
+		if e.Type().IsRegular() {
+			names[e.Name()] = true
+		}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if prev, ok := d.dirs[dir]; ok {
+		return prev // read meanwhile, maybe with additions
+	}
+	if d.dirs == nil {
+		d.dirs = map[string]map[string]bool{}
+	}
+	d.dirs[dir] = names
+	return names
 }
 
 // treeNotes collects what a run learns about cache trees, for them to
@@ -480,6 +517,7 @@ type precompiler struct {
 	tag     string
 	feeders sync.WaitGroup
 	failed  treeNotes
+	pycs    pycDirs // the trees' byte code, for compile
 }
 
 // startPrecompile is the run's precompiler, or nil when the run does not
@@ -495,6 +533,9 @@ func (in *Installer) startPrecompile(ctx context.Context) *precompiler {
 	pc.pool = in.startCompilePool(pctx, runtime.NumCPU(), func(j compileJob, a compileAnswer) error {
 		if a.invalid {
 			pc.failed.add(j, a.problem)
+		}
+		if a.pyc != "" {
+			pc.pycs.add(pycPath(j.src, tag))
 		}
 		return nil
 	})
@@ -513,13 +554,12 @@ func (pc *precompiler) tree(t *cache.Tree) {
 		defer phase.Start(phase.Compile)()
 		data := t.DataDir() + "/"
 		bad := t.NoCompile(pc.tag)
-		pycs := pycDirs{}
 		for _, f := range t.Files() {
 			if !strings.HasSuffix(f.Name, ".py") || strings.HasPrefix(f.Name, data) || strings.ContainsAny(f.Name, "\n\r\x00") {
 				continue
 			}
 			src := t.Path(f.Name)
-			if _, ok := bad[f.Name]; ok || pycs.has(pycPath(src, pc.tag)) {
+			if _, ok := bad[f.Name]; ok || pc.pycs.has(pycPath(src, pc.tag)) {
 				continue
 			}
 			if pc.pool.add(pc.ctx, compileJob{src: src, tree: t, member: f.Name}) != nil {
@@ -530,14 +570,16 @@ func (pc *precompiler) tree(t *cache.Tree) {
 }
 
 // wait returns once everything queued is compiled (or given up), and the
-// trees remember the files that do not compile.
-func (pc *precompiler) wait() {
+// trees remember the files that do not compile. It returns what it knows
+// of the trees' byte code, for compile (nil without a precompiler).
+func (pc *precompiler) wait() *pycDirs {
 	if pc == nil {
-		return
+		return nil
 	}
 	pc.feeders.Wait()
 	_ = pc.pool.wait() // compile redoes what failed otherwise
 	pc.failed.save(pc.tag)
+	return &pc.pycs
 }
 
 // stop abandons what is still queued and waits for the workers to end.

@@ -162,3 +162,38 @@ func checkRecord(t *testing.T, p scheme.Paths, pycs int) string {
 	}
 	return string(rec)
 }
+
+// TestPrecompileKnowsItsByteCode: the precompiler hands compile what it
+// learnt of a tree's __pycache__, including the byte code it wrote after
+// reading the directory, so compile reads no __pycache__ again and finds
+// every file compiled (on the old code compile read each directory a
+// second time); the interpreter compile gets cannot run, and need not.
+func TestPrecompileKnowsItsByteCode(t *testing.T) {
+	info := pythonInfo(t)
+	p, rs, tree := installDemo(t, info)
+	in := &Installer{Paths: p, Python: info, Reporter: &quietReporter{}, Compile: true, CacheDir: t.TempDir()}
+	pc := in.startPrecompile(context.Background())
+	pc.tree(tree)
+	known := pc.wait()
+	var srcs int
+	for _, f := range tree.Files() {
+		if !strings.HasSuffix(f.Name, ".py") {
+			continue
+		}
+		srcs++
+		dir, name := filepath.Split(pycPath(tree.Path(f.Name), in.cacheTag()))
+		if !known.dirs[dir][name] {
+			t.Errorf("the precompiler wrote %s%s but does not know it", dir, name)
+		}
+	}
+	if srcs == 0 {
+		t.Fatal("no source in the demo tree")
+	}
+	broken := *info
+	broken.Executable = filepath.Join(t.TempDir(), "no-python")
+	in.Python = &broken
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}, known); err != nil {
+		t.Fatalf("compile after the precompiler ran an interpreter: %v", err)
+	}
+	checkRecord(t, p, srcs)
+}

@@ -102,8 +102,7 @@ func (in *Installer) Install(ctx context.Context, res *Result, before func() err
 			}
 		}
 		endCompile := phase.Start(phase.Compile)
-		pc.wait()
-		err = in.compile(ctx, results, sources)
+		err = in.compile(ctx, results, sources, pc.wait())
 		endCompile()
 	}
 	in.sealLinked(linked)

@@ -136,7 +136,7 @@ func TestCompileFromCache(t *testing.T) {
 	exe := info.Executable
 	p, rs, tree := installDemo(t, info)
 	in := &Installer{Paths: p, Python: info, Reporter: &quietReporter{}}
-	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A second project from the same tree; its interpreter cannot compile.
@@ -144,7 +144,7 @@ func TestCompileFromCache(t *testing.T) {
 	broken := *info
 	broken.Executable = filepath.Join(t.TempDir(), "no-python")
 	in2 := &Installer{Paths: p2, Python: &broken, Reporter: &quietReporter{}}
-	if err := in2.compile(context.Background(), rs2, []scheme.Source{tree}); err != nil {
+	if err := in2.compile(context.Background(), rs2, []scheme.Source{tree}, nil); err != nil {
 		t.Fatalf("a --compile install from a tree with byte code ran the interpreter: %v", err)
 	}
 	pycs, _ := filepath.Glob(filepath.Join(p2.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
@@ -188,7 +188,7 @@ func TestCompileReadOnlyCache(t *testing.T) {
 	}
 	rep := &quietReporter{}
 	in := &Installer{Paths: p, Python: info, Reporter: rep}
-	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}, nil); err != nil {
 		t.Fatal(err)
 	}
 	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
@@ -209,7 +209,7 @@ func TestCompile(t *testing.T) {
 	p, rs, tree := installDemo(t, info)
 	rep := &quietReporter{}
 	in := &Installer{Paths: p, Python: info, Reporter: rep}
-	if err := in.compile(context.Background(), rs, []scheme.Source{tree}); err != nil {
+	if err := in.compile(context.Background(), rs, []scheme.Source{tree}, nil); err != nil {
 		t.Fatal(err)
 	}
 	pycs, _ := filepath.Glob(filepath.Join(p.Lib, "pkginstall_demo", "__pycache__", "*.pyc"))
