@@ -173,7 +173,7 @@ func unmarshalBinary(b []byte) (*treeData, error) {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(body):]) {
 		return nil, errDamaged
 	}
-	r := &indexReader{s: string(body[len(indexMagic):])}
+	r := &indexReader{b: body[len(indexMagic):], s: string(body[len(indexMagic):])}
 	d := &treeData{filename: r.str(), project: r.str(), version: r.str(), distInfo: r.str(), dataDir: r.str()}
 	switch r.byte() {
 	case 0:
@@ -210,37 +210,29 @@ func unmarshalBinary(b []byte) (*treeData, error) {
 	return d, nil
 }
 
-// indexReader reads the fields of wheel.bin from s; past the end or on a
-// malformed number it sets bad and returns zero values.
+// indexReader reads the fields of wheel.bin from b, whose copy s its
+// strings share; past the end or on a malformed number it sets bad and
+// returns zero values.
 type indexReader struct {
-	s   string
+	b   []byte
+	s   string // string(b)
 	i   int
 	bad bool
 }
 
 func (r *indexReader) uvarint() uint64 {
-	var x uint64
-	for shift := uint(0); shift < 64; shift += 7 {
-		if r.i >= len(r.s) {
-			break
-		}
-		c := r.s[r.i]
-		r.i++
-		if c < 0x80 {
-			if shift == 63 && c > 1 {
-				break
-			}
-			return x | uint64(c)<<shift
-		}
-		x |= uint64(c&0x7f) << shift
+	x, n := binary.Uvarint(r.b[r.i:])
+	if n <= 0 {
+		r.bad = true
+		return 0
 	}
-	r.bad = true
-	return 0
+	r.i += n
+	return x
 }
 
 func (r *indexReader) varint() int64 {
 	u := r.uvarint()
-	return int64(u>>1) ^ -int64(u&1)
+	return int64(u>>1) ^ -int64(u&1) // zigzag, as binary.Varint
 }
 
 func (r *indexReader) byte() byte {
