@@ -383,23 +383,10 @@ func reason(r string) string {
 	return " (" + r + ")"
 }
 
-// hasSuffixFold is strings.HasSuffix ignoring ASCII case, for the
-// lower-case ASCII suffix suffix.
+// hasSuffixFold is strings.HasSuffix ignoring case (without the copy
+// strings.ToLower makes).
 func hasSuffixFold(s, suffix string) bool {
-	if len(s) < len(suffix) {
-		return false
-	}
-	s = s[len(s)-len(suffix):]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != suffix[i] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 // sdistCandidates adds to groups, after the wheels, the sdists of the
