@@ -135,6 +135,35 @@ func TestPageCacheDecodeRefuses(t *testing.T) {
 	bad("a yanked byte other than 0 and 1", func(b []byte) []byte { b[yanked] = 2; return b })
 }
 
+// TestPageKeyInputs: the key of a parsed form changes with each input of
+// the parse (a page redirected elsewhere resolves its relative links
+// against another URL; HTML and JSON read the same bytes differently), and
+// the inputs cannot run into each other.
+func TestPageKeyInputs(t *testing.T) {
+	base := page{FinalURL: "https://x/simple/a/", ContentType: ContentTypeJSON, Body: []byte(`{}`)}
+	seen := map[[sha256.Size]byte]string{pageKey(&base): "base"}
+	for what, pg := range map[string]page{
+		"another final URL":     {FinalURL: "https://y/simple/a/", ContentType: base.ContentType, Body: base.Body},
+		"another Content-Type":  {FinalURL: base.FinalURL, ContentType: "text/html", Body: base.Body},
+		"another body":          {FinalURL: base.FinalURL, ContentType: base.ContentType, Body: []byte(`{ }`)},
+		"URL into Content-Type": {FinalURL: "https://x/simple/a", ContentType: "/" + base.ContentType, Body: base.Body},
+		"Content-Type into body": {FinalURL: base.FinalURL, ContentType: base.ContentType[:len(base.ContentType)-1],
+			Body: append([]byte(base.ContentType[len(base.ContentType)-1:]), base.Body...)},
+	} {
+		k := pageKey(&pg)
+		if other, ok := seen[k]; ok {
+			t.Errorf("%s: the same key as %s", what, other)
+		}
+		seen[k] = what
+	}
+	saved := parserID
+	defer func() { parserID = saved }()
+	parserID = func() string { return "another pkginstall" }
+	if other, ok := seen[pageKey(&base)]; ok {
+		t.Errorf("another parser: the same key as %s", other)
+	}
+}
+
 // TestPageCacheClient checks that the client reads the parsed form of a
 // page it has seen, keeps it across a 304 and offline, and parses the page
 // again when another executable reads it, when a 200 brings another body

@@ -365,8 +365,12 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 		}
 		return k
 	}
+	// The top-level entries of lib/ that other distributions have files
+	// below, gathered from owned at the first own link only: without
+	// symlinks, owned (every file of every other installed distribution)
+	// is not walked again for each plan.
 	var ownedTops map[string]bool
-	for _, d := range old {
+	ownedTop := func(d *Dist, top string) bool {
 		if ownedTops == nil {
 			ownedTops = map[string]bool{}
 			for t := range owned {
@@ -375,6 +379,9 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 				}
 			}
 		}
+		return ownedTops[top]
+	}
+	for _, d := range old {
 		in, _ := d.targetFiles()
 		// The .dist-info directory's own files first: once RECORD is gone the
 		// distribution no longer lists as installed.
@@ -389,7 +396,7 @@ func removalSet(root *os.Root, old []*Dist, owned map[string]string, keep map[st
 			if top, _ := libTop(d.libRel, t); top != "" {
 				switch linkKind(d, top) {
 				case ownLink:
-					if !ownedTops[top] && !keep[top] && !seen[top] {
+					if !keep[top] && !seen[top] && !ownedTop(d, top) {
 						seen[top] = true
 						links = append(links, top)
 					}

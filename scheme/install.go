@@ -190,6 +190,7 @@ func InstallAll(ctx context.Context, p Paths, info *python.Info, jobs []Job, opt
 // they would overwrite, and against what is on disk where they go.
 func checkAll(root *os.Root, p Paths, info *python.Info, plans []*jobPlan, dists []Dist, opts InstallOptions) error {
 	dest, errs := destinations(p, info, plans)
+	markReplaced(plans, dists)
 	keep := make(map[string]bool, len(dest))
 	for d := range dest {
 		keep[d] = true
@@ -329,8 +330,23 @@ func destinations(p Paths, info *python.Info, plans []*jobPlan) (map[string]stri
 	return dest, errs
 }
 
-// replacements finds the installed distributions each plan replaces and
-// what removing them removes, and the files of other distributions a plan
+// markReplaced sets each plan's replaced: the installed distributions of
+// its project, which the commit removes. Everything that asks which
+// distributions a run replaces (the symlink planner, replacements) reads
+// it from there.
+func markReplaced(plans []*jobPlan, dists []Dist) {
+	for _, pl := range plans {
+		pl.replaced = nil
+		for i := range dists {
+			if pep508.NormalizeName(dists[i].Name) == pl.norm {
+				pl.replaced = append(pl.replaced, &dists[i])
+			}
+		}
+	}
+}
+
+// replacements finds what removing the distributions each plan replaces
+// (markReplaced) removes, and the files of other distributions a plan
 // would overwrite (a conflict, or a warning with opts.Overwrite). keep
 // are the paths the run places (never removed: renamed over). It returns
 // every path removed.
@@ -338,11 +354,8 @@ func replacements(root *os.Root, p Paths, plans []*jobPlan, dists []Dist, keep m
 	var errs []error
 	skip := map[string]bool{}
 	for _, pl := range plans {
-		for i := range dists {
-			if pep508.NormalizeName(dists[i].Name) == pl.norm {
-				pl.replaced = append(pl.replaced, &dists[i])
-				skip[dists[i].dirRel] = true
-			}
+		for _, d := range pl.replaced {
+			skip[d.dirRel] = true
 		}
 	}
 	owned := owners(dists, skip)

@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/pkginstall/pkginstall/internal/pep508"
 )
 
 // Symlink mode (LinkSymlink, opt-in). For a LinkSource (a cache tree),
@@ -86,8 +84,8 @@ type symlinkPlanner struct {
 // each plan links as one symlink (jobPlan.links), marks their files
 // covered, and returns the files the commit must not remove (keep: every
 // destination not covered, and every symlink) and the one warning naming
-// what goes file by file. replacements then computes the removals with
-// that keep.
+// what goes file by file. It reads each plan's replaced (markReplaced);
+// replacements then computes the removals with that keep.
 func planSymlinks(root *os.Root, libRel string, plans []*jobPlan, dists []Dist) (keep map[string]bool, warning string) {
 	sp := &symlinkPlanner{root: root, libRel: libRel, plans: plans, dists: dists, owner: map[string]string{}}
 	sp.owners()
@@ -128,10 +126,8 @@ func (sp *symlinkPlanner) owners() {
 			top, _ := libTop(sp.libRel, f.dest)
 			note(top, who)
 		}
-		for j := range sp.dists {
-			if pep508.NormalizeName(sp.dists[j].Name) == pl.norm {
-				replaced[sp.dists[j].dirRel] = true
-			}
+		for _, d := range pl.replaced {
+			replaced[d.dirRel] = true
 		}
 	}
 	for j := range sp.dists {
@@ -251,14 +247,8 @@ func (sp *symlinkPlanner) inTheWay(pl *jobPlan, top string, single bool) string 
 	}
 	// Removed by the run: the replaced distributions' files and byte code,
 	// as removalSet computes them when the entry's files are not kept.
-	var old []*Dist
-	for j := range sp.dists {
-		if pep508.NormalizeName(sp.dists[j].Name) == pl.norm {
-			old = append(old, &sp.dists[j])
-		}
-	}
 	removed := map[string]bool{}
-	files, _ := removalSet(sp.root, old, map[string]string{}, nil)
+	files, _ := removalSet(sp.root, pl.replaced, map[string]string{}, nil)
 	for _, r := range files {
 		removed[r] = true
 	}

@@ -51,7 +51,7 @@ func (a *app) cacheCommand() *ucli.Command {
 					}
 					a.ui.infof("Removed %s", dir)
 					if n := len(linking); n > 0 {
-						a.ui.warnf("%d project%s linked packages of the cache with --link-mode symlink and now %s dangling symlinks; repair each with pkginstall sync or pkginstall install in that project:", n, plural(n), map[bool]string{true: "has", false: "have"}[n == 1])
+						a.ui.warnf("%d project%s linked packages of the cache with --link-mode symlink and now %s dangling symlinks; repair each with pkginstall sync or pkginstall install in that project:", n, plural(n), pluralWord(n, "has", "have"))
 						for _, lp := range linking {
 							a.ui.warnf("  %s (%d unpacked wheel%s)", lp.Lib, len(lp.Trees), plural(len(lp.Trees)))
 						}
